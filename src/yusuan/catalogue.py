@@ -1,0 +1,117 @@
+"""The catalogue of canonical tables and columns: printed titles and headers -> ids.
+
+A title is recognised by rules over its squashed text (no spaces), most specific first,
+so that "一般公共预算基本支出情况表" is gpb_basic_econ and not gpb_expenditure. Documented
+in docs/tables.md; add ids, never rename one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from yusuan.text import squash
+
+
+@dataclass(frozen=True)
+class TableKind:
+    id: str
+    name: str  # Chinese name used in messages
+    required: bool  # required by 《地方预决算公开操作规程》 for a 部门/单位 budget
+    patterns: tuple[str, ...]  # regexes over the squashed title; any match selects it
+    excludes: tuple[str, ...] = ()  # regexes that veto the match
+
+
+def _k(id: str, name: str, required: bool, *patterns: str, excludes: tuple[str, ...] = ()) -> TableKind:
+    return TableKind(id, name, required, patterns, excludes)
+
+
+# Order matters: the first kind whose pattern matches (and no exclude does) wins.
+TABLE_KINDS: tuple[TableKind, ...] = (
+    _k("catalogue", "公开报表目录", False, r"^(?:.*预算)?公开(?:报表|表格)?目录$", r"^报表目录$"),
+    _k("performance_unit", "单位整体绩效目标表", False, r"整体(?:支出)?绩效目标"),
+    _k("performance_project", "项目支出绩效目标表", False, r"项目(?:支出)?绩效目标", r"专项业务经费绩效目标",
+       r"专项资金(?:总体)?绩效目标"),
+    _k("three_public", "“三公”经费支出表", True, r"三公"),
+    _k("carryover", "上年结转结余情况表", False, r"结转结余"),
+    _k("procurement", "政府采购预算表", False, r"政府采购"),
+    _k("assets", "国有资产占用情况表", False, r"固定资产", r"国有资产", r"资产占用", r"资产配置"),
+    _k("state_capital", "国有资本经营预算支出表", True, r"国有资本经营预算.*(?:支出|收支)"),
+    _k("gov_fund", "政府性基金预算支出表", True, r"政府性基金.*(?:支出|收支)"),
+    _k("special_projects", "专项业务经费支出表", False, r"专项业务经费支出"),
+    _k("fiscal_summary", "财政拨款收支总表", True, r"财政拨款收支"),
+    _k("gpb_basic_econ", "一般公共预算基本支出表（经济分类）", True,
+       r"一般公共预算.*基本支出.*经济分类", r"一般公共预算.*基本支出(?:情况|预算)?表$",
+       r"一般公共预算.*基本支出表$", excludes=(r"功能分类",)),
+    _k("gpb_basic_func", "一般公共预算基本支出表（功能分类）", False, r"一般公共预算.*基本支出.*功能分类"),
+    _k("gpb_project", "一般公共预算项目支出表", False, r"一般公共预算.*项目支出"),
+    _k("gpb_econ", "一般公共预算支出表（经济分类）", False, r"一般公共预算.*支出.*经济分类"),
+    _k("gpb_expenditure", "一般公共预算支出表", True, r"一般公共预算.*支出"),
+    _k("income", "收入总表", True, r"收入(?:总体情况|总|预算)表$", r"收入总表", r"收入总体情况"),
+    _k("expenditure", "支出总表", True, r"支出(?:总体情况|总|预算)表$", r"支出总表", r"支出总体情况"),
+    _k("summary", "收支总表", True, r"收支(?:总体情况|总|预算)表$", r"收支总表", r"收支总体情况"),
+)
+
+_KIND_BY_ID = {k.id: k for k in TABLE_KINDS}
+
+# A title line is short and ends like a title; narrative sentences mentioning a table
+# ("…情况表为空表。") must not be taken for one.
+_TITLE_END = re.compile(r"(?:表|目录|明细表)(?:\(.{1,20}\))?$")
+_NOT_TITLE = re.compile(r"[。，,；;：:]|为空表|空表$|见下表|详见|附表$|^表\d+$|^\d+$")
+
+
+def table_kind(table_id: str) -> TableKind:
+    return _KIND_BY_ID[table_id]
+
+
+def classify_title(title: str) -> str | None:
+    """The canonical id for a printed table title, or None if it is not a table title."""
+    s = squash(title)
+    s = re.sub(r"^(?:(?:表|附表)\d+[、.:-]?|(?:\d+|[一二三四五六七八九十]+)[、.:])", "", s)  # "表5 …", "5、…"
+    s = re.sub(r"^公开\d+表", "", s)
+    if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
+        return None
+    for kind in TABLE_KINDS:
+        if any(re.search(p, s) for p in kind.patterns) and not any(re.search(x, s) for x in kind.excludes):
+            return kind.id
+    return None
+
+
+# --------------------------------------------------------------------------- columns
+
+# Printed header (squashed, lower-level header last) -> canonical column key. Checked in
+# order, first match wins; a header path "一般公共预算基本支出/人员经费" matches on its last
+# level first, then on the whole path.
+COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
+    (r"人员经费", "personnel"),
+    (r"公用经费", "public"),
+    (r"基本支出", "basic"),
+    (r"项目支出", "project"),
+    (r"经营支出", "business"),
+    (r"上解上级", "remit_upper"),
+    (r"对附属单位补助", "subsidy_subordinate"),
+    (r"上级.*一般公共预算.*转移支付|一般公共预算.*上级.*转移支付", "general_budget_transfer"),
+    (r"上级.*政府性基金.*转移支付|政府性基金.*上级.*转移支付", "gov_fund_transfer"),
+    (r"上级.*国有资本.*转移支付|国有资本.*上级.*转移支付", "state_capital_transfer"),
+    (r"财政拨款(?:\(补助\))?(?:收入)?小计|^财政拨款(?:\(补助\))?(?:收入)?$", "fiscal"),
+    (r"一般公共预算|公共财政|^本级财力|一般财力", "general_budget"),
+    (r"政府性基金", "gov_fund"),
+    (r"国有资本经营", "state_capital"),
+    (r"财政专户", "fiscal_special"),
+    (r"单位资金", "unit_funds"),
+    (r"事业收入", "institution_income"),
+    (r"事业单位经营收入|^经营收入", "business_income"),
+    (r"上级补助", "upper_subsidy"),
+    (r"附属单位上缴", "subordinate_remit"),
+    (r"其他收入", "other_income"),
+    (r"上年结转|结转结余", "carryover"),
+)
+
+
+def column_key(header: str) -> str | None:
+    s = squash(header)
+    for pattern, key in COLUMN_PATTERNS:
+        if re.search(pattern, s):
+            return key
+    return None

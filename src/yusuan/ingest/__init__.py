@@ -1,0 +1,90 @@
+"""Ingest: bytes of any supported format -> ``SourceDocument`` (lines of cells with positions).
+
+The format is detected from content, not from the file name. Limits protect the batch
+from hostile files; every failure is a ``Diagnostic`` returned beside a ``None`` result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from yusuan.ingest.document import Line, SourceDocument
+from yusuan.ingest.text import NotText, read_text
+from yusuan.model import Diagnostic, Severity, Source
+
+__all__ = ["MAX_FILE_BYTES", "Line", "SourceDocument", "detect_format", "load", "load_bytes"]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # larger files are refused before reading
+
+
+def detect_format(data: bytes) -> str:
+    """"pdf", "zip" (xlsx/docx, told apart by the reader), "xls" (OLE2), "html" or "text"."""
+    head = data[:1024]
+    if head.lstrip().startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole2"
+    sniff = head.lower()
+    if b"<html" in sniff or b"<!doctype html" in sniff or b"<table" in sniff:
+        return "html"
+    return "text"
+
+
+def _error(code: str, message: str, path: str | None) -> Diagnostic:
+    return Diagnostic(code=code, severity=Severity.ERROR, message=message, source=Source(ref=path))
+
+
+def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    sha = hashlib.sha256(data).hexdigest()
+    name = path or "<输入>"
+    if not data.strip():
+        return None, (_error("I001", f"{name}：文件为空，没有可解析的内容。请确认文件完整后重试。", path),)
+    kind = detect_format(data)
+    readers = _readers()
+    if kind in readers:
+        return readers[kind](data, path, sha)
+    try:
+        return read_text(data, path=path, sha256=sha), ()
+    except NotText:
+        return None, (
+            _error(
+                "I002",
+                f"{name}：无法识别的文件格式（不是文本、PDF、Excel、Word 或网页）。"
+                "请提供预算公开的 PDF、Excel、Word、HTML 或 UTF-8/GB18030 文本文件。",
+                path,
+            ),
+        )
+
+
+def _readers():  # type: ignore[no-untyped-def]
+    """Readers for binary formats, imported lazily so that a missing optional dependency
+    affects only that format. Filled in by the format modules."""
+    from yusuan.ingest import formats
+
+    return formats.READERS
+
+
+def load(path: str | Path) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    p = Path(path)
+    name = str(p)
+    if not p.exists():
+        return None, (_error("I003", f"{name}：文件不存在。请检查路径。", name),)
+    if p.is_dir():
+        return None, (_error("I004", f"{name}：是目录而不是文件。请指定文件，或使用 `yusuan ingest` 处理目录。", name),)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, (
+            _error(
+                "I005",
+                f"{name}：文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。",
+                name,
+            ),
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
+    return load_bytes(data, path=name)

@@ -1,0 +1,143 @@
+"""Text normalisation: the one place where printed text becomes comparable text.
+
+Disclosures mix full-width and half-width digits and punctuation, wrap brackets in
+several styles, and PDF extraction inserts spaces inside Chinese words. Everything that
+compares or parses text goes through these functions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Characters NFKC leaves alone but that mean the same thing here.
+_EXTRA = str.maketrans(
+    {
+        "〔": "[",
+        "〕": "]",
+        "【": "[",
+        "】": "]",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "－": "-",
+        "—": "-",
+        "–": "-",
+        "─": "-",
+        "﹪": "%",
+        "\u3000": " ",
+        "\xa0": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_MULTI_SPACE = re.compile(r"[ \t]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits/letters/punctuation to ASCII), unified brackets, quotes
+    and dashes. Keeps tabs and line structure; does not remove spaces."""
+    return unicodedata.normalize("NFKC", text).translate(_EXTRA)
+
+
+def squash(text: str) -> str:
+    """Normalised text with every space removed: for matching titles, names and headers,
+    where PDF extraction and wrapping put spaces and line breaks anywhere."""
+    return re.sub(r"\s+", "", normalize(text))
+
+
+def clean_cjk_spaces(text: str) -> str:
+    """Remove spaces between two CJK characters, keep the rest (numbers stay apart)."""
+    return _MULTI_SPACE.sub(" ", _SPACE_IN_CJK.sub("", text)).strip()
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_DASHES = {"-", "--", "—", "——", "/", "\\"}
+
+
+def parse_amount(cell: str) -> Decimal | None:
+    """A printed amount as Decimal, exactly as printed ("3.00" stays "3.00", thousands
+    separators dropped, "(1.5)" and "△1.5" read as negative). Blank, dash and text give
+    None."""
+    s = normalize(cell).strip().replace(" ", "")
+    if not s or s in _DASHES:
+        return None
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        s, negative = s[1:-1], True
+    elif s.startswith("△") or s.startswith("▲"):
+        s, negative = s[1:], True
+    if not _NUMBER.match(s):
+        return None
+    try:
+        value = Decimal(s.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def is_amount(cell: str) -> bool:
+    return parse_amount(cell) is not None
+
+
+def decimals_of(value: Decimal) -> int:
+    """Printed decimal places of a Decimal ("3.00" -> 2, "12" -> 0)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_numeral(text: str) -> int | None:
+    """"二十三" -> 23 (up to 99, enough for section and item numbering)."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        if t is None or o is None:
+            return None
+        return t * 10 + o
+    if len(text) == 1:
+        return _CN_DIGITS.get(text)
+    return None
+
+
+# Numbering prefixes printed before row labels and headings:
+# "一、" "十二、" "1." "1、" "(一)" "（1）" "第一部分" "1. " "①"
+_NUMBERING = re.compile(
+    r"^\s*(?:"
+    r"第[一二三四五六七八九十百零〇\d]+(?:部分|章|节|项)"
+    r"|\([一二三四五六七八九十百零〇]+\)[、.．]?"
+    r"|[一二三四五六七八九十百零〇]+[、.．]"
+    r"|\(\d{1,2}\)[、.．]?"
+    r"|\d{1,2}(?:[、．]|\.(?!\d))"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r")\s*"
+)
+
+
+def strip_numbering(label: str) -> str:
+    """Remove one leading numbering prefix: "十、卫生健康支出" -> "卫生健康支出"."""
+    stripped = _NUMBERING.sub("", label, count=1)
+    return stripped if stripped else label
+
+
+def leading_number(label: str) -> int | None:
+    """The ordinal of a numbering prefix ("十、" -> 10, "(3)" -> 3), if any."""
+    m = re.match(
+        r"^\s*(?:\(([一二三四五六七八九十]+|\d{1,2})\)|([一二三四五六七八九十]+|\d{1,2})(?:[、．]|\.(?!\d)))",
+        normalize(label),
+    )
+    return chinese_numeral(m.group(1) or m.group(2)) if m else None
