@@ -93,7 +93,8 @@ def decimals_of(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def chinese_numeral(text: str) -> int | None:
@@ -104,8 +105,8 @@ def chinese_numeral(text: str) -> int | None:
         return int(text)
     if "十" in text:
         tens, _, ones = text.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
         if t is None or o is None:
             return None
         return t * 10 + o

@@ -11,13 +11,15 @@ A short explicit pipeline; each stage returns its result and its diagnostics:
 
 from __future__ import annotations
 
+from yusuan.catalogue import TABLE_KINDS
 from yusuan.ingest.document import SourceDocument
-from yusuan.model import Diagnostic, Disclosure
+from yusuan.model import Diagnostic, Disclosure, Severity, Source
 from yusuan.parse import meta as meta_stage
 from yusuan.parse import narrative as narrative_stage
 from yusuan.parse import performance as performance_stage
 from yusuan.parse import segment as segment_stage
 from yusuan.parse import tables as tables_stage
+from yusuan.parse.blocks import Layout
 
 __all__ = ["parse_document"]
 
@@ -52,4 +54,39 @@ def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tup
         assets=narrative.assets,
         performance=performance,
     )
+    diagnostics += _document_checks(source, layout, disclosure)
     return disclosure, tuple(diagnostics)
+
+
+_REQUIRED = {k.id for k in TABLE_KINDS if k.required}
+
+
+def _document_checks(source: SourceDocument, layout: Layout, disclosure: Disclosure) -> list[Diagnostic]:
+    """Whole-document sanity: is this a disclosure at all, and does it look complete?"""
+    name = source.path or disclosure.meta.doc
+    has_figures = any(section.figures for section in disclosure.narrative)
+    if not disclosure.tables and not has_figures:
+        return [
+            Diagnostic(
+                code="P001",
+                severity=Severity.ERROR,
+                message=f"{name}：未识别到任何预算公开表格或预算说明，该文件可能不是预算（决算）公开文件。"
+                "请确认文件内容；若是扫描件或图片，请提供 PDF 原件以便识别。",
+            )
+        ]
+    found = {t.id for t in disclosure.tables} & _REQUIRED
+    content = [line for line in source.lines if not line.blank]
+    if layout.blocks and content and len(found) < len(_REQUIRED) // 2:
+        last_block = layout.blocks[-1]
+        tail = last_block.lines[-1] if last_block.lines else last_block.title_line
+        if tail.no >= content[-1].no:
+            return [
+                Diagnostic(
+                    code="P002",
+                    severity=Severity.ERROR,
+                    message=f"{name}：文件在表格“{last_block.title}”处结束，且只识别到 {len(found)} 张必需公开表"
+                    f"（共 {len(_REQUIRED)} 张），文件可能被截断。请提供完整的公开文件。",
+                    source=Source(line=tail.no, page=tail.source.page),
+                )
+            ]
+    return []

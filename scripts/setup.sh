@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install everything yusuan needs on a fresh Debian machine: system packages (only those
+# missing), a virtual environment in .venv and the package with its test tools.
+# Idempotent: a second run installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR tests).
+SYSTEM_PACKAGES=(poppler-utils)
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v -i '^warning' || true
+.venv/bin/python -c "import yusuan" || { echo "setup: installing yusuan failed" >&2; exit 1; }
+echo "setup: ok (.venv ready; run .venv/bin/yusuan --help)" >&2
