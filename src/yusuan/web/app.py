@@ -1,0 +1,191 @@
+"""The Flask application: upload, document, corpus and compare pages, and downloads.
+
+Security model: uploads are bounded (``max_upload_bytes``, refused with 413 before they are
+read) and stored under their content hash (see ``library``); every page is rendered by
+Jinja with autoescaping, chart data travels as JSON in a non-executed ``<script
+type="application/json">`` block and is drawn with ``textContent`` only; a strict
+Content-Security-Policy allows scripts from this server alone. Write operations (upload)
+need the token when one is configured, and one must be configured when the server listens
+beyond the loopback interface.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import ipaddress
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, abort, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from yusuan.model import Severity
+from yusuan.web import corpus
+from yusuan.web.checks import Checker
+from yusuan.web.library import Analysis, Library, Parser
+from yusuan.web.views import SEVERITY_LABELS, anchors_for, table_views
+
+DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
+MAX_COMPARE = 12
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    data_dir: Path  # uploads live in data_dir/uploads
+    host: str = "127.0.0.1"
+    token: str | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    db: Path | None = None
+
+    @property
+    def token_required(self) -> bool:
+        return bool(self.token) or not is_loopback(self.host)
+
+
+def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    library = Library(config.data_dir, parser=parser, checker=checker)
+    app.extensions["yusuan"] = library
+
+    def token_ok() -> bool:
+        if not config.token_required:
+            return True
+        if not config.token:  # listening beyond localhost without a token: writes are closed
+            return False
+        given = request.headers.get("X-Yusuan-Token") or request.form.get("token") or ""
+        return hmac.compare_digest(given.encode(), config.token.encode())
+
+    def get_analysis(sha: str) -> Analysis:
+        found = library.analysis(sha)
+        if found is None:
+            abort(404)
+        return found
+
+    @app.after_request
+    def security_headers(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = _CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        return resp
+
+    @app.context_processor
+    def common() -> dict[str, Any]:
+        return {"token_required": config.token_required, "max_mb": config.max_upload_bytes // (1024 * 1024)}
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html", files=library.all_files()[:50], error=None)
+
+    @app.post("/upload")
+    def upload() -> Any:
+        if not token_ok():
+            return render_template("index.html", files=library.all_files()[:50],
+                                   error="上传需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。"), 403
+        file = request.files.get("file")
+        data = file.read(config.max_upload_bytes + 1) if file else b""
+        if len(data) > config.max_upload_bytes:
+            raise RequestEntityTooLarge()
+        if not data:
+            message = "没有收到文件内容。请选择一个预算公开文件（PDF、Excel、Word、网页或文本）后再上传。"
+            return render_template("index.html", files=library.all_files()[:50], error=message), 400
+        stored = library.store(data, file.filename if file else None)
+        return redirect(url_for("document", sha=stored.sha), code=303)
+
+    @app.get("/doc/<sha>")
+    def document(sha: str) -> str:
+        a = get_analysis(sha)
+        findings = list(a.findings)
+        views = table_views(a.disclosure.tables, findings) if a.disclosure else []
+        return render_template(
+            "document.html", a=a, findings=findings, views=views, anchors=anchors_for(views, len(findings)),
+            severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()},
+            counts={s.value: a.count(s) for s in Severity},
+        )
+
+    @app.get("/doc/<sha>/download/<fmt>")
+    def download(sha: str, fmt: str) -> Response:
+        a = get_analysis(sha)
+        if a.disclosure is None or fmt not in ("json", "facts", "xlsx"):
+            abort(404)
+        name = a.doc_id
+        if fmt == "json":
+            from yusuan.report.serialize import document_data
+
+            body = json.dumps(document_data(a.disclosure, a.diagnostics), ensure_ascii=False, indent=2)
+            return _attachment(body.encode("utf-8"), f"{name}.json", "application/json; charset=utf-8")
+        if fmt == "facts":
+            from yusuan.report.facts import write_facts_csv
+
+            buf = io.StringIO()
+            write_facts_csv([a.disclosure], buf)
+            return _attachment(buf.getvalue().encode("utf-8"), f"{name}.facts.csv", "text/csv; charset=utf-8")
+        from yusuan.report.xlsx import write_xlsx
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out.xlsx"
+            write_xlsx(a.disclosure, out)
+            body_bytes = out.read_bytes()
+        return _attachment(body_bytes, f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @app.get("/corpus")
+    def corpus_page() -> str:
+        region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
+        entries, facets = corpus.browse(library.analyses(), region, unit, year)
+        return render_template("corpus.html", entries=entries, facets=facets,
+                               chosen={"region": region, "unit": unit, "year": year})
+
+    def compare_selection() -> list[Analysis]:
+        shas = request.args.getlist("doc")
+        if shas:
+            picked = [library.analysis(s) for s in shas[:MAX_COMPARE]]
+            return [a for a in picked if a is not None]
+        region, year = request.args.get("region", ""), request.args.get("year", "")
+        entries, _ = corpus.browse(library.analyses(), region, "", year)
+        return [a for e in entries[:MAX_COMPARE] if (a := library.analysis(e.sha))]
+
+    @app.get("/compare")
+    def compare_page() -> str:
+        return render_template("compare.html", data=corpus.compare_data(compare_selection()))
+
+    @app.get("/api/compare")
+    def compare_api() -> Response:
+        return app.json.response(corpus.compare_data(compare_selection()))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        messages = {
+            404: "找不到这个页面或文件。请从首页或语料库页面重新进入。",
+            413: f"文件超过大小上限（{config.max_upload_bytes // (1024 * 1024)} MB）。请压缩或拆分后再上传。",
+            405: "不支持这种请求方式。",
+        }
+        code = exc.code or 500
+        return render_template("error.html", code=code, message=messages.get(code, "请求无法处理。")), code
+
+    return app
+
+
+def _attachment(body: bytes, filename: str, mimetype: str) -> Response:
+    resp = Response(body, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp

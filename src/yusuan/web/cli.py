@@ -1,0 +1,43 @@
+"""``yusuan serve``: run the web app (registered in the main CLI by ``yusuan.cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from yusuan.web.app import DEFAULT_MAX_UPLOAD, WebConfig, create_app, is_loopback
+
+
+def data_dir_for(db: str) -> Path:
+    """Uploads live beside the database: yusuan.duckdb -> yusuan.files/."""
+    p = Path(db)
+    return p.with_name(p.stem + ".files")
+
+
+@click.command("serve")
+@click.option("--db", default="yusuan.duckdb", show_default=True, type=click.Path(dir_okay=False),
+              help="语料库数据库文件；上传的文件保存在同名的 .files 目录中。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。非本机地址必须设置令牌。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="监听端口。")
+@click.option("--token", envvar="YUSUAN_TOKEN", default=None,
+              help="上传等写操作所需的访问令牌（也可用环境变量 YUSUAN_TOKEN）。")
+@click.option("--max-upload-mb", default=DEFAULT_MAX_UPLOAD // (1024 * 1024), show_default=True,
+              type=click.IntRange(1, 1024), help="单个上传文件的大小上限（MB）。")
+def serve_command(db: str, host: str, port: int, token: str | None, max_upload_mb: int) -> None:
+    """启动网页界面：上传公开文件、查看解析结果与审核发现、浏览语料库、比较单位。"""
+    if not is_loopback(host) and not token:
+        raise click.UsageError(f"监听非本机地址 {host} 时必须用 --token 或环境变量 YUSUAN_TOKEN 设置访问令牌。")
+    config = WebConfig(data_dir=data_dir_for(db), host=host, token=token or None,
+                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db))
+    app = create_app(config)
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True)
+    click.echo(f"yusuan 网页界面：http://{host}:{server.server_port}/ （按 Ctrl+C 停止）", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,195 @@
+"""Corpus queries for the browse and compare pages: the one module that reads the corpus.
+
+Today the corpus is the documents uploaded to this server (their analyses); when the DuckDB
+store (``yusuan.store``) is wired in, only this module changes. Amounts in chart data are
+converted to 万元 so units printed in 元 and 万元 compare; values are strings of Decimals
+rounded to two places, turned into numbers only by the browser for drawing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from yusuan.model import Disclosure, MoneyUnit, Severity, Table
+from yusuan.web.library import Analysis
+
+_REGION = re.compile(r"^(?:中共|中国共产党)?(.{1,12}?(?:自治县|自治旗|县|旗|区|市))")
+_TEN_THOUSAND = Decimal(10000)
+_CENT = Decimal("0.01")
+
+THREE_PUBLIC_KEYS = (
+    ("abroad", "因公出国（境）费"),
+    ("reception", "公务接待费"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行费"),
+)
+SEVERITIES = ((Severity.ERROR, "错误"), (Severity.WARNING, "警告"), (Severity.INFO, "提示"))
+
+
+def region_of(unit_name: str | None) -> str:
+    """The county/district/city a unit belongs to, read from the start of its name
+    (且末县卫生健康委员会 -> 且末县); "未知地区" when the name does not start with one."""
+    if not unit_name:
+        return "未知地区"
+    m = _REGION.match(unit_name)
+    return m.group(1) if m else "未知地区"
+
+
+@dataclass(frozen=True)
+class Entry:
+    sha: str
+    doc: str
+    label: str
+    region: str
+    unit: str
+    year: int | None
+    tables: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+def entry_of(a: Analysis) -> Entry:
+    meta = a.disclosure.meta if a.disclosure else None
+    unit = (meta.unit_name if meta else None) or ""
+    return Entry(
+        sha=a.file.sha,
+        doc=a.doc_id,
+        label=a.label,
+        region=region_of(unit),
+        unit=unit or "未识别单位",
+        year=meta.year if meta else None,
+        tables=len(a.disclosure.tables) if a.disclosure else 0,
+        errors=a.count(Severity.ERROR),
+        warnings=a.count(Severity.WARNING),
+        infos=a.count(Severity.INFO),
+    )
+
+
+def browse(
+    analyses: Iterable[Analysis], region: str = "", unit: str = "", year: str = ""
+) -> tuple[list[Entry], dict[str, list[str]]]:
+    """Entries matching the filters (empty = any) and the facet values of the whole corpus."""
+    entries = [entry_of(a) for a in analyses]
+    facets = {
+        "region": sorted({e.region for e in entries}),
+        "unit": sorted({e.unit for e in entries}),
+        "year": sorted({str(e.year) for e in entries if e.year}, reverse=True),
+    }
+    chosen = [
+        e
+        for e in entries
+        if (not region or e.region == region) and (not unit or e.unit == unit) and (not year or str(e.year) == year)
+    ]
+    chosen.sort(key=lambda e: (e.region, e.unit, -(e.year or 0)))
+    return chosen, facets
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _wan(value: Decimal, unit: MoneyUnit | None) -> Decimal:
+    return value / _TEN_THOUSAND if unit == MoneyUnit.YUAN else value
+
+
+def _fmt(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(_CENT))
+
+
+def _first_table(d: Disclosure, ids: Sequence[str]) -> Table | None:
+    for table_id in ids:
+        table = d.table(table_id)
+        if table is not None and table.rows and not table.empty:
+            return table
+    return None
+
+
+def _total_row_value(table: Table | None, column: str) -> Decimal | None:
+    if table is None:
+        return None
+    row = next((r for r in table.rows if r.code == "TOTAL"), None)
+    if row is None or column not in row.values:
+        return None
+    return _wan(row.values[column], table.unit)
+
+
+def structure(d: Disclosure | None) -> dict[str, str | None]:
+    """基本/项目 split of total spending, and 人员/公用 split of basic spending, in 万元."""
+    if d is None:
+        return {"basic": None, "project": None, "personnel": None, "public": None}
+    spend = _first_table(d, ("expenditure", "gpb_expenditure"))
+    basic = _first_table(d, ("gpb_basic_econ", "gpb_basic_func"))
+    return {
+        "basic": _fmt(_total_row_value(spend, "basic")),
+        "project": _fmt(_total_row_value(spend, "project")),
+        "personnel": _fmt(_total_row_value(basic, "personnel")),
+        "public": _fmt(_total_row_value(basic, "public")),
+    }
+
+
+def functions(d: Disclosure | None) -> dict[str, str]:
+    """Spending by 功能分类 类 (3-digit code) in 万元: "210 卫生健康支出" -> amount."""
+    out: dict[str, str] = {}
+    table = _first_table(d, ("expenditure", "gpb_expenditure")) if d else None
+    if table is None:
+        return out
+    for row in table.rows:
+        if len(row.code) == 3 and row.code.isdigit() and "total" in row.values:
+            out[f"{row.code} {row.name}"] = _fmt(_wan(row.values["total"], table.unit)) or "0"
+    return out
+
+
+def three_public(d: Disclosure | None) -> dict[str, str | None]:
+    """"三公"经费 by item in 万元: the table when parsed, else the narrative's statement."""
+    out: dict[str, str | None] = {key: None for key, _ in THREE_PUBLIC_KEYS} | {"total": None}
+    if d is None:
+        return out
+    table = _first_table(d, ("three_public",))
+    if table is not None:
+        for row in table.rows:
+            key = "total" if row.code == "TOTAL" else row.code
+            if key in out and row.values:
+                value = row.values.get("total", next(iter(row.values.values())))
+                out[key] = _fmt(_wan(value, table.unit))
+        if any(v is not None for v in out.values()):
+            return out
+    stated = d.three_public
+    if stated is not None:
+        for key in out:
+            value = getattr(stated, key, None)
+            if isinstance(value, Decimal):
+                out[key] = _fmt(_wan(value, stated.unit))
+    return out
+
+
+def compare_data(analyses: Sequence[Analysis]) -> dict[str, Any]:
+    """Everything the compare page draws, as JSON-ready data (one entry per document)."""
+    docs = []
+    for a in analyses:
+        e = entry_of(a)
+        docs.append(
+            {
+                "sha": a.file.sha,
+                "label": a.label,
+                "unit": e.unit,
+                "region": e.region,
+                "year": e.year,
+                "structure": structure(a.disclosure),
+                "functions": functions(a.disclosure),
+                "three_public": three_public(a.disclosure),
+                "findings": {sev.value: a.count(sev) for sev, _ in SEVERITIES},
+            }
+        )
+    return {
+        "unit": "万元",
+        "docs": docs,
+        "labels": {
+            "structure": {"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费"},
+            "three_public": dict(THREE_PUBLIC_KEYS) | {"total": "合计"},
+            "findings": {sev.value: label for sev, label in SEVERITIES},
+        },
+    }

@@ -1,0 +1,174 @@
+"""Uploaded documents: safe storage and their analyses (parse + audit), cached in memory.
+
+Files are stored under their SHA-256 (``uploads/<sha256>``), never under the client's file
+name, so no client string ever reaches the file system: path traversal is impossible by
+construction. The client's name is kept, cleaned, in a JSON sidecar for display only (every
+page escapes it). Formats are detected from content by ``yusuan.ingest``, so no suffix is
+needed; nothing in a document is executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from yusuan.api import parse
+from yusuan.model import Diagnostic, Disclosure, Finding, Severity
+from yusuan.web.checks import Checker, run_checks
+
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NAME = 120
+
+Parser = Callable[[Path, str], "tuple[Disclosure | None, tuple[Diagnostic, ...]]"]
+
+
+def _default_parser(path: Path, doc_id: str) -> tuple[Disclosure | None, tuple[Diagnostic, ...]]:
+    return parse(path, doc_id)
+
+
+def clean_filename(name: str | None) -> str:
+    """The client's file name reduced to a display label: last path component, no control
+    characters, bounded length. Never used as a path."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = _CONTROL.sub("", base).strip()
+    return base[:MAX_NAME] or "未命名文件"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha: str
+    filename: str  # display label only
+    size: int
+    uploaded: float  # epoch seconds
+
+
+@dataclass(frozen=True)
+class Analysis:
+    file: StoredFile
+    disclosure: Disclosure | None
+    diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Finding, ...]
+    audited: bool  # False when the audit package is not available
+
+    @property
+    def doc_id(self) -> str:
+        return self.file.sha[:16]
+
+    @property
+    def label(self) -> str:
+        meta = self.disclosure.meta if self.disclosure else None
+        return (meta.unit_name if meta and meta.unit_name else None) or self.file.filename
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity) + sum(
+            1 for d in self.diagnostics if d.severity == severity
+        )
+
+
+class Library:
+    """The server's document folder. Thread-safe; analyses are computed once per file."""
+
+    def __init__(self, root: Path, parser: Parser | None = None, checker: Checker | None = None) -> None:
+        self.root = Path(root)
+        self.uploads = self.root / "uploads"
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        self._parser = parser or _default_parser
+        self._checker = checker
+        self._lock = threading.Lock()
+        self._cache: dict[str, Analysis] = {}
+
+    # ------------------------------------------------------------------ storage
+
+    def store(self, data: bytes, client_name: str | None) -> StoredFile:
+        """Write the bytes under their hash (atomically; a re-upload is a no-op)."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.uploads / sha
+        if not target.exists():
+            fd, tmp = tempfile.mkstemp(dir=self.uploads, prefix=".part-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, target)
+        meta_path = self.uploads / f"{sha}.json"
+        if meta_path.exists():
+            return self.stored(sha) or self._write_meta(sha, client_name, len(data))
+        return self._write_meta(sha, client_name, len(data))
+
+    def _write_meta(self, sha: str, client_name: str | None, size: int) -> StoredFile:
+        info = StoredFile(sha=sha, filename=clean_filename(client_name), size=size, uploaded=time.time())
+        payload = {"filename": info.filename, "size": info.size, "uploaded": info.uploaded}
+        (self.uploads / f"{sha}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        return info
+
+    def stored(self, sha: str) -> StoredFile | None:
+        """The stored file for a hash, or None; anything but 64 lowercase hex digits is refused
+        before the file system is touched."""
+        if not SHA_RE.match(sha or ""):
+            return None
+        path = self.uploads / sha
+        if not path.is_file():
+            return None
+        try:
+            info = json.loads((self.uploads / f"{sha}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {}
+        return StoredFile(
+            sha=sha,
+            filename=clean_filename(str(info.get("filename", ""))),
+            size=int(info.get("size", path.stat().st_size)),
+            uploaded=float(info.get("uploaded", path.stat().st_mtime)),
+        )
+
+    def path_of(self, sha: str) -> Path | None:
+        return self.uploads / sha if self.stored(sha) else None
+
+    def all_files(self) -> list[StoredFile]:
+        files = [self.stored(p.name) for p in self.uploads.iterdir() if SHA_RE.match(p.name)]
+        return sorted((f for f in files if f), key=lambda f: f.uploaded, reverse=True)
+
+    # ------------------------------------------------------------------ analysis
+
+    def analysis(self, sha: str) -> Analysis | None:
+        with self._lock:
+            if sha in self._cache:
+                return self._cache[sha]
+        info = self.stored(sha)
+        if info is None:
+            return None
+        try:
+            disclosure, diagnostics = self._parser(self.uploads / sha, sha[:16])
+        except Exception as exc:  # a parser bug must not take the server down
+            disclosure, diagnostics = None, (_internal_error("解析", exc),)
+        try:
+            findings, audited = run_checks(disclosure, self._checker)
+        except Exception as exc:  # nor an audit bug
+            findings, audited = (), False
+            diagnostics = (*diagnostics, _internal_error("审核", exc))
+        # Messages name the file; show the client's name, never the server's storage path.
+        diagnostics = tuple(replace(d, message=d.message.replace(str(self.uploads / sha), info.filename))
+                            for d in diagnostics)
+        if disclosure is not None:
+            disclosure = replace(disclosure, meta=replace(disclosure.meta, path=info.filename))
+        result = Analysis(info, disclosure, diagnostics, findings, audited)
+        with self._lock:
+            self._cache[sha] = result
+        return result
+
+    def analyses(self) -> list[Analysis]:
+        return [a for f in self.all_files() if (a := self.analysis(f.sha))]
+
+
+def _internal_error(stage: str, exc: Exception) -> Diagnostic:
+    return Diagnostic(
+        code="X001",
+        severity=Severity.ERROR,
+        message=f"{stage}时发生内部错误（{type(exc).__name__}）。请将该文件报告给 yusuan 开发者。",
+    )

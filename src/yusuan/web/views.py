@@ -1,0 +1,93 @@
+"""Document page view model: tables as rows of cells, each cell marked with the findings
+that point at it (table id + row code or name + column), so the template only loops."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from yusuan.model import Finding, Severity, Table
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+    findings: list[int] = field(default_factory=list)  # indexes into the page's findings list
+    severity: str = ""  # worst severity among them ("error" | "warning" | "info")
+
+
+@dataclass
+class RowView:
+    code: str
+    name: str
+    cells: list[Cell]
+    marked: bool  # a finding points at the row as a whole
+    severity: str = ""
+    findings: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TableView:
+    anchor: str
+    table: Table
+    headers: list[str]
+    rows: list[RowView]
+    findings: list[int]  # findings about the table without a row
+
+
+def _worst(indexes: list[int], findings: list[Finding]) -> str:
+    if not indexes:
+        return ""
+    return min((findings[i].severity for i in indexes), key=lambda s: _RANK[s]).value
+
+
+def _row_matches(f: Finding, code: str, name: str) -> bool:
+    loc = f.location
+    if loc.row_code:
+        return loc.row_code == code
+    return bool(loc.row_name) and loc.row_name == name
+
+
+def table_views(tables: tuple[Table, ...], findings: list[Finding]) -> list[TableView]:
+    by_table: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(findings):
+        if f.location.table:
+            by_table[f.location.table].append(i)
+    views = []
+    for t_index, table in enumerate(tables):
+        mine = by_table.get(table.id, [])
+        keys = [c.key for c in table.columns]
+        rows = []
+        for row in table.rows:
+            row_findings = [i for i in mine if _row_matches(findings[i], row.code, row.name)]
+            cells = []
+            for key in keys:
+                value = row.values.get(key)
+                cell = Cell(str(value), numeric=True) if value is not None else Cell(row.text.get(key, ""))
+                cell.findings = [i for i in row_findings if findings[i].location.column == key]
+                cell.severity = _worst(cell.findings, findings)
+                cells.append(cell)
+            whole = [i for i in row_findings if findings[i].location.column not in keys]
+            rows.append(RowView(row.code, row.name, cells, bool(whole), _worst(whole, findings), whole))
+        loose = [i for i in mine if not findings[i].location.row_code and not findings[i].location.row_name]
+        views.append(TableView(f"t{t_index}", table, [c.header or c.key for c in table.columns], rows, loose))
+    return views
+
+
+def anchors_for(views: list[TableView], count: int) -> dict[int, str]:
+    """Finding index -> anchor of the first table cell or row that shows it."""
+    out: dict[int, str] = {}
+    for view in views:
+        for i in view.findings:
+            out.setdefault(i, view.anchor)
+        for r_index, row in enumerate(view.rows):
+            for i in row.findings:
+                out.setdefault(i, f"{view.anchor}-r{r_index}")
+            for c_index, cell in enumerate(row.cells):
+                for i in cell.findings:
+                    out.setdefault(i, f"{view.anchor}-r{r_index}-c{c_index}")
+    return {i: out[i] for i in range(count) if i in out}
