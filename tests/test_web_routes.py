@@ -1,0 +1,284 @@
+"""Route tests for the web app with Flask's test client: upload, safe storage, size limit,
+token rules, escaping, findings on cells, corpus, compare and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from yusuan.api import parse
+from yusuan.model import (
+    Column,
+    Disclosure,
+    Finding,
+    Location,
+    Meta,
+    MoneyUnit,
+    Row,
+    Severity,
+    Table,
+)
+from yusuan.web import WebConfig, create_app
+from yusuan.web.checks import run_checks
+from yusuan.web.cli import serve_command
+from yusuan.web.corpus import region_of
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def client_for(tmp_path: Path, **kw):  # type: ignore[no-untyped-def]
+    parser = kw.pop("parser", None)
+    checker = kw.pop("checker", None)
+    app = create_app(WebConfig(data_dir=tmp_path / "data", **kw), parser=parser, checker=checker)
+    return app.test_client()
+
+
+def upload(client, data: bytes, name: str = "a.txt", **form):  # type: ignore[no-untyped-def]
+    return client.post("/upload", data={"file": (io.BytesIO(data), name), **form}, content_type="multipart/form-data")
+
+
+# --------------------------------------------------------------------------- a small inline document
+
+def tiny_disclosure(path: Path, doc_id: str) -> tuple[Disclosure, tuple]:
+    """A two-row expenditure table in 元 and a 三公 table, built in code."""
+    spend = Table(
+        id="expenditure", title="单位支出总表", number="表3", unit=MoneyUnit.YUAN,
+        columns=(Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出")),
+        rows=(
+            Row("TOTAL", "合计", {"total": Decimal("1500000.00"), "basic": Decimal("1000000.00"),
+                                  "project": Decimal("500000.00")}),
+            Row("210", "卫生健康支出", {"total": Decimal("1500000.00")}, level=1),
+        ),
+    )
+    three = Table(
+        id="three_public", title="财政拨款“三公”经费支出表", number="表9", unit=MoneyUnit.WAN,
+        columns=(Column("total", "预算数"),),
+        rows=(Row("TOTAL", "合计", {"total": Decimal("3.00")}),
+              Row("reception", "公务接待费", {"total": Decimal("1.00")})),
+    )
+    meta = Meta(doc=doc_id, path=str(path), unit_name="且末县<卫生>健康委员会", unit_code=None, year=2025)
+    return Disclosure(meta=meta, tables=(spend, three)), ()
+
+
+def tiny_checker(d: Disclosure) -> list[Finding]:
+    return [
+        Finding("SUM001", Severity.ERROR, "合计 1500000.00 不等于 基本支出 + 项目支出 <b>x</b>",
+                Location(d.meta.doc, "expenditure", "TOTAL", "合计", "basic")),
+        Finding("TP001", Severity.WARNING, "三公 合计与说明不一致",
+                Location(d.meta.doc, "three_public", "reception", None, None)),
+    ]
+
+
+# --------------------------------------------------------------------------- storage and safety
+
+def test_upload_stores_under_content_hash_only(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    data = seed("000").read_bytes()
+    resp = upload(client, data, "../../../etc/passwd")
+    sha = hashlib.sha256(data).hexdigest()
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/doc/{sha}")
+    uploads = tmp_path / "data" / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == [sha, f"{sha}.json"]
+    assert (uploads / sha).read_bytes() == data
+    # nothing was written outside the data folder under the client's name
+    assert not any(p.name == "passwd" for p in tmp_path.rglob("*"))
+    page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    assert "passwd" in page and str(uploads) not in page  # display name kept, storage path never shown
+
+
+@pytest.mark.parametrize("bad", ["..%2F..%2Fetc%2Fpasswd", "..", "0" * 63, "g" * 64, "A" * 64, "%2e%2e"])
+def test_document_routes_refuse_anything_but_a_hash(tmp_path: Path, bad: str) -> None:
+    client = client_for(tmp_path)
+    for url in (f"/doc/{bad}", f"/doc/{bad}/download/json"):
+        assert client.get(url).status_code == 404
+
+
+def test_unknown_download_format_is_404(tmp_path: Path) -> None:
+    client = client_for(tmp_path, parser=tiny_disclosure)
+    sha = upload(client, b"x").headers["Location"].rsplit("/", 1)[1]
+    assert client.get(f"/doc/{sha}/download/exe").status_code == 404
+    assert client.get(f"/doc/{sha}/download/json").status_code == 200
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    client = client_for(tmp_path, max_upload_bytes=1024)
+    resp = upload(client, b"a" * 5000)
+    assert resp.status_code == 413
+    assert "大小上限" in resp.get_data(as_text=True)
+    assert not any((tmp_path / "data" / "uploads").iterdir())
+    assert upload(client, b"a" * 100).status_code == 303
+
+
+def test_empty_upload_is_refused(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    resp = client.post("/upload", data={}, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "没有收到文件内容" in resp.get_data(as_text=True)
+
+
+def test_token_required_beyond_localhost(tmp_path: Path) -> None:
+    client = client_for(tmp_path, host="0.0.0.0", token="s3cret")
+    assert upload(client, b"abc").status_code == 403
+    assert upload(client, b"abc", token="wrong").status_code == 403
+    assert upload(client, b"abc", token="s3cret").status_code == 303
+    resp = client.post("/upload", data={"file": (io.BytesIO(b"def"), "b.txt")}, headers={"X-Yusuan-Token": "s3cret"})
+    assert resp.status_code == 303
+    assert 'name="token"' in client.get("/").get_data(as_text=True)
+    # reading needs no token
+    assert client.get("/corpus").status_code == 200
+
+
+def test_no_token_beyond_localhost_closes_writes(tmp_path: Path) -> None:
+    client = client_for(tmp_path, host="192.168.1.5")
+    assert upload(client, b"abc", token="").status_code == 403
+
+
+def test_localhost_needs_no_token(tmp_path: Path) -> None:
+    client = client_for(tmp_path, host="127.0.0.1")
+    assert upload(client, b"abc").status_code == 303
+    assert 'name="token"' not in client.get("/").get_data(as_text=True)
+
+
+def test_serve_refuses_public_host_without_token(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(serve_command, ["--host", "0.0.0.0", "--db", str(tmp_path / "y.duckdb")], env={})
+    assert result.exit_code == 2 and "YUSUAN_TOKEN" in result.output
+
+
+def test_document_text_is_escaped(tmp_path: Path) -> None:
+    client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
+    resp = upload(client, b"doc", '<img src=x onerror="alert(1)">.txt')
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+    assert "<卫生>" not in page and "&lt;卫生&gt;" in page
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_compare_data_block_cannot_break_out_of_script(tmp_path: Path) -> None:
+    def evil(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        d, diags = tiny_disclosure(path, doc_id)
+        meta = Meta(doc=doc_id, path=None, unit_name="</script><script>alert(1)</script>", unit_code=None, year=2025)
+        return Disclosure(meta=meta, tables=d.tables), diags
+
+    client = client_for(tmp_path, parser=evil)
+    sha = upload(client, b"x").headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/compare?doc={sha}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and page.count("</script>") == 3  # data block + two module scripts
+
+
+# --------------------------------------------------------------------------- document page
+
+def test_findings_are_marked_on_their_cells(tmp_path: Path) -> None:
+    client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
+    page = client.get(upload(client, b"doc").headers["Location"]).get_data(as_text=True)
+    assert 'id="findings-count">2<' in page
+    # the SUM001 finding sits on the TOTAL row's basic column (third data column: code, name, total, basic)
+    cell = re.search(r'<td id="t0-r0-c1" class="num flagged sev-error"\s+title="SUM001：[^"]*"[^>]*>1000000\.00</td>',
+                     page)
+    assert cell, page
+    assert 'id="t0-r0-c0" class="num"' in page  # the total cell is not flagged
+    # a finding without column marks the whole row
+    assert re.search(r'<tr id="t1-r1" class="marked sev-warning"', page)
+    assert 'href="#t0-r0-c1"' in page and 'href="#t1-r1"' in page
+
+
+def test_seed_document_page_matches_pipeline(tmp_path: Path) -> None:
+    """The page shows exactly the tables the parser produced and the audit's findings."""
+    path = seed("000")
+    disclosure, _ = parse(path)
+    assert disclosure is not None
+    findings, audited = run_checks(disclosure)
+    client = client_for(tmp_path)
+    page = client.get(upload(client, path.read_bytes(), path.name).headers["Location"]).get_data(as_text=True)
+    assert page.count('<article class="table-card"') == len(disclosure.tables)
+    assert f'id="findings-count">{len(findings)}<' in page
+    assert f'data-audited="{"yes" if audited else "no"}"' in page
+    for table in disclosure.tables:
+        assert f'data-table-id="{table.id}"' in page
+
+
+# --------------------------------------------------------------------------- downloads
+
+def test_downloads(tmp_path: Path) -> None:
+    client = client_for(tmp_path, parser=tiny_disclosure)
+    sha = upload(client, b"doc").headers["Location"].rsplit("/", 1)[1]
+    doc_id = sha[:16]
+
+    resp = client.get(f"/doc/{sha}/download/json")
+    assert resp.headers["Content-Disposition"] == f'attachment; filename="{doc_id}.json"'
+    data = json.loads(resp.data)
+    assert data["schema"] == "yusuan/disclosure@1" and data["meta"]["doc"] == doc_id
+    assert data["meta"]["path"] == "a.txt"  # the client's name, not the storage path
+    assert data["tables"][0]["rows"][0]["values"]["basic"] == "1000000.00"
+
+    facts = client.get(f"/doc/{sha}/download/facts").get_data(as_text=True).splitlines()
+    assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
+    assert f"{doc_id},expenditure,TOTAL,合计,basic,1000000.00,元" in facts
+
+    resp = client.get(f"/doc/{sha}/download/xlsx")
+    assert zipfile.is_zipfile(io.BytesIO(resp.data))
+    wb = load_workbook(io.BytesIO(resp.data))
+    assert len(wb.sheetnames) >= 2
+
+
+# --------------------------------------------------------------------------- corpus and compare
+
+def test_region_of() -> None:
+    assert region_of("且末县卫生健康委员会") == "且末县"
+    assert region_of("中共兴隆县委组织部") == "兴隆县"
+    assert region_of("吴堡县财政局") == "吴堡县"
+    assert region_of(None) == "未知地区" and region_of("教育局") == "未知地区"
+
+
+def test_corpus_filters_and_compare(tmp_path: Path) -> None:
+    years = {b"a": 2024, b"b": 2025, b"c": 2025}
+
+    def by_content(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        d, diags = tiny_disclosure(path, doc_id)
+        year = years[path.read_bytes()]
+        unit = "且末县卫生健康委员会" if path.read_bytes() != b"c" else "吴堡县教育局"
+        return Disclosure(meta=Meta(doc=doc_id, path=None, unit_name=unit, unit_code=None, year=year),
+                          tables=d.tables), diags
+
+    client = client_for(tmp_path, parser=by_content, checker=tiny_checker)
+    shas = {k: upload(client, k).headers["Location"].rsplit("/", 1)[1] for k in years}
+    page = client.get("/corpus?region=且末县").get_data(as_text=True)
+    assert shas[b"a"] in page and shas[b"b"] in page and shas[b"c"] not in page
+    page = client.get("/corpus?year=2025").get_data(as_text=True)
+    assert shas[b"a"] not in page and shas[b"b"] in page and shas[b"c"] in page
+
+    data = client.get(f"/api/compare?doc={shas[b'a']}&doc={shas[b'c']}").get_json()
+    assert [d["sha"] for d in data["docs"]] == [shas[b"a"], shas[b"c"]]
+    first = data["docs"][0]
+    # 元 converted to 万元: 1000000.00 元 = 100.00 万元
+    assert first["structure"] == {"basic": "100.00", "project": "50.00", "personnel": None, "public": None}
+    assert first["functions"] == {"210 卫生健康支出": "150.00"}
+    assert first["three_public"]["total"] == "3.00" and first["three_public"]["reception"] == "1.00"
+    assert first["findings"] == {"error": 1, "warning": 1, "info": 0}
+    # unknown hashes are ignored, region/year filters select when no doc is given
+    assert client.get("/api/compare?doc=" + "0" * 64).get_json()["docs"] == []
+    assert len(client.get("/api/compare?region=且末县").get_json()["docs"]) == 2
+    assert 'id="chart-three-public"' in client.get("/compare?year=2025").get_data(as_text=True)
+
+
+def test_parser_crash_is_a_diagnostic(tmp_path: Path) -> None:
+    def boom(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    client = client_for(tmp_path, parser=boom)
+    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    assert "X001" in page and "内部错误" in page
