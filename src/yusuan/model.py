@@ -70,9 +70,11 @@ class Inference:
     """A value whose column was not printed unambiguously and was placed by reasoning
     (blank cells dropped, OCR damage). ``confidence`` is in [0, 1]."""
 
-    column: str
+    column: str  # "" when the evidence could not decide (the amount is then not in Row.values)
     confidence: float
     reason: str
+    value: Decimal | None = None  # the amount placed (or left unplaced)
+    ordered: bool = True  # False when the print order is not the column order (OCR)
 
 
 @dataclass(frozen=True)
