@@ -1,0 +1,538 @@
+"""Read PDFs with a text layer: rebuild tables from geometry (words + ruling lines).
+
+Budget tables are printed from spreadsheets: every cell is drawn with ruling lines or thin
+filled rectangles. pdfplumber's line-based table finder turns those rulings into a cell
+grid (merged cells included); words are then placed into cells by where they *start*, so
+digits on a slightly different baseline stay in their row and text that overflows a
+clipped spreadsheet cell stays in its own cell instead of leaking into the next column.
+Everything outside the tables is read as loose text lines, joined into paragraphs.
+
+Pages without a usable text layer are handed to ``yusuan.ingest.ocr``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from yusuan.catalogue import classify_title
+from yusuan.ingest import limits
+from yusuan.ingest.document import Line, SourceDocument
+from yusuan.model import Diagnostic, Severity, Source
+from yusuan.text import clean_cjk_spaces, normalize, parse_amount, squash
+
+BBox = tuple[float, float, float, float]
+
+_TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+# A leading table row that is a caption, not data: "部门：… 单位：万元", "编制单位：…".
+_CAPTION_ROW = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算单位|填报单位)[:：]|单位[:：]\s*(?:万?元)")
+_NOTE_ROW = re.compile(r"^(?:注|说明|备注)[:：\d]")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def mid_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Item:
+    """A piece of a page in reading order: one loose text line or one table."""
+
+    top: float
+    kind: str  # "text" | "table"
+    words: list[Word] = field(default_factory=list)  # kind == "text"
+    rows: list[list[tuple[str, BBox | None]]] = field(default_factory=list)  # kind == "table"
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def group_rows(words: Sequence[Word]) -> list[list[Word]]:
+    """Group words into visual lines by vertical overlap (not equal ``top``): numbers set
+    on a slightly different baseline from the text of their row still join it."""
+    rows: list[tuple[float, float, list[Word]]] = []
+    for w in sorted(words, key=lambda w: (w.mid_y, w.x0)):
+        if rows:
+            top, bottom, members = rows[-1]
+            overlap = min(bottom, w.bottom) - max(top, w.top)
+            if overlap >= 0.4 * min(bottom - top, w.bottom - w.top):
+                members.append(w)
+                rows[-1] = (min(top, w.top), max(bottom, w.bottom), members)
+                continue
+        rows.append((w.top, w.bottom, [w]))
+    return [sorted(m, key=lambda w: w.x0) for _, _, m in rows]
+
+
+def join_words(words: Sequence[Word]) -> str:
+    """Text of words on one or more visual lines, CJK wrap points joined without a space."""
+    lines = [" ".join(w.text for w in row) for row in group_rows(words)]
+    return clean_cjk_spaces(normalize(" ".join(lines)))
+
+
+def _inside(x: float, y: float, box: BBox, pad: float = 0.5) -> bool:
+    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def _page_words(page: Any) -> list[Word]:
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+    w, h = page.width, page.height
+    out = []
+    for r in raw:
+        text = r["text"]
+        if not text.strip():
+            continue
+        cx, cy = (r["x0"] + r["x1"]) / 2, (r["top"] + r["bottom"]) / 2
+        if not (0 <= cx <= w and 0 <= cy <= h):
+            continue  # drawn off the page: invisible in every viewer
+        out.append(Word(text, r["x0"], r["x1"], r["top"], r["bottom"]))
+    return out
+
+
+def _is_page_background(obj: dict[str, Any], width: float, height: float) -> bool:
+    return obj.get("object_type") == "rect" and (obj["x1"] - obj["x0"]) > 0.9 * width and (
+        obj["bottom"] - obj["top"]) > 0.9 * height
+
+
+def _find_tables(page: Any) -> list[Any]:
+    w, h = page.width, page.height
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") in ("rect", "line", "curve"):
+            if _is_page_background(obj, w, h):
+                return False
+            return obj["x1"] >= 0 and obj["x0"] <= w and obj["bottom"] >= 0 and obj["top"] <= h
+        return True
+
+    filtered = page.filter(keep)
+    tables = filtered.find_tables(_TABLE_SETTINGS)
+    # Clip to the page: content drawn off-page is not part of the document.
+    return [t for t in tables if t.bbox[1] < h and t.bbox[3] > 0]
+
+
+def _table_rows(table: Any, words: list[Word], used: set[int]) -> list[list[tuple[str, BBox | None]]]:
+    """Cells of a table, words placed by their start point; merged cells give ""."""
+    rows = [list(r.cells) for r in table.rows]
+    buckets: dict[tuple[int, int], list[Word]] = {}
+    cells = [(ri, ci, box) for ri, r in enumerate(rows) for ci, box in enumerate(r) if box is not None]
+    for wi, word in enumerate(words):
+        if wi in used:
+            continue
+        x = min(word.x0 + 1.0, (word.x0 + word.x1) / 2)
+        for ri, ci, box in cells:
+            if _inside(x, word.mid_y, box):
+                buckets.setdefault((ri, ci), []).append(word)
+                used.add(wi)
+                break
+    out: list[list[tuple[str, BBox | None]]] = []
+    for ri, r in enumerate(rows):
+        out.append([(join_words(buckets.get((ri, ci), [])), box) for ci, box in enumerate(r)])
+    return [r for r in out if any(t for t, _ in r)]
+
+
+def _drop_empty(rows: list[list[tuple[str, BBox | None]]]) -> list[list[tuple[str, BBox | None]]]:
+    rows = [r for r in rows if any(t for t, _ in r)]
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+
+    def wanted(c: int) -> bool:
+        # An empty column of real cells is a blank column of the table (kept, so that a
+        # continuation page has the same columns); one made of merged-away cells is not.
+        if any(c < len(r) and r[c][0] for r in rows):
+            return True
+        real = sum(1 for r in rows if c < len(r) and r[c][1] is not None and r[c][1][2] - r[c][1][0] > 8)
+        return real > len(rows) / 2
+
+    keep = [c for c in range(width) if wanted(c)]
+    return [[r[c] if c < len(r) else ("", None) for c in keep] for r in rows]
+
+
+def _page_items(page: Any) -> list[Item]:
+    words = _page_words(page)
+    used: set[int] = set()
+    items: list[Item] = []
+    for table in _find_tables(page):
+        rows = _table_rows(table, words, used)
+        if rows:
+            items.append(Item(top=table.bbox[1], kind="table", rows=rows))
+    loose = [w for i, w in enumerate(words) if i not in used]
+    for row in group_rows(loose):
+        items.append(Item(top=min(w.top for w in row), kind="text", words=row))
+    items.sort(key=lambda it: it.top)
+    return items
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _tokens(words: Sequence[Word]) -> list[tuple[str, BBox]]:
+    """Split a visual line into tokens at gaps wider than about one character."""
+    tokens: list[tuple[str, BBox]] = []
+    cur: list[Word] = []
+    for w in words:
+        if cur:
+            size = max(cur[-1].bottom - cur[-1].top, 4.0)
+            if w.x0 - cur[-1].x1 > 0.9 * size:
+                tokens.append(_token(cur))
+                cur = []
+        cur.append(w)
+    if cur:
+        tokens.append(_token(cur))
+    return tokens
+
+
+def _token(words: Sequence[Word]) -> tuple[str, BBox]:
+    box = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
+           max(w.bottom for w in words))
+    return clean_cjk_spaces(normalize(" ".join(w.text for w in words))), box
+
+
+class _Builder:
+    """Accumulates lines; narrative lines are joined into paragraphs."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._para: list[tuple[list[Word], int]] = []  # visual lines of the open paragraph
+        self._margins: tuple[float, float] = (0.0, 0.0)
+
+    def add_text(self, words: list[Word], page: int, margins: tuple[float, float]) -> None:
+        if self._para and not self._continues(words, margins):
+            self.flush()
+        self._margins = margins
+        self._para.append((words, page))
+
+    def _continues(self, words: list[Word], margins: tuple[float, float]) -> bool:
+        prev, _ = self._para[-1]
+        left, right = margins
+        size = max(prev[-1].bottom - prev[-1].top, 6.0)
+        full = prev[-1].x1 >= right - 2.5 * size  # previous line ran to the right margin
+        flush_left = words[0].x0 <= left + 1.2 * size  # this one is not indented
+        gap = words[0].top - max(w.bottom for w in prev)
+        one_token = len(_tokens(prev)) == 1 and len(_tokens(words)) == 1
+        return full and flush_left and gap < 1.5 * size and one_token
+
+    def flush(self) -> None:
+        if not self._para:
+            return
+        page = self._para[0][1]
+        if len(self._para) == 1:
+            tokens = _tokens(self._para[0][0])
+            text = " ".join(t for t, _ in tokens)
+            cells = tuple(text.split())
+        else:
+            text = clean_cjk_spaces(normalize(" ".join(" ".join(w.text for w in ws) for ws, _ in self._para)))
+            cells = tuple(text.split())
+        self._append(text, cells, False, Source(page=page), ())
+        self._para = []
+
+    def add_row(self, cells: Sequence[tuple[str, BBox | None]], page: int) -> None:
+        self.flush()
+        texts = tuple(t for t, _ in cells)
+        sources = tuple(Source(page=page, bbox=_round(b)) for _, b in cells)
+        self._append("\t".join(texts), texts, True, Source(page=page), sources)
+
+    def add_loose(self, text: str, page: int) -> None:
+        self.flush()
+        self._append(text, tuple(text.split()), False, Source(page=page), ())
+
+    def _append(self, text: str, cells: tuple[str, ...], grid: bool, source: Source,
+                cell_sources: tuple[Source, ...]) -> None:
+        no = len(self.lines) + 1
+        src = Source(line=no, page=source.page, bbox=source.bbox, ref=source.ref)
+        cs = tuple(Source(line=no, page=s.page, bbox=s.bbox, ref=s.ref) for s in cell_sources)
+        self.lines.append(Line(no=no, text=text, cells=cells, grid=grid, source=src, cell_sources=cs))
+
+
+def _round(b: BBox | None) -> BBox | None:
+    return None if b is None else (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
+
+
+Row = list[tuple[str, BBox | None]]
+_TITLE_LIKE = re.compile(r"(?:表|目录)(?:\(.{1,30}\))?$")
+
+
+def _has_number(row: Sequence[tuple[str, Any]]) -> bool:
+    return any(parse_amount(t) is not None for t, _ in row)
+
+
+def _title_row(row: Sequence[tuple[str, Any]]) -> str | None:
+    """A row holding only a table title (spreadsheets often draw the title inside the grid)."""
+    filled = [t for t, _ in row if t]
+    if len(filled) != 1 or len(filled[0]) > 60:
+        return None
+    text = filled[0]
+    if classify_title(text) or _TITLE_LIKE.search(squash(text)):
+        return text
+    return None
+
+
+def _loose_row(row: Sequence[tuple[str, Any]], before_data: bool) -> str | None:
+    """A table row that is really a caption ("部门：… 单位：万元") or a note."""
+    filled = [t for t, _ in row if t]
+    text = " ".join(filled)
+    if before_data and not _has_number(row) and _CAPTION_ROW.search(text):
+        return text
+    if len(filled) == 1 and _NOTE_ROW.match(text):
+        return text
+    return None
+
+
+def _segments(rows: list[Row]) -> list[tuple[str | None, list[Row]]]:
+    """Split a ruled grid at title rows: two tables drawn edge to edge form one grid."""
+    out: list[tuple[str | None, list[Row]]] = [(None, [])]
+    for r in rows:
+        title = _title_row(r)
+        if title is not None:
+            out.append((title, []))
+        else:
+            out[-1][1].append(r)
+    return [(t, _drop_empty(rs)) for t, rs in out if t is not None or rs]
+
+
+def _column_ranges(rows: list[Row]) -> list[tuple[float, float]]:
+    """x-range of each column: its narrowest real cell (merged cells are wider)."""
+    width = max(len(r) for r in rows)
+    ranges = []
+    for c in range(width):
+        boxes = [r[c][1] for r in rows if c < len(r) and r[c][1] is not None]
+        if not boxes:
+            return []
+        b = min(boxes, key=lambda b: b[2] - b[0])
+        ranges.append((b[0], b[2]))
+    return ranges
+
+
+def _remap(rows: list[Row], columns: list[tuple[float, float]]) -> list[Row] | None:
+    """Place a continuation page's cells into the columns of the table it continues, by
+    horizontal overlap; None when some filled cell fits no column (a different table)."""
+    out: list[Row] = []
+    for r in rows:
+        new: Row = [("", None) for _ in columns]
+        for text, box in r:
+            if box is None:
+                continue
+            overlaps = [min(box[2], x1) - max(box[0], x0) for x0, x1 in columns]
+            best = max(range(len(columns)), key=lambda i: overlaps[i])
+            if overlaps[best] <= 0:
+                if text:
+                    return None
+                continue
+            if text:
+                prev = new[best][0]
+                new[best] = ((prev + " " + text).strip() if prev else text, box)
+            elif new[best][1] is None:
+                new[best] = ("", box)
+        out.append(new)
+    return out
+
+
+def _header_rows(rows: list[Row]) -> list[tuple[str, ...]]:
+    out = []
+    for r in rows:
+        if _has_number(r):
+            break
+        if _loose_row(r, True) is None:
+            out.append(tuple(t for t, _ in r))
+    return out
+
+
+def _strip_header(rows: list[Row], header: list[tuple[str, ...]]) -> list[Row]:
+    """Drop a header repeated at the top of a continuation page."""
+    n = 0
+    while n < len(header) and n < len(rows) and tuple(t for t, _ in rows[n]) == header[n]:
+        n += 1
+    return rows[n:] if n == len(header) else rows
+
+
+def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width: float,
+              state: dict[str, Any]) -> None:
+    """Append one page's items to the stream. ``state`` carries the open table's columns and
+    header across pages: a table continued on the next page keeps its columns, and a header
+    repeated there is emitted once."""
+    items = list(items)
+    text_words = [w for it in items if it.kind == "text" for w in it.words]
+    margins = (min((w.x0 for w in text_words), default=0.0), max((w.x1 for w in text_words), default=page_width))
+    title_seen = False  # a title since the last table on this page: what follows is a new table
+    for it in items:
+        if it.kind == "text":
+            builder.add_text(it.words, page_no, margins)
+            joined = "".join(w.text for w in it.words)
+            if classify_title(joined) or (_TITLE_LIKE.search(squash(joined)) and len(joined) <= 60):
+                title_seen = True
+            if not _is_page_furniture(it):
+                state["open"] = False
+            continue
+        for title, rows in _segments(it.rows):
+            if title is not None:
+                builder.add_loose(title, page_no)
+                title_seen = True
+            if not rows:
+                continue
+            continuation = not title_seen and state.get("open") and state.get("columns")
+            if continuation:
+                mapped = _remap(rows, state["columns"])
+                if mapped is not None:
+                    rows = _strip_header(mapped, state.get("header") or [])
+                else:
+                    continuation = False
+            if not continuation:
+                state["columns"] = _column_ranges(rows)
+                state["header"] = _header_rows(rows)
+            _emit_rows(builder, rows, page_no)
+            state["open"] = True
+            title_seen = False
+
+
+def _emit_rows(builder: _Builder, rows: list[Row], page_no: int) -> None:
+    before_data = True
+    for r in rows:
+        loose = _loose_row(r, before_data)
+        if loose is not None:
+            builder.add_loose(loose, page_no)
+            continue
+        if _has_number(r):
+            before_data = False
+        builder.add_row(r, page_no)
+
+
+_FURNITURE = re.compile(r"^[-—\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d+)?[-—\s]*$")
+
+
+def _is_page_furniture(item: Item) -> bool:
+    """Page numbers at the foot of a page do not end a table running onto the next page."""
+    return bool(_FURNITURE.match(" ".join(w.text for w in item.words)))
+
+
+# --------------------------------------------------------------------------- document
+
+
+def _text_layer_usable(page: Any) -> bool:
+    chars = [c for c in page.chars if c["text"].strip()]
+    if len(chars) < 5:
+        return False
+    garbled = sum(1 for c in chars if c["text"].startswith("(cid:") or c["text"] == "\ufffd")
+    return garbled < 0.3 * len(chars)
+
+
+def _page_image_area(page: Any) -> float:
+    area = 0.0
+    for im in page.images:
+        w = max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
+        h = max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+        area += w * h
+    return area / max(page.width * page.height, 1.0)
+
+
+def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
+             max_pages: int = limits.MAX_PAGES) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    """Read a PDF into lines. Never raises for bad input; problems come back as diagnostics."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    name = path or "<输入>"
+    diags: list[Diagnostic] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        return None, (limits.diagnostic(
+            "I101", f"{name}：PDF 已加密（需要打开密码），无法读取。请向发布单位索取未加密版本，"
+            "或用已知密码解密后另存再处理。", path),)
+    except Exception as exc:  # pdfminer raises many types for damaged files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            return None, (limits.diagnostic(
+                "I101", f"{name}：PDF 已加密（需要打开密码），无法读取。请向发布单位索取未加密版本，"
+                "或用已知密码解密后另存再处理。", path),)
+        return None, (limits.diagnostic(
+            "I102", f"{name}：PDF 文件已损坏或不完整（{type(exc).__name__}），无法读取。"
+            "请重新下载原文件，或用 PDF 阅读器打开后另存再处理。", path),)
+    if n_pages == 0:
+        return None, (limits.diagnostic("I103", f"{name}：PDF 没有任何页面。请确认文件完整。", path),)
+    if n_pages > max_pages:
+        diags.append(limits.diagnostic(
+            "I104", f"{name}：PDF 共 {n_pages} 页，超过上限 {max_pages} 页，只读取前 {max_pages} 页。"
+            "预算公开文件通常不足 100 页；如确需全部内容，请拆分文件后分别处理。", path, Severity.WARNING))
+    builder = _Builder()
+    state: dict[str, Any] = {}
+    ocr_pages: list[int] = []
+    fmt = "pdf"
+    with pdf:
+        for index in range(min(n_pages, max_pages)):
+            page_no = index + 1
+            try:
+                page = pdf.pages[index]
+                if len(page.chars) > limits.MAX_CHARS_PER_PAGE:
+                    diags.append(limits.diagnostic(
+                        "I105", f"{name} 第 {page_no} 页：文字对象过多（{len(page.chars)} 个），已跳过该页。"
+                        "请检查该页是否异常。", path, Severity.WARNING, page_no))
+                    continue
+                if not _text_layer_usable(page):
+                    if _page_image_area(page) > 0.2:
+                        ocr_pages.append(page_no)
+                        _ocr_into(builder, data, page, page_no, name, path, diags, state, len(ocr_pages))
+                        fmt = "pdf-ocr"
+                    continue
+                emit_page(builder, _page_items(page), page_no, page.width, state)
+            except Exception as exc:  # one bad page must not lose the rest of the document
+                diags.append(limits.diagnostic(
+                    "I106", f"{name} 第 {page_no} 页：读取失败（{type(exc).__name__}），已跳过该页。"
+                    "请用 PDF 阅读器核对该页内容。", path, Severity.WARNING, page_no))
+            finally:
+                if index < len(pdf.pages):
+                    pdf.pages[index].close()
+    builder.flush()
+    if ocr_pages:
+        diags.append(limits.diagnostic(
+            "I107", f"{name}：第 {_ranges(ocr_pages)} 页没有文字层，已用 OCR 识别；识别结果可能有误，"
+            "金额请与原件核对。", path, Severity.INFO))
+    doc = SourceDocument(path=path, format=fmt, lines=tuple(builder.lines), sha256=sha256,
+                         pages=n_pages, diagnostics=tuple(diags))
+    return doc, tuple(diags)
+
+
+def _ocr_into(builder: _Builder, data: bytes, page: Any, page_no: int, name: str, path: str | None,
+              diags: list[Diagnostic], state: dict[str, Any], count: int) -> None:
+    from yusuan.ingest import ocr
+
+    if count > limits.MAX_OCR_PAGES:
+        if count == limits.MAX_OCR_PAGES + 1:
+            diags.append(limits.diagnostic(
+                "I108", f"{name}：扫描页超过 {limits.MAX_OCR_PAGES} 页，第 {page_no} 页起不再 OCR。"
+                "请拆分文件后分别处理。", path, Severity.WARNING, page_no))
+        return
+    items, page_diags = ocr.ocr_pdf_page(data, page, page_no, path)
+    diags.extend(page_diags)
+    emit_page(builder, items, page_no, page.width, state)
+
+
+def _ranges(pages: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = pages[0]
+    for p in [*pages[1:], -1]:
+        if p == prev + 1:
+            prev = p
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = p
+    return "、".join(parts)
