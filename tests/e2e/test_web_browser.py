@@ -1,0 +1,120 @@
+"""End-to-end: the running web app driven by a real headless browser (Debian chromium).
+
+Uploads two seeds, checks the findings shown against the server's own analysis, opens the
+comparison page and checks the charts were drawn, and takes a screenshot of each main page
+(into $YUSUAN_SCREENSHOTS when set, e.g. docs/screenshots, else the test's tmp folder).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+LAUNCH_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (scripts/setup.sh installs Debian's chromium)"
+)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
+    from werkzeug.serving import make_server
+
+    from yusuan.web import WebConfig, create_app
+
+    app = create_app(WebConfig(data_dir=tmp_path / "data"))
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}", app.extensions["yusuan"]
+    finally:
+        srv.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture()
+def page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright  # dev dependency; browsers are not downloaded
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1280, "height": 900})
+            pg.set_default_timeout(20_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    out = Path(os.environ.get("YUSUAN_SCREENSHOTS") or tmp_path / "shots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def upload_seed(pg, base: str, path: Path) -> str:  # type: ignore[no-untyped-def]
+    pg.goto(base + "/")
+    pg.set_input_files("#file", str(path))
+    with pg.expect_navigation():
+        pg.click("#upload-button")
+    assert "/doc/" in pg.url
+    return pg.url.rsplit("/", 1)[1]
+
+
+def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base, library = server
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    shots = shots_dir(tmp_path)
+
+    seeds = [next(SEEDS.glob("000_*.txt")), next(SEEDS.glob("002_*.txt"))]
+    shas = [upload_seed(page, base, p) for p in seeds]
+
+    # the document page shows the server's findings, each marked on its cell when it has one
+    analysis = library.analysis(shas[-1])
+    assert page.inner_text("#findings-count") == str(len(analysis.findings))
+    assert page.locator("#findings li.finding").count() == len(analysis.findings)
+    assert page.locator("article.table-card").count() == len(analysis.disclosure.tables)
+    flagged = page.locator("td.flagged, tr.marked")
+    if any(f.location.table for f in analysis.findings):
+        assert flagged.count() > 0
+        flagged.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "document.png"), full_page=False)
+
+    page.goto(base + "/")
+    assert page.locator("#recent tbody tr").count() == 2
+    page.screenshot(path=str(shots / "upload.png"))
+
+    # corpus -> compare with both documents ticked
+    page.goto(base + "/corpus")
+    assert page.locator("#corpus-table tbody tr").count() == 2
+    page.screenshot(path=str(shots / "corpus.png"))
+    with page.expect_navigation():
+        page.click("#compare-button")
+    assert "/compare" in page.url
+    data = page.evaluate("JSON.parse(document.getElementById('compare-data').textContent)")
+    assert sorted(d["sha"] for d in data["docs"]) == sorted(shas)
+    for chart in ("structure", "functions", "three-public", "trend", "findings"):
+        plot = page.locator(f"#chart-{chart} .plot")
+        assert plot.locator("svg").count() + plot.locator("p.empty").count() == 1, chart
+    # the findings chart has one bar per (document, severity), tall exactly where the count is not zero
+    bars = page.locator("#chart-findings svg rect.bar")
+    assert bars.count() == 3 * len(data["docs"])
+    heights = bars.evaluate_all("rs => rs.map(r => Number(r.getAttribute('height')))")
+    nonzero = sum(1 for d in data["docs"] for n in d["findings"].values() if n)
+    assert sum(1 for h in heights if h > 0) == nonzero > 0  # every seed yields a finding or diagnostic
+    page.screenshot(path=str(shots / "compare.png"), full_page=True)
+
+    assert errors == []  # no script errors, no CSP violations
