@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR tests).
-SYSTEM_PACKAGES=(poppler-utils)
+# System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR tests); chromium and
+# fonts-noto-cjk (headless browser and CJK glyphs for the web app's end-to-end test and screenshots).
+SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
