@@ -163,17 +163,27 @@ def schema_command() -> None:
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
-def _register_optional() -> None:
-    """Commands that live beside their own subsystem."""
-    try:
-        from yusuan.audit.cli import check_command, rules_command
-    except ImportError:
-        return
-    main.add_command(check_command, "check")
-    main.add_command(rules_command, "rules")
+def _register_subsystems() -> None:
+    """Commands that live beside their own subsystem (audit, store, web, render)."""
+    from importlib import import_module
+
+    for module, names in (
+        ("yusuan.audit.cli", ("check", "rules")),
+        ("yusuan.store.cli", ("ingest", "compare", "query")),
+        ("yusuan.web.cli", ("serve",)),
+        ("yusuan.render.cli", ("template", "render")),
+    ):
+        try:
+            mod = import_module(module)
+        except ImportError:
+            continue
+        for name in names:
+            command = getattr(mod, f"{name}_command", None)
+            if command is not None:
+                main.add_command(command, name)
 
 
-_register_optional()
+_register_subsystems()
 
 
 if __name__ == "__main__":
