@@ -84,10 +84,11 @@ def classify_title(title: str) -> str | None:
 # level first, then on the whole path.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
+    (r"^项目金额$", "total"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),
-    (r"项目支出", "project"),
+    (r"项目支出|专项业务经费", "project"),
     (r"经营支出", "business"),
     (r"上解上级", "remit_upper"),
     (r"对附属单位补助", "subsidy_subordinate"),
@@ -105,6 +106,9 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"上级补助", "upper_subsidy"),
     (r"附属单位上缴", "subordinate_remit"),
     (r"其他收入", "other_income"),
+    (r"非财政拨款结转", "carryover_nonfiscal"),
+    (r"^财政拨款结转|年初财政拨款结转", "carryover_fiscal"),
+    (r"^非财政拨款$", "nonfiscal"),
     (r"上年结转|结转结余", "carryover"),
 )
 

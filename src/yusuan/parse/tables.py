@@ -1,12 +1,411 @@
-"""Table blocks -> Tables. (Interim: none; replaced by the table parser.)"""
+"""Table blocks -> ``Table`` records (and the document's own catalogue).
+
+A grid block is read as bands: header rows, then data rows, then possibly the same header
+printed again on the next page, then more data. Page furniture (预算年度, 编制单位, 单位：万元)
+and column-number rows (栏次, ※) are skipped. Each band's header gives the columns; a
+header damaged by extraction borrows the header of another band of the same table.
+Blocks made of loose lines (blank cells lost) and loose lines inside a grid table are
+handed to ``yusuan.parse.loose`` for inference.
+"""
 
 from __future__ import annotations
 
-from yusuan.model import CatalogueEntry, Diagnostic, Meta, Table
-from yusuan.parse.blocks import Layout
+import importlib
+import re
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+
+from yusuan import codes
+from yusuan.catalogue import classify_title
+from yusuan.ingest.document import Line
+from yusuan.model import (
+    CatalogueEntry,
+    Column,
+    Diagnostic,
+    Meta,
+    MoneyUnit,
+    Row,
+    Severity,
+    Source,
+    Table,
+)
+from yusuan.parse.blocks import Layout, TableBlock
+from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header
+from yusuan.parse.rows import panel_sides, read_rows
+from yusuan.text import clean_cjk_spaces, parse_amount, squash
+
+_UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
+_FURNITURE = re.compile(r"预算年度|编制单位|单位名称|^(?:金额)?单位[:：,，]?(?:万元|元)$|保密审查|审签")
+_MARKER_CELL = re.compile(r"^(?:※|\*|栏次|序号|行次|\d{1,2})$")
+_CODE_CELL = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$|^\d{3}\s?\d{2}(?:\s?\d{2})?$")
+_EMBEDDED = re.compile(r"^\d{3}\s+\S")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.．]|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
+_EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
+_PERFORMANCE = {"performance_unit", "performance_project"}
+
+
+@dataclass
+class _Band:
+    header_rows: list[tuple[str, ...]] = field(default_factory=list)
+    data: list[Line] = field(default_factory=list)
 
 
 def parse_tables(
     layout: Layout, meta: Meta
 ) -> tuple[tuple[Table, ...], tuple[CatalogueEntry, ...], tuple[Diagnostic, ...]]:
-    return (), (), ()
+    tables: list[Table] = []
+    catalogue: tuple[CatalogueEntry, ...] = ()
+    diagnostics: list[Diagnostic] = []
+    last_unit: MoneyUnit | None = None
+    for block in layout.blocks:
+        if block.table_id in _PERFORMANCE:
+            continue  # read by parse.performance
+        if block.table_id == "catalogue":
+            entries, found = parse_catalogue(block)
+            catalogue += entries
+            diagnostics += found
+            continue
+        table, found = parse_block(block, meta, last_unit)
+        last_unit = table.unit or last_unit
+        tables.append(table)
+        diagnostics += found
+    tables, found = _apply_catalogue(tables, catalogue)
+    diagnostics += found
+    loose = _loose_module()
+    if loose is not None and tables:
+        refined, found = loose.refine(tuple(tables))
+        tables = list(refined)
+        diagnostics += found
+    return tuple(tables), catalogue, tuple(diagnostics)
+
+
+def _loose_module() -> ModuleType | None:
+    """The loose-line inference module, when installed in this build."""
+    try:
+        return importlib.import_module("yusuan.parse.loose")
+    except ImportError:
+        return None
+
+
+# --------------------------------------------------------------------------- one block
+
+
+def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = None) -> tuple[Table, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    where = Source(line=block.title_line.no, page=block.title_line.source.page)
+    unit = _unit_of(block)
+    if unit is None:
+        unit = default_unit or meta.narrative_unit
+        if unit is not None:
+            diagnostics.append(Diagnostic(
+                code="P121", severity=Severity.INFO,
+                message=f"表格“{block.title}”（第 {block.title_line.no} 行）未印金额单位，按“{unit.value}”处理。"
+                "请核对原表的金额单位。", source=where, table=block.table_id))
+    notes = [ln for ln in block.lines if not ln.grid and _EMPTY_NOTE.search(squash(ln.text))]
+    loose_rows = [ln for ln in block.lines if _is_loose_data(ln)]
+    grid_rows = _grid_rows(block.lines)
+
+    columns: tuple[Column, ...] = ()
+    rows: list[Row] = []
+    if grid_rows and len(grid_rows) >= len(loose_rows):
+        columns, rows, found = _parse_grid(block, grid_rows)
+        diagnostics += found
+        if loose_rows:
+            more, found = _infer_loose_rows(block, columns, loose_rows)
+            rows += more
+            diagnostics += found
+    elif loose_rows:
+        columns, more, found = _parse_loose_block(block, columns)
+        rows += more
+        diagnostics += found
+
+    has_values = any(r.values for r in rows)
+    empty = not has_values and (bool(notes) or not rows)
+    reason = clean_cjk_spaces(notes[0].text) if notes and empty else None
+    table = Table(
+        id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
+        rows=tuple(rows), empty=empty, empty_reason=reason, source=where)
+    return table, diagnostics
+
+
+def _grid_rows(lines: Sequence[Line]) -> list[Line]:
+    """Grid lines, plus the label-only rows of a grid table: text extraction strips the
+    trailing tabs of a row whose cells after the first are blank, leaving one loose token."""
+    out: list[Line] = []
+    for line in lines:
+        if line.grid:
+            if any(line.cells):
+                out.append(line)
+            continue
+        if not out or line.blank or len(line.cells) > 2 or _is_loose_data(line):
+            continue
+        s = squash(line.text)
+        if "。" in s or _EMPTY_NOTE.search(s) or _FURNITURE.search(s) or classify_title(s) or s.startswith("注"):
+            continue
+        out.append(replace(line, cells=(clean_cjk_spaces(line.text),), grid=True))
+    return out
+
+
+def _unit_of(block: TableBlock) -> MoneyUnit | None:
+    for line in (block.title_line, *block.lines):
+        m = _UNIT.search(line.text.replace(" ", "").replace("\t", ""))
+        if m:
+            return MoneyUnit.WAN if m.group(1) == "万元" else MoneyUnit.YUAN
+    return None
+
+
+def _is_loose_data(line: Line) -> bool:
+    """A loose line that carries table data (amounts among several tokens)."""
+    if line.grid or line.blank or len(line.cells) < 2:
+        return False
+    if _FURNITURE.search(squash(line.text)) or classify_title(line.text):
+        return False
+    return sum(1 for c in line.cells if parse_amount(c) is not None and "." in c) >= 1
+
+
+# --------------------------------------------------------------------------- grid
+
+
+def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...], list[Row], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    bands = _bands(lines)
+    headers = [build_header(b.header_rows, block.table_id) if b.header_rows else None for b in bands]
+    chosen: list[Header] = []
+    previous: Header | None = None
+    for band, header in zip(bands, headers, strict=True):
+        use = header
+        if use is None or use.garbled or len(use.money()) == 0:
+            alt = _alternative(header, headers, previous)
+            if alt is not None:
+                use = alt
+            elif header is not None and header.garbled:
+                first = band.data[0] if band.data else None
+                diagnostics.append(Diagnostic(
+                    code="P122", severity=Severity.WARNING,
+                    message=f"表格“{block.title}”的表头（第 {block.title_line.no} 行之后）列位置错乱，"
+                    "按印出的位置读取各栏。请核对原表各栏金额的归属。",
+                    source=Source(line=first.no if first else block.title_line.no), table=block.table_id))
+        if use is None:
+            use = previous
+        chosen.append(use) if use is not None else None
+        previous = use or previous
+
+    rows: list[Row] = []
+    columns: dict[str, Column] = {}
+    for band, header in zip(bands, chosen, strict=False):
+        if header is None:
+            continue
+        for spec in header.columns:
+            if spec.role in (MONEY, TEXT) and spec.key and spec.key not in columns:
+                columns[spec.key] = Column(key=spec.key, header=spec.header)
+        sides = panel_sides(header)
+        groups: dict[int, str] = {}
+        for line in band.data:
+            found_rows, found = read_rows(line, header, block.table_id, sides, groups)
+            diagnostics += found
+            for row in found_rows:
+                if _joins_previous(rows, row):
+                    prev = rows[-1]
+                    rows[-1] = replace(prev, name=prev.name + row.name, label=prev.label + row.label)
+                    continue
+                if _repeats_total(rows, row):
+                    continue
+                rows.append(row)
+    return tuple(columns.values()), rows, diagnostics
+
+
+def _alternative(header: Header | None, headers: Sequence[Header | None], previous: Header | None) -> Header | None:
+    """A sound header of the same table to use instead of a missing or damaged one."""
+    width = header.width if header else (previous.width if previous else None)
+    sound = [h for h in headers if h is not None and not h.garbled and h.money()]
+    same = [h for h in sound if width is None or h.width == width]
+    if same:
+        return max(same, key=lambda h: len(h.money()))
+    if header is None and previous is not None:
+        return previous
+    return None
+
+
+def _bands(lines: list[Line]) -> list[_Band]:
+    bands: list[_Band] = [_Band()]
+    vocab: set[str] = set(HEADER_WORDS)
+    for line in lines:
+        cells = line.cells
+        text = squash(line.text)
+        if _FURNITURE.search(text) or (cells and re.fullmatch(r"\d{6}", squash(cells[0])) and not _has_amount(cells)):
+            continue
+        if classify_title(line.text.replace("\t", "")) and sum(1 for c in cells if c) <= 1:
+            continue  # a repeated title printed as a grid line
+        if _is_marker(cells):
+            continue
+        band = bands[-1]
+        if _is_data(cells):
+            band.data.append(line)
+            continue
+        if not band.data:
+            band.header_rows.append(cells)
+            if len(bands) == 1:
+                vocab.update(squash(c) for c in cells if c)
+            continue
+        if _header_like(cells, vocab):
+            bands.append(_Band(header_rows=[cells]))
+        else:
+            band.data.append(line)  # a row with a label only
+    return [b for b in bands if b.header_rows or b.data]
+
+
+def _has_amount(cells: Sequence[str]) -> bool:
+    return any(parse_amount(c) is not None for c in cells[1:] if c)
+
+
+def _is_marker(cells: Sequence[str]) -> bool:
+    filled = [squash(c) for c in cells if c.strip()]
+    if len(filled) < 2 or not all(_MARKER_CELL.match(c) for c in filled):
+        return False
+    return any(not c.isdigit() for c in filled) or len(filled) >= 3
+
+
+def _is_data(cells: Sequence[str]) -> bool:
+    filled = [c.strip() for c in cells if c.strip()]
+    if not filled:
+        return False
+    if _has_amount(cells):
+        return True
+    for c in cells[:4]:
+        s = c.strip()
+        if _CODE_CELL.match(s) or _EMBEDDED.match(s):
+            return True
+    return any(_NUMBERED.match(squash(c)) for c in cells if c.strip())
+
+
+def _header_like(cells: Sequence[str], vocab: set[str]) -> bool:
+    filled = [squash(c) for c in cells if c.strip()]
+    if not filled:
+        return False
+    hits = sum(1 for c in filled if c in vocab)
+    return hits * 2 >= len(filled) and hits >= 1
+
+
+def _joins_previous(rows: list[Row], row: Row) -> bool:
+    """A name wrapped onto the next line: a row with a name only whose text completes the
+    previous row's name to its code's listed name."""
+    if not rows or row.code or row.values or not row.name:
+        return False
+    prev = rows[-1]
+    if not prev.code.isdigit() or prev.side != row.side:
+        return False
+    listed = codes.lookup(prev.code)
+    if listed is None:
+        return False
+    joined = squash(prev.name + row.name)
+    return squash(listed.name) == joined and squash(listed.name) != squash(prev.name)
+
+
+def _repeats_total(rows: list[Row], row: Row) -> bool:
+    """The total row printed again at the top of a continuation page."""
+    return row.code == "TOTAL" and any(
+        r.code == "TOTAL" and r.side == row.side and r.values == row.values and r.name == row.name for r in rows)
+
+
+# --------------------------------------------------------------------------- loose lines
+
+
+def _infer_loose_rows(
+    block: TableBlock, columns: tuple[Column, ...], lines: list[Line]
+) -> tuple[list[Row], list[Diagnostic]]:
+    loose = _loose_module()
+    if loose is None:
+        return [], [_no_loose(block, lines)]
+    rows, found = loose.infer_rows(block.table_id, columns, lines)
+    return list(rows), list(found)
+
+
+def _parse_loose_block(
+    block: TableBlock, columns: tuple[Column, ...]
+) -> tuple[tuple[Column, ...], list[Row], list[Diagnostic]]:
+    loose = _loose_module()
+    if loose is None:
+        lines = [ln for ln in block.lines if _is_loose_data(ln)]
+        return columns, [], [_no_loose(block, lines)]
+    cols, rows, found = loose.parse_loose_block(block, columns or None)
+    return tuple(cols), list(rows), list(found)
+
+
+def _no_loose(block: TableBlock, lines: list[Line]) -> Diagnostic:
+    first = lines[0].no if lines else block.title_line.no
+    return Diagnostic(
+        code="P140", severity=Severity.WARNING,
+        message=f"表格“{block.title}”有 {len(lines)} 行空白单元格已丢失的数据（第 {first} 行起），"
+        "本版本无法推断其所在栏目，这些行未读取。请提供保留表格结构的原件（PDF 或 Excel）。",
+        source=Source(line=first), table=block.table_id)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+_CAT_NUMBER = re.compile(r"^(?:报表|表号|序号|编号|表序)$")
+_CAT_TITLE = re.compile(r"名称")
+_CAT_EMPTY = re.compile(r"是否空表|空表")
+_CAT_REASON = re.compile(r"理由|原因|说明")
+
+
+def parse_catalogue(block: TableBlock) -> tuple[tuple[CatalogueEntry, ...], list[Diagnostic]]:
+    entries: list[CatalogueEntry] = []
+    roles: dict[str, int] = {}
+    for line in block.lines:
+        if not line.grid:
+            continue
+        cells = [c.strip() for c in line.cells]
+        squashed = [squash(c) for c in cells]
+        if not roles and any(_CAT_EMPTY.search(c) or _CAT_TITLE.search(c) for c in squashed):
+            for i, c in enumerate(squashed):
+                if _CAT_EMPTY.search(c) and "理由" not in c:
+                    roles.setdefault("empty", i)
+                elif _CAT_REASON.search(c):
+                    roles.setdefault("reason", i)
+                elif _CAT_TITLE.search(c):
+                    roles.setdefault("title", i)
+                elif _CAT_NUMBER.match(c):
+                    roles.setdefault("number", i)
+            continue
+        if not roles:
+            roles = {"number": 0, "title": 1, "empty": 2, "reason": 3}
+
+        def cell(role: str, cells: list[str] = cells) -> str:
+            i = roles.get(role)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        title = clean_cjk_spaces(cell("title"))
+        if not title:
+            continue
+        flag = squash(cell("empty"))
+        empty = True if flag in ("是", "空表", "√") else False if flag in ("否", "非空表") else None
+        entries.append(CatalogueEntry(
+            number=squash(cell("number")) or None, title=title, table_id=classify_title(title), empty=empty,
+            reason=clean_cjk_spaces(cell("reason")) or None, source=Source(line=line.no, page=line.source.page)))
+    return tuple(entries), []
+
+
+def _apply_catalogue(
+    tables: list[Table], catalogue: tuple[CatalogueEntry, ...]
+) -> tuple[list[Table], list[Diagnostic]]:
+    """A printed table the catalogue marks as empty takes the catalogue's reason."""
+    diagnostics: list[Diagnostic] = []
+    out: list[Table] = []
+    for table in tables:
+        entry = next((e for e in catalogue if e.table_id == table.id and e.empty), None)
+        if entry is None:
+            out.append(table)
+            continue
+        if any(r.values for r in table.rows):
+            diagnostics.append(Diagnostic(
+                code="P123", severity=Severity.WARNING,
+                message=f"目录（第 {entry.source.line} 行）标明“{entry.title}”为空表，但第 {table.source.line} 行起的"
+                "该表印有金额。请核对目录与表格是否一致。", source=entry.source, table=table.id))
+            out.append(table)
+            continue
+        out.append(replace(table, empty=True, empty_reason=table.empty_reason or entry.reason))
+    return out, diagnostics
+
+

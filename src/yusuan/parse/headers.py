@@ -1,0 +1,202 @@
+"""Header rows -> column specs.
+
+A table's header is printed over one to three rows with merged cells: a group label sits
+in the first column of its span and the cells to its right are blank. A blank header
+cell belongs to the group on its left when both it and the group's first column have
+sub-headers below (that is what a merged cell looks like once flattened). Each column
+gets its header path (levels joined with "/"), a role (row number, code, code part,
+name, money, text) and, for money, a canonical key from ``catalogue.column_key``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from yusuan import codes
+from yusuan.catalogue import column_key
+from yusuan.text import squash
+
+# Roles of a column.
+ROWNUM, CODE, CODE_PART, NAME, GOV_CODE, GOV_NAME, MONEY, TEXT = (
+    "rownum", "code", "code_part", "name", "gov_code", "gov_name", "money", "text")
+
+_ROWNUM = re.compile(r"^(?:序号|栏次|行次|编号)$")
+_CODE_PART = re.compile(r"^[类款项]$")
+_GOV_CODE = re.compile(r"政府.*经济.*(?:编码|代码)")
+_GOV_NAME = re.compile(r"政府.*经济.*名称")
+_CODE = re.compile(r"(?:编码|代码)$")
+_NAME = re.compile(
+    r"名称$|^项目$|^科目$|内容$|^功能分类$|^经济分类$|分类科目(?:\(按大类\))?$|^支出项目$|^收入项目$")
+_PROJECT_NAME = re.compile(r"^项目名称$")
+_TEXT = {
+    "备注": "note", "项目简介": "description", "说明": "note", "时间": "time", "人数": "headcount",
+    "是否空表": "empty", "公开空表理由": "reason", "理由": "reason",
+}
+# Plain header words (for recognising header rows repeated on later pages).
+HEADER_WORDS = frozenset(
+    {"项目", "科目", "类", "款", "项", "合计", "总计", "小计", "序号", "栏次", "收入", "支出", "预算数", "金额",
+     "科目编码", "科目名称", "功能分类科目", "功能分类", "经济分类", "※"})
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    index: int
+    header: str  # path joined with "/"
+    levels: tuple[str, ...]  # squashed levels, top first
+    role: str
+    key: str | None  # money key, or text key for TEXT columns
+    panel: int = 0  # which side-by-side panel (two-sided tables), 0 otherwise
+
+
+@dataclass(frozen=True)
+class Header:
+    columns: tuple[ColumnSpec, ...]
+    garbled: bool  # a group label misplaced by extraction (see ``_orphans``)
+    width: int
+
+    def money(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.role == MONEY]
+
+    def by_role(self, role: str, panel: int | None = None) -> list[ColumnSpec]:
+        return [c for c in self.columns if c.role == role and (panel is None or c.panel == panel)]
+
+
+def build_header(rows: list[tuple[str, ...]], table_id: str) -> Header:
+    width = max((len(r) for r in rows), default=0)
+    grid = [[squash(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    labels = _spans(grid, width)
+    garbled = _orphans(grid, width)
+    paths: list[tuple[str, ...]] = []
+    for j in range(width):
+        levels: list[str] = []
+        for r in range(len(grid)):
+            label = labels[r][j]
+            if label and (not levels or levels[-1] != label):
+                levels.append(label)
+        paths.append(tuple(levels))
+    has_subject_name = any(_NAME.search(level) and not _PROJECT_NAME.match(level)
+                           for p in paths for level in p[-1:])
+    specs = [_spec(j, paths[j], has_subject_name, table_id) for j in range(width)]
+    specs = _panels(specs)
+    specs = _dedupe(specs)
+    return Header(columns=tuple(specs), garbled=garbled, width=width)
+
+
+def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
+    def below(r: int, j: int) -> bool:
+        return any(grid[k][j] for k in range(r + 1, len(grid)))
+
+    labels = [[""] * width for _ in grid]
+    origin = [[-1] * width for _ in grid]  # column where the label covering (r, j) starts
+    for r, row in enumerate(grid):
+        cur = -1
+        for j in range(width):
+            if row[j]:
+                labels[r][j], origin[r][j], cur = row[j], j, j
+                continue
+            same_parent = r == 0 or origin[r - 1][j] == origin[r - 1][cur] if cur >= 0 else False
+            if cur >= 0 and below(r, j) and below(r, cur) and same_parent:
+                labels[r][j], origin[r][j] = row[cur], cur
+            else:
+                cur = -1
+    return labels
+
+
+def _orphans(grid: list[list[str]], width: int) -> bool:
+    """A leaf header (nothing below it) immediately followed by a blank cell that has
+    sub-headers below: the group label that belongs over them was printed elsewhere."""
+    for r in range(len(grid) - 1):
+        for j in range(1, width):
+            left_is_leaf = grid[r][j - 1] and not any(grid[k][j - 1] for k in range(r + 1, len(grid)))
+            if left_is_leaf and not grid[r][j] and any(grid[k][j] for k in range(r + 1, len(grid))):
+                return True
+    return False
+
+
+def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str) -> ColumnSpec:
+    header = "/".join(levels)
+    bottom_up = list(reversed(levels))
+    if not levels:
+        return ColumnSpec(j, header, levels, TEXT, None)
+    leaf = bottom_up[0]
+    if any(_ROWNUM.match(level) for level in bottom_up):
+        return ColumnSpec(j, header, levels, ROWNUM, None)
+    if _CODE_PART.match(leaf):
+        return ColumnSpec(j, header, levels, CODE_PART, None)
+    if any(_GOV_CODE.search(level) for level in bottom_up):
+        return ColumnSpec(j, header, levels, GOV_CODE, "gov_econ_code")
+    if any(_GOV_NAME.search(level) for level in bottom_up):
+        return ColumnSpec(j, header, levels, GOV_NAME, "gov_econ_name")
+    if _CODE.search(leaf) or (len(levels) > 1 and _CODE.search(levels[0]) and _CODE_PART.match(leaf)):
+        return ColumnSpec(j, header, levels, CODE, None)
+    if _PROJECT_NAME.match(leaf):
+        return ColumnSpec(j, header, levels, TEXT if has_subject_name else NAME,
+                          "project_name" if has_subject_name else None)
+    if leaf in _TEXT:
+        return ColumnSpec(j, header, levels, TEXT, _TEXT[leaf])
+    if _NAME.search(leaf):
+        return ColumnSpec(j, header, levels, NAME, None)
+    key = _money_key(bottom_up, table_id)
+    if key is None and any(_CODE.search(level) for level in bottom_up):
+        return ColumnSpec(j, header, levels, CODE, None)
+    return ColumnSpec(j, header, levels, MONEY, key or f"col{j + 1}")
+
+
+def _money_key(bottom_up: list[str], table_id: str) -> str | None:
+    """Leaf first; a subtotal (小计/合计) under a keyed group is that group's key."""
+    keys = [column_key(level) for level in bottom_up]
+    leaf_key = keys[0]
+    if leaf_key == "total":
+        parent = next((k for k in keys[1:] if k and k != "total"), None)
+        if parent and bottom_up[0] == "小计":
+            return parent
+        return leaf_key
+    if leaf_key:
+        return leaf_key
+    econ = _econ_classes().get(bottom_up[0].replace("的", ""))
+    if econ:
+        return f"econ_{econ}"
+    return next((k for k in keys[1:] if k), None)
+
+
+@cache
+def _econ_classes() -> dict[str, str]:
+    """部门经济分类 类 names (squashed, without 的) -> code: the 项目支出 table's columns."""
+    return {squash(c.name).replace("的", ""): c.code
+            for c in codes.code_list(codes.DEPT_ECON).values() if c.level == 1}
+
+
+def _panels(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Number side-by-side panels: a name column after money columns starts a new one."""
+    out: list[ColumnSpec] = []
+    panel, seen_money = 0, False
+    for spec in specs:
+        if spec.role in (NAME,) and seen_money:
+            panel += 1
+            seen_money = False
+        if spec.role == MONEY:
+            seen_money = True
+        out.append(ColumnSpec(spec.index, spec.header, spec.levels, spec.role, spec.key, panel))
+    return out
+
+
+def _dedupe(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Two money columns of one panel with the same key: qualify the later ones with their
+    group's key ("nonfiscal_personnel") or their position."""
+    out: list[ColumnSpec] = []
+    seen: Counter[tuple[int, str]] = Counter()
+    for spec in specs:
+        if spec.role != MONEY or spec.key is None:
+            out.append(spec)
+            continue
+        key = spec.key
+        if seen[(spec.panel, key)]:
+            groups = [column_key(level) for level in spec.levels[:-1]]
+            group = next((g for g in groups if g and g != key), None)
+            key = f"{group}_{key}" if group and not seen[(spec.panel, f"{group}_{key}")] else f"{key}_{spec.index + 1}"
+        seen[(spec.panel, key)] += 1
+        out.append(ColumnSpec(spec.index, spec.header, spec.levels, spec.role, key, spec.panel))
+    return out

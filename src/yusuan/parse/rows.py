@@ -1,0 +1,218 @@
+"""Grid data rows -> ``Row``: codes, names, values, sides.
+
+Codes are read from a code column ("2101501"), joined from 类/款/项 cells ("210 15 01"),
+split off the front of a name ("201 一般公共服务支出") or, for rows printed with a name
+only ("十、卫生健康支出"), resolved from the code lists. Total rows get ``TOTAL``; "三公"
+rows get their item keys; income items of two-sided tables get a funding key.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+
+from yusuan import codes
+from yusuan.catalogue import column_key
+from yusuan.ingest.document import Line
+from yusuan.model import Diagnostic, Row, Severity, Source
+from yusuan.parse.headers import CODE, CODE_PART, GOV_CODE, GOV_NAME, MONEY, NAME, TEXT, Header
+from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
+
+INCOME, EXPENDITURE = "income", "expenditure"
+EXPENDITURE_ECON, EXPENDITURE_GOV_ECON = "expenditure_econ", "expenditure_gov_econ"
+
+_EMBEDDED_CODE = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(?=[^\d\s.])(.+)$")
+_QIZHONG = re.compile(r"^其中[:：]\s*")
+_TOTALS = {"合计", "总计", "收入总计", "支出总计", "总合计", "金额合计", "收支总计"}
+_YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出"}
+# Tables whose rows are classified by 功能 / 经济 codes (name-only rows resolve against these).
+_ECON_TABLES = {"gpb_econ", "gpb_basic_econ"}
+_NO_NAME_CODES = {"special_projects", "procurement", "assets", "catalogue", "three_public"}
+
+# "三公" rows: printed item -> key (DESIGN §4), most specific first.
+_THREE_PUBLIC = (
+    (r"^(?:合计|总计)$", "TOTAL"),
+    (r"三公.*(?:小计|合计)", "three_public_subtotal"),
+    (r"教学科研.*出国", "abroad_research"),
+    (r"其他因公出国", "abroad_other"),
+    (r"因公出国", "abroad"),
+    (r"公务接待", "reception"),
+    (r"公务用车购置及运", "vehicle"),
+    (r"公务用车购置费|^购置费$", "vehicle_purchase"),
+    (r"公务用车运行|^运行(?:维护)?费$", "vehicle_operation"),
+    (r"会议费", "meeting"),
+    (r"培训费", "training"),
+)
+
+
+def panel_sides(header: Header) -> dict[int, str]:
+    """Side of each panel of a two-sided table: from the group label (收入/支出) and the
+    name header (部门/政府 经济分类)."""
+    sides: dict[int, str] = {}
+    panels = sorted({c.panel for c in header.columns})
+    if len(panels) < 2:
+        return {}
+    for panel in panels:
+        names = header.by_role(NAME, panel)
+        levels = [lvl for c in header.columns if c.panel == panel for lvl in c.levels]
+        name_levels = names[0].levels if names else ()
+        text = "/".join(name_levels)
+        if "经济分类" in text and "政府" in text:
+            sides[panel] = EXPENDITURE_GOV_ECON
+        elif "经济分类" in text:
+            sides[panel] = EXPENDITURE_ECON
+        elif any("收入" in lvl for lvl in levels) and not any(lvl.startswith("支出") for lvl in name_levels):
+            sides[panel] = INCOME
+        elif any("支出" in lvl for lvl in levels):
+            sides[panel] = EXPENDITURE
+        else:
+            sides[panel] = INCOME if panel == panels[0] else EXPENDITURE
+    return sides
+
+
+def read_rows(
+    line: Line, header: Header, table_id: str, sides: dict[int, str], groups: dict[int, str]
+) -> tuple[list[Row], list[Diagnostic]]:
+    """One Row per panel that has a label or a value. ``groups`` carries, per panel, the
+    key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to."""
+    cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
+    rows: list[Row] = []
+    diagnostics: list[Diagnostic] = []
+    for panel in sorted({c.panel for c in header.columns}):
+        cols = [c for c in header.columns if c.panel == panel]
+        side = sides.get(panel)
+        row, found = _read_panel(line, cells, cols, table_id, side, groups, panel)
+        diagnostics += found
+        if row is not None:
+            rows.append(row)
+    return rows, diagnostics
+
+
+def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: ignore[no-untyped-def]
+    diagnostics: list[Diagnostic] = []
+    parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]
+    code_cells = [squash(cells[c.index]) for c in cols if c.role == CODE]
+    names = [clean_cjk_spaces(cells[c.index]) for c in cols if c.role == NAME]
+    label = next((n for n in names if n), "")
+    code = "".join(p for p in parts if p) if any(parts) else next((c for c in code_cells if c), "")
+    values: dict[str, Decimal] = {}
+    text: dict[str, str] = {}
+    for c in cols:
+        cell = cells[c.index].strip() if c.index < len(cells) else ""
+        if not cell:
+            continue
+        if c.role == MONEY and c.key:
+            amount = parse_amount(cell)
+            if amount is not None:
+                values[c.key] = amount
+            elif cell not in ("-", "--", "—", "——", "/"):
+                diagnostics.append(Diagnostic(
+                    code="P131", severity=Severity.WARNING,
+                    message=f"第 {line.no} 行“{c.header}”栏的内容“{cell}”不是金额，已忽略。请核对原表该单元格。",
+                    source=line.cell_source(c.index), table=table_id))
+        elif c.role in (TEXT, GOV_CODE, GOV_NAME) and c.key:
+            text[c.key] = clean_cjk_spaces(cell) if c.role != GOV_CODE else squash(cell)
+    if not label and not code and not values:
+        return None, diagnostics
+    name = label
+    if not code:
+        m = _EMBEDDED_CODE.match(label)
+        if m:
+            code, name = squash(m.group(1)), m.group(2).strip()
+    if code and not code.isdigit():
+        # Not a classification code (OCR noise, a unit code with letters): keep it as text.
+        text["printed_code"] = code
+        code = ""
+    name = _strip_prefix(name)
+    key: str | None = None
+    sq = squash(name)
+    if table_id == "three_public":
+        key = _three_public_key(sq)
+        if key and not code:
+            code = key
+    elif sq in _TOTALS:
+        code = "TOTAL"
+    elif sq in _YEAR_TOTALS:
+        key = "year_total"
+    if not code and sq and table_id not in _NO_NAME_CODES:
+        code = _code_from_name(sq, table_id, side) or ""
+    if side == INCOME and code != "TOTAL":
+        key = key or _income_key(sq)
+        code = "" if code and not code.isdigit() else code
+    elif side == EXPENDITURE_ECON and not code and code != "TOTAL":
+        key = key or _econ_group_key(sq)
+    # Rows under an econ group (人员经费和公用经费 / 专项业务经费) carry the group's key as
+    # their column: the same 301 is printed under both groups.
+    if side == EXPENDITURE_ECON:
+        if key in ("basic", "project"):
+            groups[panel] = key
+        elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
+            values = {groups[panel]: values["total"]}
+        elif not code:
+            groups.pop(panel, None)
+    level = codes.level_of(code) if code.isdigit() else None
+    return Row(code=code, name=name, values=values, source=Source(line=line.no, page=line.source.page),
+               level=level, side=side, key=key, label=label, text=text), diagnostics
+
+
+def _strip_prefix(name: str) -> str:
+    name = clean_cjk_spaces(name)
+    name = _QIZHONG.sub("", name)
+    stripped = strip_numbering(name)
+    return _QIZHONG.sub("", stripped).strip()
+
+
+def _three_public_key(sq: str) -> str | None:
+    s = sq.replace('"', "").replace("“", "").replace("”", "")
+    for pattern, key in _THREE_PUBLIC:
+        if re.search(pattern, s):
+            return key
+    return None
+
+
+def _code_from_name(sq: str, table_id: str, side: str | None) -> str | None:
+    if side == INCOME:
+        return None
+    if side == EXPENDITURE_GOV_ECON:
+        return _gov_econ_from_name(sq)
+    if side == EXPENDITURE_ECON or table_id in _ECON_TABLES:
+        return _econ_from_name(sq)
+    return codes.function_class_from_name(sq)
+
+
+def _loose(name: str) -> str:
+    s = squash(strip_numbering(name)).replace("的", "").replace("（", "(").replace("）", ")")
+    return s
+
+
+@cache
+def _econ_names() -> dict[str, str]:
+    return {_loose(c.name): c.code for c in codes.code_list(codes.DEPT_ECON).values() if c.level == 1}
+
+
+@cache
+def _gov_econ_names() -> dict[str, str]:
+    return {_loose(c.name): c.code for c in codes.code_list(codes.GOV_ECON).values() if c.level == 1}
+
+
+def _econ_from_name(sq: str) -> str | None:
+    return codes.econ_code_from_name(sq) or _econ_names().get(_loose(sq))
+
+
+def _gov_econ_from_name(sq: str) -> str | None:
+    return _gov_econ_names().get(_loose(sq))
+
+
+def _income_key(sq: str) -> str | None:
+    if sq in _YEAR_TOTALS or sq == "本年收入":
+        return "year_total"
+    return column_key(sq)
+
+
+def _econ_group_key(sq: str) -> str | None:
+    if "人员经费" in sq and "公用经费" in sq:
+        return "basic"
+    if "专项业务经费" in sq or "项目支出" in sq:
+        return "project"
+    return column_key(sq)
