@@ -63,6 +63,9 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # Chart series keep their meaningful order, in the API and in the page's data block.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
     library = Library(config.data_dir, parser=parser, checker=checker)
     app.extensions["yusuan"] = library
 

@@ -1,6 +1,6 @@
 /* yusuan charts: a small hand-written SVG chart module (no dependencies, no network).
  * Every label is set with textContent, never innerHTML, so document text cannot inject markup.
- *   YusuanCharts.bar(el, {categories: [..], series: [{name, values: [number|null]}], unit})
+ *   YusuanCharts.bar(el, {categories: [..], series: [{name, values: [number|null], color?}], unit, integer})
  *   YusuanCharts.line(el, {xs: [..], series: [{name, values: [number|null]}], unit})
  */
 (function (global) {
@@ -17,6 +17,8 @@
     return el;
   }
 
+  function colorOf(series, i) { return series.color || COLORS[i % COLORS.length]; }
+
   function niceMax(v) {
     if (!(v > 0)) return 1;
     var p = Math.pow(10, Math.floor(Math.log10(v)));
@@ -30,12 +32,13 @@
     return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2).replace(/\.?0+$/, "");
   }
 
-  function frame(el, width, height, maxValue, unit) {
+  function frame(el, width, height, maxValue, unit, integer) {
     var svg = node("svg", {viewBox: "0 0 " + width + " " + height, width: width, height: height,
                            role: "img", "class": "yusuan-chart"});
-    var m = {left: 70, right: 20, top: 20, bottom: 70};
+    var m = {left: 120, right: 20, top: 20, bottom: 90};
     var h = height - m.top - m.bottom;
     var top = niceMax(maxValue);
+    if (integer) top = Math.max(4, Math.ceil(top / 4) * 4);  // counts: whole-number ticks
     for (var i = 0; i <= 4; i++) {
       var y = m.top + h - (h * i) / 4;
       node("line", {x1: m.left, x2: width - m.right, y1: y, y2: y, "class": "grid"}, svg);
@@ -54,8 +57,8 @@
     box.className = "legend";
     series.forEach(function (s, i) {
       var sw = document.createElement("span");
-      sw.style.cssText = "display:inline-block;width:10px;height:10px;margin:0 4px 0 12px;background:" +
-        COLORS[i % COLORS.length];
+      sw.className = "swatch";
+      sw.style.background = colorOf(s, i);  // CSSOM, allowed by the CSP (a style attribute is not)
       box.appendChild(sw);
       box.appendChild(document.createTextNode(s.name));
     });
@@ -82,8 +85,8 @@
 
   function bar(el, spec) {
     if (!spec.categories.length || !hasData(spec.series)) return empty(el);
-    var width = Math.max(480, Math.min(1300, 90 + spec.categories.length * (24 + 18 * spec.series.length)));
-    var f = frame(el, width, 340, maxOf(spec.series), spec.unit);
+    var width = Math.max(560, Math.min(1300, 140 + spec.categories.length * (24 + 18 * spec.series.length)));
+    var f = frame(el, width, 360, maxOf(spec.series), spec.unit, spec.integer);
     var groupW = f.w / spec.categories.length;
     var barW = Math.max(3, Math.min(28, (groupW - 10) / spec.series.length));
     spec.categories.forEach(function (cat, ci) {
@@ -93,7 +96,7 @@
         if (v === null || v === undefined) return;
         var bh = (f.h * v) / f.top;
         var r = node("rect", {x: x0 + si * barW, y: f.m.top + f.h - bh, width: barW - 1, height: Math.max(bh, 0),
-                              fill: COLORS[si % COLORS.length], "class": "bar"}, f.svg);
+                              fill: colorOf(s, si), "class": "bar"}, f.svg);
         node("title", {}, r, s.name + " · " + cat + "：" + fmt(v) + (spec.unit ? " " + spec.unit : ""));
       });
       var label = cat.length > 12 ? cat.slice(0, 12) + "…" : cat;
@@ -112,7 +115,7 @@
       node("text", {x: xAt(i), y: f.m.top + f.h + 16, "text-anchor": "middle"}, f.svg, String(x));
     });
     spec.series.forEach(function (s, si) {
-      var color = COLORS[si % COLORS.length], pts = [];
+      var color = colorOf(s, si), pts = [];
       s.values.forEach(function (v, i) {
         if (v === null || v === undefined) return;
         var p = [xAt(i), f.m.top + f.h - (f.h * v) / f.top];

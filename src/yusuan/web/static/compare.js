@@ -40,5 +40,8 @@
     })};
   })});
 
-  C.bar(plot("chart-findings"), {categories: docs, series: keyed("findings"), unit: "条"});
+  var severityColors = {"错误": "#c62828", "警告": "#ef6c00", "提示": "#1565c0"};
+  var findings = keyed("findings");
+  findings.forEach(function (s) { s.color = severityColors[s.name]; });
+  C.bar(plot("chart-findings"), {categories: docs, series: findings, unit: "条", integer: true});
 })();
