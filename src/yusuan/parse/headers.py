@@ -33,7 +33,7 @@ _NAME = re.compile(
 _PROJECT_NAME = re.compile(r"^项目名称$")
 _TEXT = {
     "备注": "note", "项目简介": "description", "说明": "note", "时间": "time", "人数": "headcount",
-    "是否空表": "empty", "公开空表理由": "reason", "理由": "reason",
+    "单位编码": "unit_code", "单位代码": "unit_code", "是否空表": "empty", "公开空表理由": "reason", "理由": "reason",
 }
 # Plain header words (for recognising header rows repeated on later pages).
 HEADER_WORDS = frozenset(
@@ -122,7 +122,7 @@ def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str
     if not levels:
         return ColumnSpec(j, header, levels, TEXT, None)
     leaf = bottom_up[0]
-    if any(_ROWNUM.match(level) for level in bottom_up):
+    if _ROWNUM.match(leaf):
         return ColumnSpec(j, header, levels, ROWNUM, None)
     if _CODE_PART.match(leaf):
         return ColumnSpec(j, header, levels, CODE_PART, None)
@@ -139,6 +139,8 @@ def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str
         return ColumnSpec(j, header, levels, TEXT, _TEXT[leaf])
     if _NAME.search(leaf):
         return ColumnSpec(j, header, levels, NAME, None)
+    if any(_ROWNUM.match(level) for level in bottom_up):
+        return ColumnSpec(j, header, levels, ROWNUM, None)  # 序号 over an unreadable sub-header
     key = _money_key(bottom_up, table_id)
     if key is None and any(_CODE.search(level) for level in bottom_up):
         return ColumnSpec(j, header, levels, CODE, None)

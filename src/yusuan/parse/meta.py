@@ -11,7 +11,7 @@ from yusuan.model import Diagnostic, DocKind, Meta, MoneyUnit, Severity
 from yusuan.text import clean_cjk_spaces, squash
 
 _HEAD_LINES = 80  # the cover and the first tables name the unit and the year
-_LABELLED = re.compile(r"(?:编制单位|单位名称|预算单位|部门名称)\s*[:：]\s*([^\s:：\t]+(?:\s[^\s:：\t]+)*)")
+_LABELLED = re.compile(r"(?:编制单位|单位名称|预算单位|部门名称)\s*[:：]\s*([^\s:：\t]+)")
 _UNIT_SUFFIX = re.compile(r"\s*(?:金额)?单位\s*[:：,，]?\s*万?元.*$")
 _TITLE = re.compile(r"^(.{2,40}?)\s*(20\d\d)\s*年(?:度)?\s*(?:单位|部门)?(?:综合)?(?:预算|决算)")
 _CODED = re.compile(r"^(\d{6})\s+([\u4e00-\u9fff][\u4e00-\u9fff()（）]{3,40})$")
@@ -27,7 +27,8 @@ def extract_meta(source: SourceDocument, doc_id: str) -> tuple[Meta, tuple[Diagn
     unit_name, unit_code = _unit(head, lines)
     year = _year(head, lines)
     text = "\n".join(ln.text for ln in head)
-    kind = DocKind.FINAL if "决算" in squash(text) and "预算" not in squash(lines[0].text if lines else "") else DocKind.BUDGET
+    first = squash(lines[0].text) if lines else ""
+    kind = DocKind.FINAL if "决算" in squash(text) and "预算" not in first else DocKind.BUDGET
     scope = _scope(head)
     narrative_unit = _narrative_unit(source)
     diagnostics: list[Diagnostic] = []

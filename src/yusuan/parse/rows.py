@@ -62,12 +62,15 @@ def panel_sides(header: Header) -> dict[int, str]:
             sides[panel] = EXPENDITURE_GOV_ECON
         elif "经济分类" in text:
             sides[panel] = EXPENDITURE_ECON
-        elif any("收入" in lvl for lvl in levels) and not any(lvl.startswith("支出") for lvl in name_levels):
-            sides[panel] = INCOME
-        elif any("支出" in lvl for lvl in levels):
-            sides[panel] = EXPENDITURE
         else:
-            sides[panel] = INCOME if panel == panels[0] else EXPENDITURE
+            # The group label (收入 / 支出) over most of the panel's columns; extraction can
+            # shift a merged label by a column, so count rather than look at one cell.
+            income = sum(1 for lvl in levels if "收入" in lvl)
+            spending = sum(1 for lvl in levels if "支出" in lvl)
+            if income != spending:
+                sides[panel] = INCOME if income > spending else EXPENDITURE
+            else:
+                sides[panel] = INCOME if panel == panels[0] else EXPENDITURE
     return sides
 
 

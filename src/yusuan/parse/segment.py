@@ -174,7 +174,7 @@ def _merge_repeats(blocks: list[TableBlock]) -> tuple[list[TableBlock], list[Dia
             and squash(prev.title) == squash(block.title)
         ):
             out[-1] = TableBlock(prev.table_id, prev.title, prev.number, prev.title_line,
-                                 prev.lines + (block.title_line,) + block.lines)
+                                 (*prev.lines, block.title_line, *block.lines))
             continue
         if prev is not None and any(b.table_id == block.table_id for b in out) and block.table_id not in _NO_MERGE:
             first = next(b for b in out if b.table_id == block.table_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import re
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -37,11 +36,12 @@ from yusuan.parse.rows import panel_sides, read_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
-_FURNITURE = re.compile(r"预算年度|编制单位|单位名称|^(?:金额)?单位[:：,，]?(?:万元|元)$|保密审查|审签")
+_FURNITURE = re.compile(r"预算年度|编制单位|单位名称|(?:金额)?单位[:：,，]?(?:万元|元)$|保密审查|审签")
 _MARKER_CELL = re.compile(r"^(?:※|\*|栏次|序号|行次|\d{1,2})$")
 _CODE_CELL = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$|^\d{3}\s?\d{2}(?:\s?\d{2})?$")
 _EMBEDDED = re.compile(r"^\d{3}\s+\S")
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.．]|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
+_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d{1,2}(?:[、．]|\.(?!\d))|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
 _EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
 _PERFORMANCE = {"performance_unit", "performance_project"}
 
@@ -50,6 +50,7 @@ _PERFORMANCE = {"performance_unit", "performance_project"}
 class _Band:
     header_rows: list[tuple[str, ...]] = field(default_factory=list)
     data: list[Line] = field(default_factory=list)
+    closed: bool = False  # a column-number row (栏次, ※) ends the header
 
 
 def parse_tables(
@@ -122,12 +123,23 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
         diagnostics += found
 
     has_values = any(r.values for r in rows)
-    empty = not has_values and (bool(notes) or not rows)
-    reason = clean_cjk_spaces(notes[0].text) if notes and empty else None
+    empty = not has_values and (bool(notes) or (not rows and not loose_rows))
+    reason = _note_text(block.lines, notes[0]) if notes and empty else None
     table = Table(
         id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
         rows=tuple(rows), empty=empty, empty_reason=reason, source=where)
     return table, diagnostics
+
+
+def _note_text(lines: Sequence[Line], note: Line) -> str:
+    """The empty-table note, with the line it wraps onto ("…情况表为" / "空表。")."""
+    text = clean_cjk_spaces(note.text)
+    following = [ln for ln in lines if ln.no > note.no and not ln.blank]
+    for line in following[:2]:
+        if text.endswith(("。", ".")) or line.grid:
+            break
+        text += clean_cjk_spaces(line.text)
+    return text
 
 
 def _grid_rows(lines: Sequence[Line]) -> list[Line]:
@@ -238,13 +250,14 @@ def _bands(lines: list[Line]) -> list[_Band]:
             continue
         if classify_title(line.text.replace("\t", "")) and sum(1 for c in cells if c) <= 1:
             continue  # a repeated title printed as a grid line
-        if _is_marker(cells):
-            continue
         band = bands[-1]
+        if _is_marker(cells):
+            band.closed = True
+            continue
         if _is_data(cells):
             band.data.append(line)
             continue
-        if not band.data:
+        if not band.data and not band.closed:
             band.header_rows.append(cells)
             if len(bands) == 1:
                 vocab.update(squash(c) for c in cells if c)
@@ -285,7 +298,7 @@ def _header_like(cells: Sequence[str], vocab: set[str]) -> bool:
     if not filled:
         return False
     hits = sum(1 for c in filled if c in vocab)
-    return hits * 2 >= len(filled) and hits >= 1
+    return hits >= 2 or (hits * 2 >= len(filled) and hits >= 1)
 
 
 def _joins_previous(rows: list[Row], row: Row) -> bool:
@@ -372,7 +385,7 @@ def parse_catalogue(block: TableBlock) -> tuple[tuple[CatalogueEntry, ...], list
         if not roles:
             roles = {"number": 0, "title": 1, "empty": 2, "reason": 3}
 
-        def cell(role: str, cells: list[str] = cells) -> str:
+        def cell(role: str, cells: list[str] = cells, roles: dict[str, int] = roles) -> str:
             i = roles.get(role)
             return cells[i] if i is not None and i < len(cells) else ""
 
