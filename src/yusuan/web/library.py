@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from yusuan.web.checks import Checker, run_checks
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_NAME = 120
+CACHE_SIZE = 256
 
 Parser = Callable[[Path, str], "tuple[Disclosure | None, tuple[Diagnostic, ...]]"]
 
@@ -84,7 +86,7 @@ class Library:
         self._parser = parser or _default_parser
         self._checker = checker
         self._lock = threading.Lock()
-        self._cache: dict[str, Analysis] = {}
+        self._cache: OrderedDict[str, Analysis] = OrderedDict()
 
     # ------------------------------------------------------------------ storage
 
@@ -139,6 +141,7 @@ class Library:
     def analysis(self, sha: str) -> Analysis | None:
         with self._lock:
             if sha in self._cache:
+                self._cache.move_to_end(sha)
                 return self._cache[sha]
         info = self.stored(sha)
         if info is None:
@@ -160,6 +163,8 @@ class Library:
         result = Analysis(info, disclosure, diagnostics, findings, audited)
         with self._lock:
             self._cache[sha] = result
+            while len(self._cache) > CACHE_SIZE:  # bounded memory; an evicted file is parsed again
+                self._cache.popitem(last=False)
         return result
 
     def analyses(self) -> list[Analysis]:
