@@ -33,23 +33,31 @@ TABLE_KINDS: tuple[TableKind, ...] = (
     _k("performance_project", "项目支出绩效目标表", False, r"项目(?:支出)?绩效目标", r"专项业务经费绩效目标",
        r"专项资金(?:总体)?绩效目标"),
     _k("three_public", "“三公”经费支出表", True, r"三公"),
+    _k("operating_costs", "机关运行经费支出表", False, r"机关运行经费"),
     _k("carryover", "上年结转结余情况表", False, r"结转结余"),
     _k("procurement", "政府采购预算表", False, r"政府采购"),
     _k("assets", "国有资产占用情况表", False, r"固定资产", r"国有资产", r"资产占用", r"资产配置"),
     _k("state_capital", "国有资本经营预算支出表", True, r"国有资本经营预算.*(?:支出|收支)"),
     _k("gov_fund", "政府性基金预算支出表", True, r"政府性基金.*(?:支出|收支)"),
     _k("special_projects", "专项业务经费支出表", False, r"专项业务经费支出"),
-    _k("fiscal_summary", "财政拨款收支总表", True, r"财政拨款收支"),
+    _k("fiscal_summary", "财政拨款收支总表", True, r"财政拨款收支", r"财政拨款收入支出(?:决算|预算)?总表"),
+    _k("fiscal_expenditure", "财政拨款支出表", False, r"财政拨款支出(?:预算|决算)?表$",
+       excludes=(r"一般公共预算|政府性基金|国有资本",)),
+    _k("fiscal_basic_econ", "财政拨款基本支出表", False, r"财政拨款基本支出(?:预算|决算)?表$",
+       excludes=(r"一般公共预算|政府性基金|国有资本",)),
     _k("gpb_basic_econ", "一般公共预算基本支出表（经济分类）", True,
        r"一般公共预算.*基本支出.*经济分类", r"一般公共预算.*基本支出(?:情况|预算)?表$",
-       r"一般公共预算.*基本支出表$", excludes=(r"功能分类",)),
+       r"一般公共预算.*基本支出表$", r"一般公共预算.*基本支出决算表$", excludes=(r"功能分类",)),
     _k("gpb_basic_func", "一般公共预算基本支出表（功能分类）", False, r"一般公共预算.*基本支出.*功能分类"),
     _k("gpb_project", "一般公共预算项目支出表", False, r"一般公共预算.*项目支出"),
     _k("gpb_econ", "一般公共预算支出表（经济分类）", False, r"一般公共预算.*支出.*经济分类"),
     _k("gpb_expenditure", "一般公共预算支出表", True, r"一般公共预算.*支出"),
-    _k("income", "收入总表", True, r"收入(?:总体情况|总|预算)表$", r"收入总表", r"收入总体情况"),
-    _k("expenditure", "支出总表", True, r"支出(?:总体情况|总|预算)表$", r"支出总表", r"支出总体情况"),
-    _k("summary", "收支总表", True, r"收支(?:总体情况|总|预算)表$", r"收支总表", r"收支总体情况"),
+    _k("income", "收入总表", True, r"收入(?:总体情况|总|预算)表$", r"收入总表", r"收入总体情况",
+       r"收入(?:预算总|决算)表$", excludes=(r"收入支出",)),
+    _k("expenditure", "支出总表", True, r"支出(?:总体情况|总|预算)表$", r"支出总表", r"支出总体情况",
+       r"支出(?:预算总|决算)表$", excludes=(r"收入支出",)),
+    _k("summary", "收支总表", True, r"收支(?:总体情况|总|预算)表$", r"收支总表", r"收支总体情况",
+       r"收支预算总表$", r"收入支出决算总表$"),
 )
 
 _KIND_BY_ID = {k.id: k for k in TABLE_KINDS}
@@ -68,7 +76,7 @@ def classify_title(title: str) -> str | None:
     """The canonical id for a printed table title, or None if it is not a table title."""
     s = squash(title)
     s = re.sub(r"^(?:(?:表|附表)\d+[、.:-]?|(?:\d+|[一二三四五六七八九十]+)[、.:])", "", s)  # "表5 …", "5、…"
-    s = re.sub(r"^公开\d+表", "", s)
+    s = re.sub(r"^公开\d+表[:：]?", "", s)
     if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
         return None
     for kind in TABLE_KINDS:

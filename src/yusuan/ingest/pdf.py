@@ -82,9 +82,13 @@ def group_rows(words: Sequence[Word]) -> list[list[Word]]:
 
 
 def join_words(words: Sequence[Word]) -> str:
-    """Text of words on one or more visual lines, CJK wrap points joined without a space."""
-    lines = [" ".join(w.text for w in row) for row in group_rows(words)]
-    return clean_cjk_spaces(normalize(" ".join(lines)))
+    """Text of words, one visual line per "\n" (see ``flat``)."""
+    return "\n".join(clean_cjk_spaces(normalize(" ".join(w.text for w in row))) for row in group_rows(words))
+
+
+def flat(text: str) -> str:
+    """A wrapped cell as one string: CJK wrap points joined without a space."""
+    return clean_cjk_spaces(text.replace("\n", " "))
 
 
 def _inside(x: float, y: float, box: BBox, pad: float = 0.5) -> bool:
@@ -139,11 +143,13 @@ def _table_rows(table: Any, words: list[Word], used: set[int]) -> list[list[tupl
         if wi in used:
             continue
         x = min(word.x0 + 1.0, (word.x0 + word.x1) / 2)
-        for ri, ci, box in cells:
-            if _inside(x, word.mid_y, box):
-                buckets.setdefault((ri, ci), []).append(word)
-                used.add(wi)
-                break
+        # The smallest cell holding the word's start: a frame drawn around the whole
+        # table also forms a cell, and must not swallow the cells inside it.
+        hits = [(ri, ci, box) for ri, ci, box in cells if _inside(x, word.mid_y, box)]
+        if hits:
+            ri, ci, _ = min(hits, key=lambda h: (h[2][2] - h[2][0]) * (h[2][3] - h[2][1]))
+            buckets.setdefault((ri, ci), []).append(word)
+            used.add(wi)
     out: list[list[tuple[str, BBox | None]]] = []
     for ri, r in enumerate(rows):
         out.append([(join_words(buckets.get((ri, ci), [])), box) for ci, box in enumerate(r)])
@@ -230,7 +236,11 @@ class _Builder:
         flush_left = words[0].x0 <= left + 1.2 * size  # this one is not indented
         gap = words[0].top - max(w.bottom for w in prev)
         one_token = len(_tokens(prev)) == 1 and len(_tokens(words)) == 1
-        return full and flush_left and gap < 1.5 * size and one_token
+        long_line = prev[-1].x1 - prev[0].x0 > 0.6 * (right - left)
+        prev_text = "".join(w.text for w in prev)
+        next_text = "".join(w.text for w in words)
+        heading = bool(_TITLE_LIKE.search(squash(prev_text))) or bool(_CAPTION_ROW.search(next_text))
+        return full and flush_left and long_line and gap < 1.5 * size and one_token and not heading
 
     def flush(self) -> None:
         if not self._para:
@@ -248,7 +258,7 @@ class _Builder:
 
     def add_row(self, cells: Sequence[tuple[str, BBox | None]], page: int) -> None:
         self.flush()
-        texts = tuple(t for t, _ in cells)
+        texts = tuple(flat(t) for t, _ in cells)
         sources = tuple(Source(page=page, bbox=_round(b)) for _, b in cells)
         self._append("\t".join(texts), texts, True, Source(page=page), sources)
 
@@ -276,20 +286,23 @@ def _has_number(row: Sequence[tuple[str, Any]]) -> bool:
     return any(parse_amount(t) is not None for t, _ in row)
 
 
-def _title_row(row: Sequence[tuple[str, Any]]) -> str | None:
-    """A row holding only a table title (spreadsheets often draw the title inside the grid)."""
+def _title_row(row: Sequence[tuple[str, Any]]) -> list[str] | None:
+    """A row holding only a table title (spreadsheets often draw the title inside the grid),
+    maybe with its caption lines ("部门：… 单位：万元") in the same cell: one line each."""
     filled = [t for t, _ in row if t]
-    if len(filled) != 1 or len(filled[0]) > 60:
+    if len(filled) != 1:
         return None
-    text = filled[0]
-    if classify_title(text) or _TITLE_LIKE.search(squash(text)):
-        return text
+    lines = filled[0].split("\n")
+    if any(classify_title(t) or (_TITLE_LIKE.search(squash(t)) and len(t) <= 60) for t in lines):
+        return lines
+    if len(filled[0]) <= 60 and (classify_title(flat(filled[0])) or _TITLE_LIKE.search(squash(filled[0]))):
+        return [flat(filled[0])]
     return None
 
 
 def _loose_row(row: Sequence[tuple[str, Any]], before_data: bool) -> str | None:
     """A table row that is really a caption ("部门：… 单位：万元") or a note."""
-    filled = [t for t, _ in row if t]
+    filled = [flat(t) for t, _ in row if t]
     text = " ".join(filled)
     if before_data and not _has_number(row) and _CAPTION_ROW.search(text):
         return text
@@ -298,9 +311,9 @@ def _loose_row(row: Sequence[tuple[str, Any]], before_data: bool) -> str | None:
     return None
 
 
-def _segments(rows: list[Row]) -> list[tuple[str | None, list[Row]]]:
+def _segments(rows: list[Row]) -> list[tuple[list[str] | None, list[Row]]]:
     """Split a ruled grid at title rows: two tables drawn edge to edge form one grid."""
-    out: list[tuple[str | None, list[Row]]] = [(None, [])]
+    out: list[tuple[list[str] | None, list[Row]]] = [(None, [])]
     for r in rows:
         title = _title_row(r)
         if title is not None:
@@ -353,14 +366,14 @@ def _header_rows(rows: list[Row]) -> list[tuple[str, ...]]:
         if _has_number(r):
             break
         if _loose_row(r, True) is None:
-            out.append(tuple(t for t, _ in r))
+            out.append(tuple(flat(t) for t, _ in r))
     return out
 
 
 def _strip_header(rows: list[Row], header: list[tuple[str, ...]]) -> list[Row]:
     """Drop a header repeated at the top of a continuation page."""
     n = 0
-    while n < len(header) and n < len(rows) and tuple(t for t, _ in rows[n]) == header[n]:
+    while n < len(header) and n < len(rows) and tuple(flat(t) for t, _ in rows[n]) == header[n]:
         n += 1
     return rows[n:] if n == len(header) else rows
 
@@ -372,7 +385,9 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
     repeated there is emitted once."""
     items = list(items)
     text_words = [w for it in items if it.kind == "text" for w in it.words]
-    margins = (min((w.x0 for w in text_words), default=0.0), max((w.x1 for w in text_words), default=page_width))
+    table_x = [b for it in items if it.kind == "table" for r in it.rows for _, b in r if b is not None]
+    margins = (min([w.x0 for w in text_words] + [b[0] for b in table_x], default=0.0),
+               max([w.x1 for w in text_words] + [b[2] for b in table_x], default=page_width))
     title_seen = False  # a title since the last table on this page: what follows is a new table
     for it in items:
         if it.kind == "text":
@@ -385,7 +400,8 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
             continue
         for title, rows in _segments(it.rows):
             if title is not None:
-                builder.add_loose(title, page_no)
+                for t in title:
+                    builder.add_loose(t, page_no)
                 title_seen = True
             if not rows:
                 continue
