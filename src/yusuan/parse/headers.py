@@ -130,6 +130,8 @@ def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str
         return ColumnSpec(j, header, levels, GOV_CODE, "gov_econ_code")
     if any(_GOV_NAME.search(level) for level in bottom_up):
         return ColumnSpec(j, header, levels, GOV_NAME, "gov_econ_name")
+    if leaf in _TEXT:
+        return ColumnSpec(j, header, levels, TEXT, _TEXT[leaf])
     if _CODE.search(leaf) or (len(levels) > 1 and _CODE.search(levels[0]) and _CODE_PART.match(leaf)):
         return ColumnSpec(j, header, levels, CODE, None)
     if _PROJECT_NAME.match(leaf):
