@@ -1,0 +1,284 @@
+"""Placing amounts whose columns were not printed: blank cells dropped, OCR reordering.
+
+A row printed as k amounts for a table of n amount columns can be placed in several ways.
+Each candidate placement is scored by the arithmetic identities a correct disclosure
+satisfies (合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费, 合计 = sum of funding
+sources, a parent row = sum of its children per column, the table total = sum of its 类
+rows). The search keeps, for every row, the placements that score best given the other
+rows; a row whose best placements still disagree is *ambiguous*: only the columns common
+to all of them are kept, the rest is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yusuan.text import decimals_of
+
+FISCAL_PARTS = (
+    "general_budget", "general_budget_transfer", "gov_fund", "gov_fund_transfer",
+    "state_capital", "state_capital_transfer",
+)
+UNIT_PARTS = ("institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income")
+CARRYOVER_PARTS = ("carryover", "carryover_fiscal", "carryover_other")
+SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate")
+
+
+def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The whole = sum-of-parts identities that apply to a table with these column keys.
+    An identity applies when its whole and at least one part are columns of the table."""
+    present = set(keys)
+    out: list[tuple[str, tuple[str, ...]]] = []
+
+    def add(whole: str, parts: Sequence[str]) -> None:
+        found = tuple(p for p in parts if p in present and p != whole)
+        if whole in present and found:
+            out.append((whole, found))
+
+    add("total", SPENDING_PARTS)
+    add("basic", ("personnel", "public"))
+    if "basic" not in present:
+        add("total", ("personnel", "public", "project"))
+    add("fiscal", FISCAL_PARTS)
+    add("unit_funds", UNIT_PARTS)
+    fiscal = ("fiscal",) if "fiscal" in present else FISCAL_PARTS
+    unit = ("unit_funds",) if "unit_funds" in present else UNIT_PARTS
+    current = (*fiscal, "fiscal_special", *unit)
+    if "current" in present:  # 本年收入小计 beside 上年结转
+        add("current", current)
+        add("total", ("current", *CARRYOVER_PARTS))
+    else:
+        add("total", (*current, *CARRYOVER_PARTS))
+    econ = tuple(k for k in keys if k.startswith("econ_"))
+    add("total", econ)
+    # Keep each distinct identity once (the substitutions above can repeat one).
+    return tuple(dict.fromkeys(out))
+
+
+def tolerance(values: Sequence[Decimal]) -> Decimal:
+    """Rounding slack of a printed sum: half a unit of the last printed place per term."""
+    places = max((decimals_of(v) for v in values), default=2)
+    return Decimal(len(values)) * Decimal(5) / Decimal(10) ** (places + 1)
+
+
+def check(values: dict[str, Decimal], whole: str, parts: Sequence[str]) -> int:
+    """+1 when the identity holds, -1 when it fails, 0 when nothing of it is printed."""
+    terms = [values[p] for p in parts if p in values]
+    if whole not in values and not terms:
+        return 0
+    total = values.get(whole, Decimal(0))
+    diff = abs(total - sum(terms, Decimal(0)))
+    return 1 if diff <= tolerance([total, *terms]) else -1
+
+
+def placements(k: int, n: int, ordered: bool) -> Iterator[tuple[int, ...]]:
+    """Column indices for k amounts among n columns: increasing when the print order is
+    the column order (text extraction), any arrangement when it is not (OCR)."""
+    if k > n:
+        return iter(())
+    if ordered:
+        return itertools.combinations(range(n), k)
+    return itertools.permutations(range(n), k)
+
+
+@dataclass
+class Item:
+    """One row to place: its amounts in print order and where it sits in the hierarchy."""
+
+    code: str  # classification code, "TOTAL", or "" (no hierarchy)
+    amounts: tuple[Decimal, ...]
+    ordered: bool = True
+    fixed: dict[str, Decimal] = field(default_factory=dict)  # values already known (grid cells)
+    allowed: tuple[str, ...] | None = None  # restrict candidate columns (None: all)
+
+
+@dataclass(frozen=True)
+class Placement:
+    values: dict[str, Decimal]
+    columns: tuple[str, ...]  # column of each amount, parallel to Item.amounts
+    confidence: float
+    reason: str
+    ambiguous: tuple[int, ...] = ()  # indices of amounts left unplaced (evidence ties)
+    alternatives: int = 1
+
+
+_MAX_CANDIDATES = 60000
+
+
+def _candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
+                exclude: frozenset[str]) -> list[tuple[int, tuple[str, ...], dict[str, Decimal]]]:
+    cols = [c for c in keys if c not in item.fixed and c not in exclude
+            and (item.allowed is None or c in item.allowed)]
+    out: list[tuple[int, tuple[str, ...], dict[str, Decimal]]] = []
+    seen: set[tuple[tuple[str, Decimal], ...]] = set()
+    for idx in placements(len(item.amounts), len(cols), item.ordered):
+        names = tuple(cols[i] for i in idx)
+        values = dict(item.fixed)
+        values.update(zip(names, item.amounts, strict=True))
+        score = sum(check(values, w, p) for w, p in idents)
+        sig = tuple(sorted(values.items()))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        out.append((score, names, values))
+        if len(out) >= _MAX_CANDIDATES:
+            break
+    if not out:
+        return out
+    best = max(s for s, _, _ in out)
+    return [c for c in out if c[0] == best]
+
+
+def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """(parent index, child indices) for rows whose codes nest (2101501 under 21015) and for
+    the total row over the 类 rows."""
+    index = {c: i for i, c in enumerate(codes) if c and c != "TOTAL"}
+    children: dict[int, list[int]] = {}
+    for i, code in enumerate(codes):
+        if not code or code == "TOTAL" or not code.isdigit():
+            continue
+        parent = code[:-2] if len(code) > 3 else None
+        if parent and parent in index:
+            children.setdefault(index[parent], []).append(i)
+    tops = [i for i, c in enumerate(codes) if c.isdigit() and len(c) == 3]
+    for i, code in enumerate(codes):
+        if code == "TOTAL" and tops:
+            children.setdefault(i, []).extend(tops)
+    return sorted(children.items())
+
+
+def _group_score(values: Sequence[dict[str, Decimal]], parent: int, kids: Sequence[int],
+                 keys: Sequence[str]) -> tuple[int, Decimal]:
+    """(identities held minus identities failed, total absolute difference): the count
+    decides, the difference leads the search out of plateaus where one move alone fixes
+    nothing (a parent whose children all sit in the wrong column)."""
+    score, gap = 0, Decimal(0)
+    for key in keys:
+        terms = [values[k][key] for k in kids if key in values[k]]
+        whole = values[parent].get(key)
+        if whole is None and not terms:
+            continue
+        total = whole if whole is not None else Decimal(0)
+        diff = abs(total - sum(terms, Decimal(0)))
+        ok = diff <= tolerance([total, *terms])
+        score += 1 if ok else -1
+        gap += Decimal(0) if ok else diff
+    return score, gap
+
+
+def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
+    """Tie-break only: the placement nearest the left (lower column positions)."""
+    return -sum(keys.index(n) for n in names)
+
+
+@dataclass
+class _Solution:
+    cands: list[list[tuple[int, tuple[str, ...], dict[str, Decimal]]]]
+    choice: list[int]
+    local: list[int]  # hierarchy + evidence score of each row's choice
+    ties: list[list[int]]
+    score: int
+
+
+def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
+           evidence: dict[int, dict[str, Decimal]]) -> _Solution:
+    idents = identities(keys)
+    cands = [_candidates(it, keys, idents, exclude) for it in items]
+    for i, it in enumerate(items):
+        if not cands[i]:  # nothing fits: keep the fixed values only
+            cands[i] = [(-len(idents) - 1 if it.amounts else 0, (), dict(it.fixed))]
+    groups = _groups([it.code for it in items])
+    member: dict[int, list[int]] = {}
+    for g, (parent, kids) in enumerate(groups):
+        member.setdefault(parent, []).append(g)
+        for k in kids:
+            member.setdefault(k, []).append(g)
+    choice = [max(range(len(c)), key=lambda j, c=c: _prior(c[j][1], keys)) for c in cands]
+
+    def local(i: int, j: int) -> tuple[int, Decimal]:
+        vals = [cands[r][choice[r]][2] for r in range(len(items))]
+        vals[i] = cands[i][j][2]
+        score, gap = 0, Decimal(0)
+        for g in member.get(i, []):
+            s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
+            score, gap = score + s, gap + d
+        for key, value in evidence.get(i, {}).items():
+            got = vals[i].get(key, Decimal(0))
+            ok = abs(got - value) <= tolerance([got, value])
+            score += 2 if ok else -2
+            gap += Decimal(0) if ok else abs(got - value)
+        return score, -gap
+
+    for _ in range(8):  # coordinate ascent; small tables converge in two or three rounds
+        changed = False
+        for i in range(len(items)):
+            if len(cands[i]) < 2:
+                continue
+            now = (*local(i, choice[i]), _prior(cands[i][choice[i]][1], keys))
+            best = max(range(len(cands[i])), key=lambda j, i=i: (*local(i, j), _prior(cands[i][j][1], keys)))
+            if (*local(i, best), _prior(cands[i][best][1], keys)) > now:
+                choice[i] = best
+                changed = True
+        if not changed:
+            break
+    locals_ = [local(i, choice[i])[0] for i in range(len(items))]
+    ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
+    vals = [cands[r][choice[r]][2] for r in range(len(items))]
+    score = sum(cands[r][choice[r]][0] for r in range(len(items)))
+    score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
+    for i, stated in evidence.items():
+        if i < len(items):
+            score += sum(2 if abs(vals[i].get(k, Decimal(0)) - v) <= tolerance([v]) else -2
+                         for k, v in stated.items())
+    return _Solution(cands, choice, locals_, ties, score)
+
+
+def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = frozenset(),
+          evidence: dict[int, dict[str, Decimal]] | None = None) -> list[Placement]:
+    """Place every item's amounts. ``exclude``: columns known to be blank (a funding source
+    the document has no income from). ``evidence`` maps an item index to values other tables
+    or the other side of the table say it has."""
+    keys = tuple(keys)
+    evidence = evidence or {}
+    sol = _solve(items, keys, exclude, evidence)
+    # A column chosen only because it is further left is not evidence: if the table scores as
+    # well without it, its values could sit elsewhere, so they stay unplaced.
+    used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
+    doubtful = {c for c in used if _solve(items, keys, exclude | {c}, evidence).score >= sol.score}
+
+    out: list[Placement] = []
+    for i, it in enumerate(items):
+        row_score, names, values = sol.cands[i][sol.choice[i]]
+        if not it.amounts:
+            out.append(Placement(dict(values), (), 1.0, "固定列"))
+            continue
+        if not names:
+            out.append(Placement(dict(it.fixed), ("",) * len(it.amounts), 0.0, "无可用的列位置",
+                                 ambiguous=tuple(range(len(it.amounts))), alternatives=0))
+            continue
+        if row_score < 0:
+            reason = "无满足勾稽关系的列位置"
+        elif sol.local[i] > 0:
+            reason = "由行内及上下级勾稽关系确定"
+        else:
+            reason = "由行内勾稽关系确定"
+        tied = sol.ties[i]
+        agreed = [a for a in range(len(names))
+                  if names[a] not in doubtful and all(sol.cands[i][j][1][a] == names[a] for j in tied)]
+        if len(agreed) == len(names):
+            conf = 0.95 if row_score > 0 and (sol.local[i] > 0 or len(sol.cands[i]) == 1) else 0.75
+            if row_score < 0:
+                conf = 0.3
+            out.append(Placement(dict(values), names, conf, reason, alternatives=len(tied)))
+            continue
+        kept = dict(it.fixed)
+        for a in agreed:
+            kept[names[a]] = it.amounts[a]
+        unplaced = tuple(a for a in range(len(names)) if a not in agreed)
+        out.append(Placement(kept, tuple(names[a] if a in agreed else "" for a in range(len(names))),
+                             0.9, reason + "；其余金额的列位置有多种同样成立的可能", ambiguous=unplaced,
+                             alternatives=max(len(tied), 2)))
+    return out
