@@ -63,6 +63,18 @@ def shots_dir(tmp_path: Path) -> Path:
     return out
 
 
+def shot(pg, path: Path, full_page: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Screenshot, reduced to a palette PNG when Pillow is there (keeps docs/screenshots small)."""
+    pg.screenshot(path=str(path), full_page=full_page)
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as img:
+        small = img.convert("RGB").quantize(colors=128)
+    small.save(path, optimize=True)
+
+
 def upload_seed(pg, base: str, path: Path) -> str:  # type: ignore[no-untyped-def]
     pg.goto(base + "/")
     pg.set_input_files("#file", str(path))
@@ -87,20 +99,26 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
     assert page.inner_text("#findings-count") == str(len(analysis.findings))
     assert page.locator("#findings li.finding").count() == len(analysis.findings)
     assert page.locator("article.table-card").count() == len(analysis.disclosure.tables)
+    shot(page, shots / "document.png")
     flagged = page.locator("td.flagged, tr.marked")
-    if any(f.location.table for f in analysis.findings):
+    if any(f.location.table and (f.location.row_code or f.location.row_name) for f in analysis.findings):
         assert flagged.count() > 0
-        flagged.first.scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "document.png"), full_page=False)
+        # the finding's "定位" link jumps to its marked cell or row
+        link = page.locator("#findings a.jump[href*='-r']").first
+        target = link.get_attribute("href")
+        link.click()
+        assert page.evaluate("location.hash") == target
+        assert page.locator(f"{target}.flagged, {target}.marked").count() == 1
+        shot(page, shots / "document-cells.png")
 
     page.goto(base + "/")
     assert page.locator("#recent tbody tr").count() == 2
-    page.screenshot(path=str(shots / "upload.png"))
+    shot(page, shots / "upload.png")
 
     # corpus -> compare with both documents ticked
     page.goto(base + "/corpus")
     assert page.locator("#corpus-table tbody tr").count() == 2
-    page.screenshot(path=str(shots / "corpus.png"))
+    shot(page, shots / "corpus.png")
     with page.expect_navigation():
         page.click("#compare-button")
     assert "/compare" in page.url
@@ -115,6 +133,6 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
     heights = bars.evaluate_all("rs => rs.map(r => Number(r.getAttribute('height')))")
     nonzero = sum(1 for d in data["docs"] for n in d["findings"].values() if n)
     assert sum(1 for h in heights if h > 0) == nonzero > 0  # every seed yields a finding or diagnostic
-    page.screenshot(path=str(shots / "compare.png"), full_page=True)
+    shot(page, shots / "compare.png", full_page=True)
 
     assert errors == []  # no script errors, no CSP violations
