@@ -80,6 +80,10 @@ def read_rows(
     """One Row per panel that has a label or a value. ``groups`` carries, per panel, the
     key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to."""
     cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
+    names = header.by_role(NAME)
+    if len(line.cells) == 1 and names and names[0].index > 0 and not squash(cells[0]).isdigit():
+        # A label-only row whose blank cells were lost: the text belongs in the name column.
+        cells[names[0].index], cells[0] = cells[0], ""
     rows: list[Row] = []
     diagnostics: list[Diagnostic] = []
     for panel in sorted({c.panel for c in header.columns}):
