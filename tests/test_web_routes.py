@@ -282,3 +282,26 @@ def test_parser_crash_is_a_diagnostic(tmp_path: Path) -> None:
     client = client_for(tmp_path, parser=boom)
     page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
     assert "X001" in page and "内部错误" in page
+
+
+def test_finding_marks_the_row_on_its_printed_line(tmp_path: Path) -> None:
+    """A code printed twice (both sides of a summary table): the finding's line decides."""
+    from yusuan.model import Source
+
+    def two_sides(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        table = Table(
+            id="summary", title="收支总表", number=None, unit=MoneyUnit.WAN, columns=(Column("total", "预算数"),),
+            rows=(Row("210", "卫生健康支出", {"total": Decimal("5.00")}, source=Source(line=10), side="income"),
+                  Row("210", "卫生健康支出", {"total": Decimal("6.00")}, source=Source(line=12), side="expenditure")),
+        )
+        return Disclosure(meta=Meta(doc=doc_id, path=None, unit_name=None, unit_code=None, year=None),
+                          tables=(table,)), ()
+
+    def on_line_12(d: Disclosure) -> list[Finding]:
+        return [Finding("X", Severity.ERROR, "不一致", Location(d.meta.doc, "summary", "210", None, "total",
+                                                               Source(line=12)))]
+
+    client = client_for(tmp_path, parser=two_sides, checker=on_line_12)
+    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    assert 'id="t0-r0-c0" class="num"' in page
+    assert 'id="t0-r1-c0" class="num flagged sev-error"' in page

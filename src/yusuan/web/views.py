@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from yusuan.model import Finding, Severity, Table
+from yusuan.model import Finding, Row, Severity, Table
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -45,11 +45,17 @@ def _worst(indexes: list[int], findings: list[Finding]) -> str:
     return min((findings[i].severity for i in indexes), key=lambda s: _RANK[s]).value
 
 
-def _row_matches(f: Finding, code: str, name: str) -> bool:
+def _row_matches(f: Finding, row: Row, table_lines: set[int]) -> bool:
+    """By printed line when the finding has one that a row of this table was read from
+    (a code can repeat, e.g. on both sides of a summary table); else by code, then name."""
     loc = f.location
+    if not loc.row_code and not loc.row_name:
+        return False
+    if loc.source.line is not None and loc.source.line in table_lines:
+        return row.source.line == loc.source.line
     if loc.row_code:
-        return loc.row_code == code
-    return bool(loc.row_name) and loc.row_name == name
+        return loc.row_code == row.code
+    return loc.row_name == row.name
 
 
 def table_views(tables: tuple[Table, ...], findings: list[Finding]) -> list[TableView]:
@@ -61,9 +67,10 @@ def table_views(tables: tuple[Table, ...], findings: list[Finding]) -> list[Tabl
     for t_index, table in enumerate(tables):
         mine = by_table.get(table.id, [])
         keys = [c.key for c in table.columns]
+        lines = {r.source.line for r in table.rows if r.source.line is not None}
         rows = []
         for row in table.rows:
-            row_findings = [i for i in mine if _row_matches(findings[i], row.code, row.name)]
+            row_findings = [i for i in mine if _row_matches(findings[i], row, lines)]
             cells = []
             for key in keys:
                 value = row.values.get(key)
