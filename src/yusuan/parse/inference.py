@@ -47,9 +47,9 @@ def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     fiscal = ("fiscal",) if "fiscal" in present else FISCAL_PARTS
     unit = ("unit_funds",) if "unit_funds" in present else UNIT_PARTS
     current = (*fiscal, "fiscal_special", *unit)
-    if "current" in present:  # 本年收入小计 beside 上年结转
-        add("current", current)
-        add("total", ("current", *CARRYOVER_PARTS))
+    if "year_total" in present:  # 本年收入小计 beside 上年结转
+        add("year_total", current)
+        add("total", ("year_total", *CARRYOVER_PARTS))
     else:
         add("total", (*current, *CARRYOVER_PARTS))
     econ = tuple(k for k in keys if k.startswith("econ_"))

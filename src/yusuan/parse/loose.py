@@ -226,9 +226,13 @@ def _one_sided(lines: Sequence[Line], has_project_name: bool, table_id: str
     rows: list[_Pending] = []
     diags: list[Diagnostic] = []
     cur: _Pending | None = None
+    stray: list[Line] = []  # lines that fit no row: a header repeated after a page break, if a ruler follows
     for line in lines:
         toks = tokens(line)
-        if not toks or _is_ruler(toks) or _HEADER_NOISE.match(squash(line.text)):
+        if toks and _is_ruler(toks):
+            stray.clear()
+            continue
+        if not toks or _HEADER_NOISE.match(squash(line.text)):
             continue
         if _SENTENCE.search(line.text):
             continue  # a note under the table ("…为空表。"), not a row
@@ -254,8 +258,10 @@ def _one_sided(lines: Sequence[Line], has_project_name: bool, table_id: str
             cur.amounts = list(amounts)
             continue
         if amounts or label:
-            diags.append(_diag("P307", f"第 {line.no} 行“{clean_cjk_spaces(line.text)[:40]}”不属于任何数据行，未读取。"
-                               "请对照原表核对。", line, table_id, Severity.INFO))
+            stray.append(line)
+    for line in stray:
+        diags.append(_diag("P307", f"第 {line.no} 行“{clean_cjk_spaces(line.text)[:40]}”不属于任何数据行，未读取。"
+                           "请对照原表核对。", line, table_id, Severity.INFO))
     return rows, diags
 
 
@@ -391,10 +397,12 @@ def _diag(code: str, message: str, line: Line | None, table: str, severity: Seve
 def _place(table_id: str, columns: tuple[Column, ...], pend: Sequence[_Pending], *, ordered: bool,
            exclude: frozenset[str] = frozenset(), evidence: dict[int, dict[str, Decimal]] | None = None,
            fixed: Sequence[dict[str, Decimal]] | None = None) -> tuple[list[Row], list[Diagnostic]]:
-    keys = [c.key for c in columns]
+    keys = [_solve_key(c) for c in columns]
+    original = {k: c.key for k, c in zip(keys, columns, strict=True)}
     items = [inference.Item(code=p.code if p.side != INCOME else "", amounts=tuple(p.amounts), ordered=ordered,
                             fixed=dict(fixed[i]) if fixed else {}) for i, p in enumerate(pend)]
-    placed = inference.solve(items, keys, exclude, evidence)
+    placed = [_rename(pl, original) for pl in inference.solve(items, keys, exclude, evidence)]
+    keys = [original[k] for k in keys]
     rows: list[Row] = []
     diags: list[Diagnostic] = []
     for p, pl in zip(pend, placed, strict=True):
@@ -410,6 +418,20 @@ def _place(table_id: str, columns: tuple[Column, ...], pend: Sequence[_Pending],
             diags.append(_diag("P302", f"{where}：金额无论放在哪一列都不满足表内勾稽关系，列位置可能有误。"
                                "请对照原表核对。", p.line, table_id))
     return rows, diags
+
+
+def _solve_key(column: Column) -> str:
+    """The key the identities know a column by: a 小计 under 本年收入 printed beside 上年结转
+    is the current-year subtotal whatever the caller named it."""
+    levels = column.header.split("/")
+    if column.key.startswith("total") and squash(levels[-1]) == "小计" and column.key != "total":
+        return "year_total"
+    return column.key
+
+
+def _rename(pl: inference.Placement, original: dict[str, str]) -> inference.Placement:
+    return replace(pl, values={original.get(k, k): v for k, v in pl.values.items()},
+                   columns=tuple(original.get(c, c) if c else c for c in pl.columns))
 
 
 def _row(p: _Pending, values: dict[str, Decimal], inferred: tuple[Inference, ...]) -> Row:

@@ -80,6 +80,22 @@ def _kind(tok: str) -> str:
     return "text"
 
 
+def _data_start(toks: list[str], kinds: list[str]) -> int:
+    """The first row anchor after the header: past the 栏次 ruler when there is one, and a
+    total label only where amounts follow it ("合计" is also a header word)."""
+    ruler = next((i for i, t in enumerate(toks) if squash(t) in ("栏次", "行次")), -1)
+    for i in range(ruler + 1, len(toks)):
+        if kinds[i] == "code":
+            return i
+        if kinds[i] == "total":
+            j = i + 1
+            while j < len(toks) and kinds[j] == "seq":
+                j += 1
+            if j < len(toks) and kinds[j] == "amount":
+                return i
+    return len(toks)
+
+
 def _diag(line: Line, table: str, message: str) -> Diagnostic:
     return Diagnostic(code="P310", severity=Severity.WARNING, message=message,
                       source=Source(line=line.no, page=line.source.page), table=table)
@@ -96,7 +112,7 @@ def split_stream(line: Line, table_id: str) -> tuple[list[RawRow], list[Diagnost
 
 def _coded(line: Line, toks: list[str], kinds: list[str], table_id: str) -> tuple[list[RawRow], list[Diagnostic]]:
     diags: list[Diagnostic] = []
-    start = next((i for i, k in enumerate(kinds) if k in ("code", "total")), len(toks))
+    start = _data_start(toks, kinds)
     # Runs: ("text", [fragments]) and ("cluster", [token indices]).
     runs: list[tuple[str, list[int]]] = []
     for i in range(start, len(toks)):
@@ -211,8 +227,8 @@ def _labelled(line: Line, toks: list[str], kinds: list[str], table_id: str
     """Rows without codes: labels, each followed by its amounts; wrapped label parts
     (a lone "费" after a row number) rejoin the label they end."""
     diags: list[Diagnostic] = []
-    start = next((i for i, k in enumerate(kinds) if k == "total"), None)
-    if start is None:
+    start = _data_start(toks, kinds)
+    if start >= len(toks):
         return [], [_diag(line, table_id, f"第 {line.no} 行（OCR 合并行）：未找到合计行或科目编码，无法拆分成行。"
                           "请对照原表核对该表。")]
     rows: list[RawRow] = []
