@@ -44,7 +44,8 @@ def read_html(data: bytes, path: str | None = None, sha256: str | None = None
     name = path or "<输入>"
     if len(data) > limits.MAX_HTML_BYTES:
         return None, (limits.diagnostic(
-            "I401", f"{name}：网页文件过大（{len(data) // 1024 // 1024} MB），已跳过。请确认是否为预算公开页面。", path),)
+            "I401", f"{name}：网页文件过大（{len(data) // 1024 // 1024} MB），已跳过。"
+            "请确认是否为预算公开页面。", path),)
     try:
         root = lxml.html.document_fromstring(decode_html(data))
     except Exception as exc:  # lxml raises ParserError etc. for empty or broken markup

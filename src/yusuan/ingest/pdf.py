@@ -346,7 +346,9 @@ def _remap(rows: list[Row], columns: list[tuple[float, float]]) -> list[Row] | N
             if box is None:
                 continue
             overlaps = [min(box[2], x1) - max(box[0], x0) for x0, x1 in columns]
-            best = max(range(len(columns)), key=lambda i: overlaps[i])
+            # A merged cell belongs to the leftmost column it covers (as on the first page).
+            covered = [i for i, (x0, x1) in enumerate(columns) if overlaps[i] > 0.5 * (x1 - x0)]
+            best = covered[0] if covered else max(range(len(columns)), key=lambda i: overlaps[i])
             if overlaps[best] <= 0:
                 if text:
                     return None
@@ -371,9 +373,10 @@ def _header_rows(rows: list[Row]) -> list[tuple[str, ...]]:
 
 
 def _strip_header(rows: list[Row], header: list[tuple[str, ...]]) -> list[Row]:
-    """Drop a header repeated at the top of a continuation page."""
+    """Drop a header repeated at the top of a continuation page (compared by its texts in
+    order: merged header cells may land in other columns on the continuation page)."""
     n = 0
-    while n < len(header) and n < len(rows) and tuple(flat(t) for t, _ in rows[n]) == header[n]:
+    while n < len(header) and n < len(rows) and [flat(t) for t, _ in rows[n] if t] == [t for t in header[n] if t]:
         n += 1
     return rows[n:] if n == len(header) else rows
 
