@@ -305,3 +305,16 @@ def test_finding_marks_the_row_on_its_printed_line(tmp_path: Path) -> None:
     page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
     assert 'id="t0-r0-c0" class="num"' in page
     assert 'id="t0-r1-c0" class="num flagged sev-error"' in page
+
+
+def test_rules_page_documents_every_rule_a_finding_links_to(tmp_path: Path) -> None:
+    from yusuan.web.checks import rule_docs
+
+    client = client_for(tmp_path)
+    rules_page = client.get("/rules").get_data(as_text=True)
+    codes = [r.code for r in rule_docs()]
+    assert rules_page.count('class="rule-doc"') == len(codes)
+    path = seed("002")
+    page = client.get(upload(client, path.read_bytes(), path.name).headers["Location"]).get_data(as_text=True)
+    for code in set(re.findall(r'href="/rules#([A-Z]+\d+)"', page)):
+        assert f'id="{code}"' in rules_page

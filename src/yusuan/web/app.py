@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from yusuan.model import Severity
 from yusuan.web import corpus
-from yusuan.web.checks import Checker
+from yusuan.web.checks import Checker, rule_docs
 from yusuan.web.library import Analysis, Library, Parser
 from yusuan.web.views import SEVERITY_LABELS, anchors_for, table_views
 
@@ -150,6 +150,11 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             body_bytes = out.read_bytes()
         return _attachment(body_bytes, f"{name}.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @app.get("/rules")
+    def rules_page() -> str:
+        return render_template("rules.html", rules=rule_docs(),
+                               severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()})
 
     @app.get("/corpus")
     def corpus_page() -> str:

@@ -50,3 +50,12 @@ def run_checks(disclosure: Disclosure | None, checker: Checker | None = None) ->
     if fn is None or disclosure is None:
         return (), fn is not None
     return _as_findings(fn(disclosure)), True
+
+
+def rule_docs() -> list[Any]:
+    """The audit's rule registry (code, summary, what, why, examples), or [] without it."""
+    try:
+        from yusuan.audit import all_rules
+    except ImportError:
+        return []
+    return list(all_rules().values())
