@@ -1,0 +1,38 @@
+"""`yusuan serve` as a real process: it starts on 127.0.0.1, answers, and stops when told."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def test_serve_process_answers_and_stores_beside_db(tmp_path: Path) -> None:
+    db = tmp_path / "corpus.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "yusuan.cli", "serve", "--db", str(db), "--port", "0"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()  # the banner, printed once the socket is bound
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, line
+        url = f"http://127.0.0.1:{m.group(1)}/"
+        for _ in range(50):  # bounded: the socket is already listening, this is belt and braces
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    body = resp.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not answer")
+        assert "上传预算公开文件" in body
+        assert (tmp_path / "corpus.files" / "uploads").is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
