@@ -318,3 +318,25 @@ def test_rules_page_documents_every_rule_a_finding_links_to(tmp_path: Path) -> N
     page = client.get(upload(client, path.read_bytes(), path.name).headers["Location"]).get_data(as_text=True)
     for code in set(re.findall(r'href="/rules#([A-Z]+\d+)"', page)):
         assert f'id="{code}"' in rules_page
+
+
+def test_narrative_finding_goes_to_the_section_holding_its_line(tmp_path: Path) -> None:
+    from yusuan.model import NarrativeSection, Source
+
+    def with_text(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        sections = (
+            NarrativeSection("一、收入预算情况说明", "income", "收入 100 万元。", source=Source(line=100)),
+            NarrativeSection("二、支出预算情况说明", "expenditure", "支出 <i>99</i> 万元。", source=Source(line=120)),
+        )
+        return Disclosure(meta=Meta(doc=doc_id, path=None, unit_name=None, unit_code=None, year=None),
+                          narrative=sections), ()
+
+    def at_line(d: Disclosure) -> list[Finding]:
+        return [Finding("NAR001", Severity.WARNING, "说明与表不符", Location(d.meta.doc, source=Source(line=125)))]
+
+    client = client_for(tmp_path, parser=with_text, checker=at_line)
+    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    assert 'href="#n1"' in page
+    assert re.search(r'<details class="section flagged sev-warning" id="n1" open>', page)
+    assert re.search(r'<details class="section" id="n0">', page)
+    assert "&lt;i&gt;99&lt;/i&gt;" in page

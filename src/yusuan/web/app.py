@@ -27,7 +27,7 @@ from yusuan.model import Severity
 from yusuan.web import corpus
 from yusuan.web.checks import Checker, rule_docs
 from yusuan.web.library import Analysis, Library, Parser
-from yusuan.web.views import SEVERITY_LABELS, anchors_for, table_views
+from yusuan.web.views import SEVERITY_LABELS, anchors_for, narrative_views, table_views
 
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 MAX_COMPARE = 12
@@ -119,8 +119,11 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         a = get_analysis(sha)
         findings = list(a.findings)
         views = table_views(a.disclosure.tables, findings) if a.disclosure else []
+        on_tables = anchors_for(views, len(findings))
+        sections = narrative_views(a.disclosure.narrative, findings, set(on_tables)) if a.disclosure else []
         return render_template(
-            "document.html", a=a, findings=findings, views=views, anchors=anchors_for(views, len(findings)),
+            "document.html", a=a, findings=findings, views=views, sections=sections,
+            anchors=anchors_for(views, len(findings), sections),
             severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()},
             counts={s.value: a.count(s) for s in Severity},
         )

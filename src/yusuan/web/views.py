@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from yusuan.model import Finding, Row, Severity, Table
+from yusuan.model import Finding, NarrativeSection, Row, Severity, Table
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -85,9 +85,12 @@ def table_views(tables: tuple[Table, ...], findings: list[Finding]) -> list[Tabl
     return views
 
 
-def anchors_for(views: list[TableView], count: int) -> dict[int, str]:
-    """Finding index -> anchor of the first table cell or row that shows it."""
+def anchors_for(views: list[TableView], count: int, sections: list[SectionView] | None = None) -> dict[int, str]:
+    """Finding index -> anchor of the first table cell, row, table or narrative section that shows it."""
     out: dict[int, str] = {}
+    for section in sections or []:
+        for i in section.findings:
+            out.setdefault(i, section.anchor)
     for view in views:
         for i in view.findings:
             out.setdefault(i, view.anchor)
@@ -98,3 +101,30 @@ def anchors_for(views: list[TableView], count: int) -> dict[int, str]:
                 for i in cell.findings:
                     out.setdefault(i, f"{view.anchor}-r{r_index}-c{c_index}")
     return {i: out[i] for i in range(count) if i in out}
+
+
+@dataclass
+class SectionView:
+    anchor: str
+    section: NarrativeSection
+    findings: list[int]
+    severity: str = ""
+
+
+def narrative_views(
+    sections: tuple[NarrativeSection, ...], findings: list[Finding], anchored: set[int]
+) -> list[SectionView]:
+    """Narrative sections in print order; a finding not shown on a table cell or row goes to
+    the section whose printed lines contain its line (a section runs until the next one)."""
+    views = [SectionView(f"n{i}", s, []) for i, s in enumerate(sections)]
+    starts = sorted((v.section.source.line, i) for i, v in enumerate(views) if v.section.source.line is not None)
+    for f_index, f in enumerate(findings):
+        line = f.location.source.line
+        if f_index in anchored or line is None:
+            continue
+        owner = [i for start, i in starts if start <= line]
+        if owner:
+            views[owner[-1]].findings.append(f_index)
+    for v in views:
+        v.severity = _worst(v.findings, findings)
+    return views
