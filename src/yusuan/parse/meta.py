@@ -11,11 +11,12 @@ from yusuan.model import Diagnostic, DocKind, Meta, MoneyUnit, Severity
 from yusuan.text import clean_cjk_spaces, squash
 
 _HEAD_LINES = 80  # the cover and the first tables name the unit and the year
-_LABELLED = re.compile(r"(?:编制单位|单位名称|预算单位|部门名称)\s*[:：]\s*([^\s:：\t]+)")
+_LABELLED = re.compile(
+    r"(?:编制单位|单位名称|预算单位|部门名称|预算主管部门|^部门)\s*[:：]\s*([^\s:：\t]+?)(?=单位[:：]|[\s:：\t]|$)")
 _UNIT_SUFFIX = re.compile(r"\s*(?:金额)?单位\s*[:：,，]?\s*万?元.*$")
-_TITLE = re.compile(r"^(.{2,40}?)\s*(20\d\d)\s*年(?:度)?\s*(?:单位|部门)?(?:综合)?(?:预算|决算)")
+_TITLE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?(.{2,40}?)\s*(20\d\d)\s*年(?:度)?[^\d,，。]{0,6}?(预算|决算)")
 _CODED = re.compile(r"^(\d{6})\s+([\u4e00-\u9fff][\u4e00-\u9fff()（）]{3,40})$")
-_YEAR = re.compile(r"(20\d\d)\s*年(?:度)?\s*(?:单位|部门)?(?:综合)?(?:预算|决算)")
+_YEAR = re.compile(r"(20\d\d)\s*年(?:度)?[^\d,，。]{0,6}?(?:预算|决算)")
 _BUDGET_YEAR = re.compile(r"预算年度\s*[:：]\s*(20\d\d)")
 _AMOUNT_UNIT = re.compile(r"\d\s*(万元|元)")
 _ORG = re.compile(r"(?:局|中心|委员会|委|办公室|院|所|站|队|馆|学校|医院|本级|厅|部|会|社|处|政府)$")
@@ -27,8 +28,11 @@ def extract_meta(source: SourceDocument, doc_id: str) -> tuple[Meta, tuple[Diagn
     unit_name, unit_code = _unit(head, lines)
     year = _year(head, lines)
     text = "\n".join(ln.text for ln in head)
-    first = squash(lines[0].text) if lines else ""
-    kind = DocKind.FINAL if "决算" in squash(text) and "预算" not in first else DocKind.BUDGET
+    cover = _cover_title(head)
+    if cover is not None:
+        kind = DocKind.FINAL if cover[2] == "决算" else DocKind.BUDGET
+    else:
+        kind = DocKind.FINAL if squash(text).count("决算") > squash(text).count("预算") else DocKind.BUDGET
     scope = _scope(head)
     narrative_unit = _narrative_unit(source)
     diagnostics: list[Diagnostic] = []
@@ -54,7 +58,7 @@ def _unit(head: list, lines: list) -> tuple[str | None, str | None]:  # type: ig
         if m:
             coded[(m.group(1), m.group(2))] += 1
     if coded:
-        (code, name), _ = coded.most_common(1)[0]
+        (code, _name), _ = coded.most_common(1)[0]
     labelled: Counter[str] = Counter()
     for line in lines:
         for m in _LABELLED.finditer(line.text.replace("\t", " ")):
@@ -65,16 +69,29 @@ def _unit(head: list, lines: list) -> tuple[str | None, str | None]:  # type: ig
         return labelled.most_common(1)[0][0], code
     if coded:
         return coded.most_common(1)[0][0][1], code
-    for line in head:
-        m = _TITLE.match(clean_cjk_spaces(line.text))
-        if m:
-            name = m.group(1).strip()
-            if _ORG.search(name):
-                return name, code
+    cover = _cover_title(head)
+    if cover is not None and _ORG.search(cover[0]):
+        return cover[0], code
     return None, code
 
 
+def _cover_title(head: list) -> tuple[str, int, str] | None:  # type: ignore[type-arg]
+    """(unit name, year, 预算|决算) from a cover title, which PDFs may wrap over up to three
+    lines ("上海市普陀区规划和自然" / "资源局" / "2024 年度部门决算")."""
+    texts = [clean_cjk_spaces(line.text) for line in head[:12]]
+    for i in range(len(texts)):
+        for k in (1, 2, 3):
+            joined = squash("".join(texts[i : i + k]))
+            m = _TITLE.match(joined)
+            if m and len(m.group(1)) >= 4 and not re.search(r"[,，。:：]", m.group(1)):
+                return m.group(1), int(m.group(2)), m.group(3)
+    return None
+
+
 def _year(head: list, lines: list) -> int | None:  # type: ignore[type-arg]
+    cover = _cover_title(head)
+    if cover is not None:
+        return cover[1]
     for line in head:
         m = _YEAR.search(clean_cjk_spaces(line.text)) or _BUDGET_YEAR.search(line.text)
         if m:

@@ -96,6 +96,33 @@ def read_rows(
     return rows, diagnostics
 
 
+def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | None:
+    """A "三公" table printed as one row of amounts under item headers (因公出国(境)费 |
+    公务接待费 | 公务用车… | 机关运行经费): one Row per item column, amount in ``total``."""
+    if table_id != "three_public" or header.by_role(NAME):
+        return None
+    cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
+    if any(c.strip() and parse_amount(c) is None for c in cells):
+        return None
+    rows: list[Row] = []
+    for spec in header.columns:
+        if spec.role != MONEY or spec.index >= len(cells):
+            continue
+        item = next(((level, key) for level in reversed(spec.levels)
+                     if (key := _three_public_key(level) or _operating_key(level))), None)
+        if item is None:
+            continue
+        level, key = item
+        amount = parse_amount(cells[spec.index])
+        rows.append(Row(code=key, name=_strip_prefix(level), values={"total": amount} if amount is not None else {},
+                        source=Source(line=line.no, page=line.source.page), key=key, label=spec.header))
+    return rows or None
+
+
+def _operating_key(level: str) -> str | None:
+    return "operating_cost" if "机关运行经费" in level else None
+
+
 def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: ignore[no-untyped-def]
     diagnostics: list[Diagnostic] = []
     parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]

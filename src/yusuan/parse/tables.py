@@ -32,7 +32,7 @@ from yusuan.model import (
 )
 from yusuan.parse.blocks import Layout, TableBlock
 from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header
-from yusuan.parse.rows import panel_sides, read_rows
+from yusuan.parse.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
@@ -215,6 +215,11 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
         sides = panel_sides(header)
         groups: dict[int, str] = {}
         for line in band.data:
+            items = transposed_rows(line, header, block.table_id)
+            if items is not None:
+                rows += items
+                columns = {"total": Column(key="total", header="预算数")}
+                continue
             found_rows, found = read_rows(line, header, block.table_id, sides, groups)
             diagnostics += found
             for row in found_rows:
