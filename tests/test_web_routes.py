@@ -241,6 +241,10 @@ def test_region_of() -> None:
     assert region_of("且末县卫生健康委员会") == "且末县"
     assert region_of("中共兴隆县委组织部") == "兴隆县"
     assert region_of("吴堡县财政局") == "吴堡县"
+    assert region_of("上海市普陀区人民政府办公室") == "上海市普陀区"
+    assert region_of("巴音郭楞蒙古自治州和静县教育局") == "巴音郭楞蒙古自治州和静县"
+    assert region_of("兴隆县城市管理综合行政执法局") == "兴隆县"
+    assert region_of("广州市") == "广州市" and region_of("沛县教育局") == "沛县"
     assert region_of(None) == "未知地区" and region_of("教育局") == "未知地区"
 
 
@@ -340,3 +344,19 @@ def test_narrative_finding_goes_to_the_section_holding_its_line(tmp_path: Path) 
     assert re.search(r'<details class="section flagged sev-warning" id="n1" open>', page)
     assert re.search(r'<details class="section" id="n0">', page)
     assert "&lt;i&gt;99&lt;/i&gt;" in page
+
+
+def test_structure_without_total_row_sums_top_level_rows() -> None:
+    from yusuan.web.corpus import functions, structure
+
+    table = Table(
+        id="expenditure", title="支出总表", number=None, unit=MoneyUnit.YUAN,
+        columns=(Column("total", "合计"), Column("basic", "基本支出"), Column("project", "项目支出")),
+        rows=(Row("201", "一般公共服务支出", {"total": Decimal("30000.00"), "basic": Decimal("10000.00"),
+                                              "project": Decimal("20000.00")}),
+              Row("20103", "政府办公厅(室)", {"total": Decimal("30000.00"), "basic": Decimal("10000.00")}),
+              Row("210", "卫生健康支出", {"total": Decimal("5000.00"), "basic": Decimal("5000.00")})),
+    )
+    d = Disclosure(meta=Meta(doc="x", path=None, unit_name=None, unit_code=None, year=None), tables=(table,))
+    assert structure(d)["basic"] == "1.50" and structure(d)["project"] == "2.00"
+    assert functions(d) == {"201 一般公共服务支出": "3.00", "210 卫生健康支出": "0.50"}

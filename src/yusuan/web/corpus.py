@@ -17,7 +17,11 @@ from typing import Any
 from yusuan.model import Disclosure, MoneyUnit, Severity, Table
 from yusuan.web.library import Analysis
 
-_REGION = re.compile(r"^(?:中共|中国共产党)?(.{1,12}?(?:自治县|自治旗|县|旗|区|市))")
+# A chain of administrative divisions at the start of a unit name: 上海市普陀区, 巴音郭楞蒙古自治州和静县.
+_DIVISION = r"[^\s]{1,8}?(?:省|自治区|自治州|自治县|自治旗|地区|市|州|盟|县|区|旗)"
+_REGION = re.compile(rf"^(?:中共|中国共产党)?((?:{_DIVISION})+)")
+_SUFFIX_CHARS = "省市州盟县区旗"
+_NOT_DIVISION = ("城市", "社区", "园区", "景区", "街区", "小区", "片区", "新区管理")
 _TEN_THOUSAND = Decimal(10000)
 _CENT = Decimal("0.01")
 
@@ -36,7 +40,16 @@ def region_of(unit_name: str | None) -> str:
     if not unit_name:
         return "未知地区"
     m = _REGION.match(unit_name)
-    return m.group(1) if m else "未知地区"
+    if not m:
+        return "未知地区"
+    region, end = m.group(1), m.end(1)
+    while end < len(unit_name) and unit_name[end] in _SUFFIX_CHARS:  # 广州|市: the shortest match stopped at 州
+        region, end = region + unit_name[end], end + 1
+    for word in _NOT_DIVISION:  # 县城市管理局: 城市 is a word, not a division
+        cut = region.find(word)
+        if cut > 0:
+            region = region[:cut]
+    return region or "未知地区"
 
 
 @dataclass(frozen=True)
@@ -109,12 +122,19 @@ def _first_table(d: Disclosure, ids: Sequence[str]) -> Table | None:
 
 
 def _total_row_value(table: Table | None, column: str) -> Decimal | None:
+    """The total row's value; without a total row, the sum of the top-level (类) rows,
+    which is what the total row would print."""
     if table is None:
         return None
     row = next((r for r in table.rows if r.code == "TOTAL"), None)
-    if row is None or column not in row.values:
-        return None
-    return _wan(row.values[column], table.unit)
+    if row is not None:
+        return _wan(row.values[column], table.unit) if column in row.values else None
+    tops = [r.values[column] for r in table.rows if _is_top(r.code) and column in r.values]
+    return _wan(sum(tops, Decimal(0)), table.unit) if tops else None
+
+
+def _is_top(code: str) -> bool:
+    return len(code) == 3 and code.isdigit()
 
 
 def structure(d: Disclosure | None) -> dict[str, str | None]:
@@ -138,7 +158,7 @@ def functions(d: Disclosure | None) -> dict[str, str]:
     if table is None:
         return out
     for row in table.rows:
-        if len(row.code) == 3 and row.code.isdigit() and "total" in row.values:
+        if _is_top(row.code) and "total" in row.values:
             out[f"{row.code} {row.name}"] = _fmt(_wan(row.values["total"], table.unit)) or "0"
     return out
 
