@@ -288,6 +288,7 @@ _KEYWORDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("overview", r"收入预算|预算收入", "income", "TOTAL", "total"),
     ("overview", r"收支", "summary", "TOTAL", "total"),
     ("fiscal", r"财政拨款", "fiscal_summary", "TOTAL", "total"),
+    ("fiscal", r"一般公共预算", "fiscal_summary", "TOTAL", "general_budget"),
     ("gpb", r"基本支出", "gpb_expenditure", "TOTAL", "basic"),
     ("gpb", r"项目支出", "gpb_expenditure", "TOTAL", "project"),
     ("gpb", r"一般公共预算", "gpb_expenditure", "TOTAL", "total"),
@@ -302,6 +303,8 @@ _KEYWORDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("three_public", r"会议费", "three_public", "meeting", "total"),
     ("three_public", r"培训费", "three_public", "training", "total"),
     ("three_public", r"三公", "three_public", "TOTAL", "total"),
+    ("procurement", r"货物|工程|服务|中小|小微", "", "", ""),
+    ("procurement", r"采购", "procurement", "TOTAL", "total"),
     ("*", r"人员经费", "gpb_basic_econ", "TOTAL", "personnel"),
     ("*", r"公用经费", "gpb_basic_econ", "TOTAL", "public"),
 )
@@ -347,7 +350,8 @@ def resolve(subject: str, topic: str, tables: Sequence[Table]) -> tuple[str, str
         return None
     for scope, pattern, table_id, row, column in _KEYWORDS:
         if scope in (topic, "*") and re.search(pattern, s):
-            return (table_id, row, column) if _has(by_id.get(table_id), row, column) else None
+            # An empty table id marks subjects that restate no table row.
+            return (table_id, row, column) if table_id and _has(by_id.get(table_id), row, column) else None
     return None
 
 
