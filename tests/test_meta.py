@@ -39,3 +39,14 @@ def test_missing_name_is_a_diagnostic() -> None:
     meta, diagnostics = meta_of("预算公开\n一些文字。")
     assert meta.unit_name is None and meta.year is None
     assert {d.code for d in diagnostics} == {"P010", "P011"}
+
+
+def test_cover_title_wrapped_over_lines() -> None:
+    meta, _ = meta_of("上海市普陀区规划和自然\n资源局\n2024 年度部门决算\n目 录\n第一部分 概况")
+    got = (meta.unit_name, meta.year, meta.kind, meta.scope)
+    assert got == ("上海市普陀区规划和自然资源局", 2024, DocKind.FINAL, "部门")
+
+
+def test_labelled_unit_before_a_unit_of_money() -> None:
+    meta, _ = meta_of("收支预算总表\n部门:中国共产党江苏省委员会办公厅单位:万元\n2017年度部门预算")
+    assert meta.unit_name == "中国共产党江苏省委员会办公厅" and meta.year == 2017

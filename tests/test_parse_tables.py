@@ -270,3 +270,29 @@ def test_seed_002_tables() -> None:
     gpb = tables[2]
     assert [r.code for r in gpb.rows].count("TOTAL") == 1  # printed on both pages
     assert row(gpb, "2210201").values["total"] == Decimal("132351.4")
+
+
+def test_three_public_printed_as_one_row_of_items() -> None:
+    table = only("\n".join([
+        "2025年单位“三公”经费和机关运行经费预算表", "单位:万元",
+        T.join(["“三公”经费预算数", "", "", "", "", "", "机关运行经费预算数"]),
+        T.join(["合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "", "", ""]),
+        T.join(["", "", "", "小计", "购置费", "运行费", ""]),
+        T.join(["867.50", "839.00", "28.50", "", "", "", "213.28"]),
+    ]))
+    got = {r.code: r.values.get("total") for r in table.rows}
+    assert got == {"TOTAL": Decimal("867.50"), "abroad": Decimal("839.00"), "reception": Decimal("28.50"),
+                   "vehicle": None, "vehicle_purchase": None, "vehicle_operation": None,
+                   "operating_cost": Decimal("213.28")}
+
+
+def test_label_row_naming_a_header_word_stays_a_row() -> None:
+    table = only("\n".join([
+        "单位支出总体情况表", "单位：万元",
+        T.join(["项目", "合计", "基本支出", "项目支出"]),
+        T.join(["一、基本支出", "5.00", "5.00", ""]),
+        T.join(["其中：项目支出", "", "", ""]),
+        T.join(["二、项目支出", "3.00", "", "3.00"]),
+    ]))
+    assert [r.name for r in table.rows] == ["基本支出", "项目支出", "项目支出"]
+    assert table.rows[2].values == {"total": Decimal("3.00"), "project": Decimal("3.00")}

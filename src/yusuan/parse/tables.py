@@ -240,7 +240,7 @@ def _alternative(header: Header | None, headers: Sequence[Header | None], previo
     same = [h for h in sound if width is None or h.width == width]
     if same:
         return max(same, key=lambda h: len(h.money()))
-    if header is None and previous is not None:
+    if previous is not None and (header is None or not header.money()):
         return previous
     return None
 
@@ -300,7 +300,7 @@ def _is_data(cells: Sequence[str]) -> bool:
 
 def _header_like(cells: Sequence[str], vocab: set[str]) -> bool:
     filled = [squash(c) for c in cells if c.strip()]
-    if not filled:
+    if not filled or any(_NUMBERED.match(c) for c in filled):
         return False
     hits = sum(1 for c in filled if c in vocab)
     return hits >= 2 or (hits * 2 >= len(filled) and hits >= 1)
