@@ -360,3 +360,23 @@ def test_structure_without_total_row_sums_top_level_rows() -> None:
     d = Disclosure(meta=Meta(doc="x", path=None, unit_name=None, unit_code=None, year=None), tables=(table,))
     assert structure(d)["basic"] == "1.50" and structure(d)["project"] == "2.00"
     assert functions(d) == {"201 一般公共服务支出": "3.00", "210 卫生健康支出": "0.50"}
+
+
+def test_cross_site_uploads_are_refused(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:9999"}):
+        resp = client.post("/upload", data={"file": (io.BytesIO(b"x"), "a.txt")}, headers=headers)
+        assert resp.status_code == 403, headers
+    assert not any((tmp_path / "data" / "uploads").iterdir())
+    same = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/upload", data={"file": (io.BytesIO(b"x"), "a.txt")}, headers=same).status_code == 303
+
+
+def test_several_files_in_one_upload(tmp_path: Path) -> None:
+    client = client_for(tmp_path, parser=tiny_disclosure)
+    files = [(io.BytesIO(b"one"), "1.txt"), (io.BytesIO(b"two"), "2.txt"), (io.BytesIO(b""), "empty.txt")]
+    resp = client.post("/upload", data={"file": files}, content_type="multipart/form-data")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/corpus")
+    stored = [p for p in (tmp_path / "data" / "uploads").iterdir() if not p.suffix]
+    assert sorted(p.name for p in stored) == sorted(hashlib.sha256(b).hexdigest() for b in (b"one", b"two"))

@@ -80,7 +80,7 @@ def upload_seed(pg, base: str, path: Path) -> str:  # type: ignore[no-untyped-de
     pg.set_input_files("#file", str(path))
     with pg.expect_navigation():
         pg.click("#upload-button")
-    assert "/doc/" in pg.url
+    assert "/doc/" in pg.url, pg.inner_text("main")
     return pg.url.rsplit("/", 1)[1]
 
 

@@ -31,6 +31,7 @@ from yusuan.web.views import SEVERITY_LABELS, anchors_for, narrative_views, tabl
 
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 MAX_COMPARE = 12
+MAX_FILES = 20  # files per upload request (the size limit applies to the whole request)
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -77,6 +78,14 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         given = request.headers.get("X-Yusuan-Token") or request.form.get("token") or ""
         return hmac.compare_digest(given.encode(), config.token.encode())
 
+    def cross_site() -> bool:
+        """A form posted from another web site (CSRF): browsers say so in Sec-Fetch-Site and
+        Origin. Non-browser clients send neither and are governed by the token alone."""
+        if request.headers.get("Sec-Fetch-Site", "") in ("cross-site", "same-site"):
+            return True
+        origin = request.headers.get("Origin")
+        return bool(origin) and origin.rstrip("/") != request.host_url.rstrip("/")  # "null" too
+
     def get_analysis(sha: str) -> Analysis:
         found = library.analysis(sha)
         if found is None:
@@ -87,7 +96,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     def security_headers(resp: Response) -> Response:
         resp.headers["Content-Security-Policy"] = _CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Chrome send Origin: null
         resp.headers["X-Frame-Options"] = "DENY"
         return resp
 
@@ -101,18 +110,26 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
 
     @app.post("/upload")
     def upload() -> Any:
+        def refuse(message: str, status: int) -> tuple[str, int]:
+            return render_template("index.html", files=library.all_files()[:50], error=message), status
+
+        if cross_site():
+            return refuse("拒绝来自其他网站的上传请求。请在本站首页上传。", 403)
         if not token_ok():
-            return render_template("index.html", files=library.all_files()[:50],
-                                   error="上传需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。"), 403
-        file = request.files.get("file")
-        data = file.read(config.max_upload_bytes + 1) if file else b""
-        if len(data) > config.max_upload_bytes:
-            raise RequestEntityTooLarge()
-        if not data:
-            message = "没有收到文件内容。请选择一个预算公开文件（PDF、Excel、Word、网页或文本）后再上传。"
-            return render_template("index.html", files=library.all_files()[:50], error=message), 400
-        stored = library.store(data, file.filename if file else None)
-        return redirect(url_for("document", sha=stored.sha), code=303)
+            return refuse("上传需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。", 403)
+        blobs = []
+        for file in request.files.getlist("file")[:MAX_FILES]:
+            data = file.read(config.max_upload_bytes + 1)
+            if len(data) > config.max_upload_bytes:
+                raise RequestEntityTooLarge()
+            if data:
+                blobs.append((data, file.filename))
+        if not blobs:
+            return refuse("没有收到文件内容。请选择预算公开文件（PDF、Excel、Word、网页或文本）后再上传。", 400)
+        stored = [library.store(data, name) for data, name in blobs]
+        if len(stored) == 1:
+            return redirect(url_for("document", sha=stored[0].sha), code=303)
+        return redirect(url_for("corpus_page"), code=303)
 
     @app.get("/doc/<sha>")
     def document(sha: str) -> str:
