@@ -26,6 +26,9 @@ _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
 _EXPLANATION_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))(?:关于|.*(?:情况说明|说明)$)"
 )
+# A short numbered heading with no amounts and no table vocabulary ("八、名词解释").
+_SHORT_HEADING = re.compile(r"^[一二三四五六七八九十]+、[^\d]{2,20}$")
+_TABLE_WORDS = re.compile(r"收入|支出|拨款|结转|结余|经费|资金|预算|合计|总计|补助|费$|[(（]")
 _NARRATIVE_TITLE = re.compile(r"(?:情况说明|公开说明|情况的说明)$")
 _BULLET = re.compile(r"^\s*[-*•·]\s")
 # Tables whose repeated titles are distinct tables (one per project), never merged.
@@ -153,6 +156,8 @@ def _narrative_start(lines: Sequence[Line], start: int, end: int) -> int:
             continue
         s = squash(line.text)
         if _PART_HEADING.match(s) or _EXPLANATION_HEADING.match(s):
+            return index
+        if _SHORT_HEADING.match(s) and not _TABLE_WORDS.search(s):
             return index
         if _NARRATIVE_TITLE.search(s) and classify_title(s) is None and len(s) >= 8:
             return index

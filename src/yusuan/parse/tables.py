@@ -36,7 +36,8 @@ from yusuan.parse.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
-_FURNITURE = re.compile(r"预算年度|编制单位|单位名称|(?:金额)?单位[:：,，]?(?:万元|元)$|保密审查|审签")
+_FURNITURE = re.compile(
+    r"预算年度|编制单位|单位名称|截止时间|截至时间|(?:金额)?单位[:：,，]?(?:万元|元)$|保密审查|审签")
 _MARKER_CELL = re.compile(r"^(?:※|\*|栏次|序号|行次|\d{1,2})$")
 _CODE_CELL = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$|^\d{3}\s?\d{2}(?:\s?\d{2})?$")
 _EMBEDDED = re.compile(r"^\d{3}\s+\S")
@@ -122,6 +123,7 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
         rows += more
         diagnostics += found
 
+    rows.sort(key=lambda r: r.source.line or 0)  # inferred rows join the grid rows in print order
     has_values = any(r.values for r in rows)
     empty = not has_values and (bool(notes) or (not rows and not loose_rows))
     reason = _note_text(block.lines, notes[0]) if notes and empty else None
@@ -261,6 +263,10 @@ def _bands(lines: list[Line]) -> list[_Band]:
             continue
         if _is_data(cells):
             band.data.append(line)
+            continue
+        single = sum(1 for c in cells if c.strip()) == 1 and bool(cells[0].strip())
+        if single and band.header_rows and squash(line.text) not in vocab:
+            band.data.append(line)  # a label-only row right under the header
             continue
         if not band.data and not band.closed:
             band.header_rows.append(cells)
