@@ -265,6 +265,10 @@ def test_corpus_filters_and_compare(tmp_path: Path) -> None:
     page = client.get("/corpus?year=2025").get_data(as_text=True)
     assert shas[b"a"] not in page and shas[b"b"] in page and shas[b"c"] in page
 
+    facts = client.get("/corpus/facts.csv?year=2025").get_data(as_text=True).splitlines()
+    assert {line.split(",")[0] for line in facts[1:]} == {shas[b"b"][:16], shas[b"c"][:16]}
+    assert 'href="/corpus/facts.csv?region=&amp;unit=&amp;year=2025"' in page
+
     data = client.get(f"/api/compare?doc={shas[b'a']}&doc={shas[b'c']}").get_json()
     assert [d["sha"] for d in data["docs"]] == [shas[b"a"], shas[b"c"]]
     first = data["docs"][0]

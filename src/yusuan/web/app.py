@@ -183,6 +183,17 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         return render_template("corpus.html", entries=entries, facets=facets,
                                chosen={"region": region, "unit": unit, "year": year})
 
+    @app.get("/corpus/facts.csv")
+    def corpus_facts() -> Response:
+        from yusuan.report.facts import write_facts_csv
+
+        region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
+        entries, _ = corpus.browse(library.analyses(), region, unit, year)
+        chosen = [a.disclosure for e in entries if (a := library.analysis(e.sha)) and a.disclosure]
+        buf = io.StringIO()
+        write_facts_csv(chosen, buf)
+        return _attachment(buf.getvalue().encode("utf-8"), "corpus.facts.csv", "text/csv; charset=utf-8")
+
     def compare_selection() -> list[Analysis]:
         shas = request.args.getlist("doc")
         if shas:
