@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import seed
 from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.text import lines_from_text, read_text
 from yusuan.model import DocKind, MoneyUnit
 from yusuan.parse.meta import extract_meta
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 
 def meta_of(text: str):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
-from conftest import seed
 from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.text import lines_from_text, read_text
 from yusuan.model import Meta, MoneyUnit, Table
 from yusuan.parse.meta import extract_meta
 from yusuan.parse.segment import segment
 from yusuan.parse.tables import parse_tables
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 META = Meta(doc="t", path=None, unit_name=None, unit_code=None, year=2025)
 

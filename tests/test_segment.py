@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from conftest import seed
+from pathlib import Path
+
 from yusuan.ingest.text import lines_from_text, read_text
 from yusuan.parse.segment import segment
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+def seed(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
 
 T = "\t"
 
