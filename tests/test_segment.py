@@ -81,3 +81,14 @@ def test_seed_blocks() -> None:
     assert _ids("004")[:11] == ["summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure",
                                 "gpb_basic_econ", "gpb_project", "gov_fund", "state_capital", "three_public",
                                 "carryover"]
+
+
+def test_last_contents_line_before_narrative_is_not_a_table() -> None:
+    layout, _ = blocks_of("\n".join([
+        "目录", "1. 2025年部门财务收支预算总表", "2. 2025年部门收入预算总表",
+        "一、部门主要职能",
+        "本部门 2025 年收入预算 227.23 万元，支出预算 227.23 万元。",
+        "2025年部门收入预算总表", "单位：元",
+        T.join(["科目编码", "科目名称", "合计"]), T.join(["210", "卫生健康支出", "100"]),
+    ]))
+    assert [(b.table_id, b.title_line.no) for b in layout.blocks] == [("income", 6)]

@@ -33,6 +33,7 @@ _NARRATIVE_TITLE = re.compile(r"(?:情况说明|公开说明|情况的说明)$")
 _BULLET = re.compile(r"^\s*[-*•·]\s")
 # Tables whose repeated titles are distinct tables (one per project), never merged.
 _NO_MERGE = {"performance_project", "performance_unit"}
+_PERFORMANCE_WORDS = re.compile(r"指标|绩效|项目名称|单位名称|年度目标|总体目标|主管部门|预算金额")
 _CATALOGUE_HEADER = re.compile(r"报表名称|表名|是否空表|空表理由")
 
 
@@ -80,7 +81,7 @@ def _title_starts(lines: Sequence[Line]) -> list[tuple[int, str, str, str | None
     out = []
     for i, cand in enumerate(candidates):
         end = candidates[i + 1][0] if i + 1 < len(candidates) else len(lines)
-        if _has_table_content(lines, cand[0] + 1, end):
+        if _has_table_content(lines, cand[0] + 1, end, cand[1]):
             out.append(cand)
     return out
 
@@ -135,8 +136,9 @@ def _number_for(lines: Sequence[Line], index: int, text: str) -> str | None:
     return None
 
 
-def _has_table_content(lines: Sequence[Line], start: int, end: int) -> bool:
+def _has_table_content(lines: Sequence[Line], start: int, end: int, table_id: str) -> bool:
     """Grid rows, loose rows with amounts, or an empty-table note before the narrative."""
+    performance = table_id.startswith("performance")
     stop = _narrative_start(lines, start, end)
     for line in lines[start:stop]:
         if line.blank or _is_number_line(line):
@@ -144,7 +146,16 @@ def _has_table_content(lines: Sequence[Line], start: int, end: int) -> bool:
         if line.grid and sum(1 for c in line.cells if c) >= 2:
             return True
         s = squash(line.text)
-        if "空表" in s or re.search(r"\d+\.\d{2}", s) or re.search(r"(?:合计|总计|科目|项目)", s):
+        if "空表" in s:
+            return True
+        if performance and _PERFORMANCE_WORDS.search(s):
+            return True
+        amounts = len(re.findall(r"\d+\.\d{2}", s))
+        if "。" in s or (len(s) > 60 and amounts < 3):
+            return False  # a sentence: narrative, so the title was a contents line
+        if amounts >= 3:
+            return True  # a table row whose cells were run together
+        if len(line.cells) >= 2 and (re.search(r"\d+\.\d{2}", s) or re.search(r"(?:合计|总计|科目|项目)", s)):
             return True
     return False
 
