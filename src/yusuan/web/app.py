@@ -67,7 +67,13 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     # Chart series keep their meaningful order, in the API and in the page's data block.
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
-    library = Library(config.data_dir, parser=parser, checker=checker)
+    db = corpus.CorpusDb(config.db)
+
+    def from_db(sha: str) -> tuple[Path, str, str] | None:
+        found = db.locate(sha)
+        return (Path(found.path), found.doc, Path(found.path).name) if found else None
+
+    library = Library(config.data_dir, parser=parser, checker=checker, resolver=from_db)
     app.extensions["yusuan"] = library
 
     def token_ok() -> bool:
@@ -179,8 +185,9 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     @app.get("/corpus")
     def corpus_page() -> str:
         region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
-        entries, facets = corpus.browse(library.analyses(), region, unit, year)
-        return render_template("corpus.html", entries=entries, facets=facets,
+        everything, notice = all_entries()
+        entries, facets = corpus.browse(everything, region, unit, year)
+        return render_template("corpus.html", entries=entries, facets=facets, notice=notice,
                                chosen={"region": region, "unit": unit, "year": year})
 
     @app.get("/corpus/facts.csv")
@@ -188,11 +195,15 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         from yusuan.report.facts import write_facts_csv
 
         region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
-        entries, _ = corpus.browse(library.analyses(), region, unit, year)
+        entries, _ = corpus.browse(all_entries()[0], region, unit, year)
         chosen = [a.disclosure for e in entries if (a := library.analysis(e.sha)) and a.disclosure]
         buf = io.StringIO()
         write_facts_csv(chosen, buf)
         return _attachment(buf.getvalue().encode("utf-8"), "corpus.facts.csv", "text/csv; charset=utf-8")
+
+    def all_entries() -> tuple[list[corpus.Entry], str | None]:
+        stored, notice = db.documents()
+        return corpus.entries(library.analyses(), stored), notice
 
     def compare_selection() -> list[Analysis]:
         shas = request.args.getlist("doc")
@@ -200,7 +211,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             picked = [library.analysis(s) for s in shas[:MAX_COMPARE]]
             return [a for a in picked if a is not None]
         region, year = request.args.get("region", ""), request.args.get("year", "")
-        entries, _ = corpus.browse(library.analyses(), region, "", year)
+        entries, _ = corpus.browse(all_entries()[0], region, "", year)
         return [a for e in entries[:MAX_COMPARE] if (a := library.analysis(e.sha))]
 
     @app.get("/compare")

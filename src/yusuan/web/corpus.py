@@ -1,9 +1,12 @@
 """Corpus queries for the browse and compare pages: the one module that reads the corpus.
 
-Today the corpus is the documents uploaded to this server (their analyses); when the DuckDB
-store (``yusuan.store``) is wired in, only this module changes. Amounts in chart data are
-converted to 万元 so units printed in 元 and 万元 compare; values are strings of Decimals
-rounded to two places, turned into numbers only by the browser for drawing.
+The corpus is the documents uploaded to this server plus, when ``--db`` names a database
+built by ``yusuan ingest``, the latest version of every document in it. The database is
+only read (short read-only connections, so ``yusuan ingest`` can run beside the server);
+its rows give the browse page without parsing anything, and a document opened from it is
+parsed from its recorded path like an upload. Amounts in chart data are converted to 万元
+so units printed in 元 and 万元 compare; values are strings of Decimals rounded to two
+places, turned into numbers only by the browser for drawing.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from yusuan.model import Disclosure, MoneyUnit, Severity, Table
@@ -64,6 +68,7 @@ class Entry:
     errors: int
     warnings: int
     infos: int
+    source: str = "上传"  # "上传" (uploaded here) | "数据库" (from --db)
 
 
 def entry_of(a: Analysis) -> Entry:
@@ -83,11 +88,91 @@ def entry_of(a: Analysis) -> Entry:
     )
 
 
+# --------------------------------------------------------------------------- the database
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    """One latest document of the database, as its rows describe it."""
+
+    sha: str
+    path: str
+    doc: str
+    unit_name: str | None
+    year: int | None
+    tables: int
+    errors: int
+    warnings: int
+    infos: int
+
+    def entry(self) -> Entry:
+        unit = self.unit_name or ""
+        return Entry(self.sha, self.doc, unit or Path(self.path).name, region_of(unit), unit or "未识别单位",
+                     self.year, self.tables, self.errors, self.warnings, self.infos, source="数据库")
+
+
+_DOCS_SQL = """
+    SELECT d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables,
+        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
+            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?),
+        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
+            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?),
+        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
+            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?)
+    FROM latest_documents d
+    ORDER BY d.path
+"""
+
+
+class CorpusDb:
+    """Read-only access to the ingest database named by ``--db`` (absent file: empty corpus)."""
+
+    def __init__(self, db: Path | None) -> None:
+        self.db = Path(db) if db else None
+
+    def documents(self) -> tuple[list[StoredDoc], str | None]:
+        """The latest documents, and a Chinese notice when the database could not be read."""
+        if self.db is None or not self.db.is_file():
+            return [], None
+        try:
+            import duckdb
+
+            con = duckdb.connect(str(self.db), read_only=True)
+        except ImportError:
+            return [], "未安装 duckdb，无法读取语料库数据库。"
+        except Exception as exc:  # locked by a running ingest, not a database, ...
+            busy = "lock" in str(exc).lower()
+            reason = "正被另一个进程使用（可能有 ingest 正在运行），请稍后刷新" if busy else "无法打开"
+            return [], f"数据库 {self.db.name} {reason}；下面只列出上传的文件。"
+        try:
+            levels = [s.value for s, _ in SEVERITIES for _ in (0, 1)]
+            rows = con.execute(_DOCS_SQL, levels).fetchall()
+        except Exception:
+            return [], f"{self.db.name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）；下面只列出上传的文件。"
+        finally:
+            con.close()
+        return [StoredDoc(str(r[0]), str(r[1]), str(r[2]), r[3], r[4], int(r[5] or 0), int(r[6]), int(r[7]),
+                          int(r[8])) for r in rows], None
+
+    def locate(self, sha: str) -> StoredDoc | None:
+        docs, _ = self.documents()
+        return next((d for d in docs if d.sha == sha), None)
+
+
+def entries(analyses: Iterable[Analysis], stored: Iterable[StoredDoc]) -> list[Entry]:
+    """Uploads and database documents; a file in both is listed once (from the database,
+    whose rows need no parsing)."""
+    out = {d.sha: d.entry() for d in stored}
+    for a in analyses:
+        out.setdefault(a.file.sha, entry_of(a))
+    return list(out.values())
+
+
 def browse(
-    analyses: Iterable[Analysis], region: str = "", unit: str = "", year: str = ""
+    all_entries: Iterable[Entry], region: str = "", unit: str = "", year: str = ""
 ) -> tuple[list[Entry], dict[str, list[str]]]:
     """Entries matching the filters (empty = any) and the facet values of the whole corpus."""
-    entries = [entry_of(a) for a in analyses]
+    entries = list(all_entries)
     facets = {
         "region": sorted({e.region for e in entries}),
         "unit": sorted({e.unit for e in entries}),

@@ -31,6 +31,8 @@ MAX_NAME = 120
 CACHE_SIZE = 256
 
 Parser = Callable[[Path, str], "tuple[Disclosure | None, tuple[Diagnostic, ...]]"]
+# A document that is not an upload: hash -> (path on this machine, document id, display name).
+Resolver = Callable[[str], "tuple[Path, str, str] | None"]
 
 
 def _default_parser(path: Path, doc_id: str) -> tuple[Disclosure | None, tuple[Diagnostic, ...]]:
@@ -60,10 +62,7 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
     findings: tuple[Finding, ...]
     audited: bool  # False when the audit package is not available
-
-    @property
-    def doc_id(self) -> str:
-        return self.file.sha[:16]
+    doc_id: str = ""  # id in facts and findings: the hash's first 16 digits, or the database's doc
 
     @property
     def label(self) -> str:
@@ -79,8 +78,11 @@ class Analysis:
 class Library:
     """The server's document folder. Thread-safe; analyses are computed once per file."""
 
-    def __init__(self, root: Path, parser: Parser | None = None, checker: Checker | None = None) -> None:
+    def __init__(
+        self, root: Path, parser: Parser | None = None, checker: Checker | None = None, resolver: Resolver | None = None
+    ) -> None:
         self.root = Path(root)
+        self._resolver = resolver
         self.uploads = self.root / "uploads"
         self.uploads.mkdir(parents=True, exist_ok=True)
         self._parser = parser or _default_parser
@@ -143,11 +145,13 @@ class Library:
             if sha in self._cache:
                 self._cache.move_to_end(sha)
                 return self._cache[sha]
-        info = self.stored(sha)
-        if info is None:
+        located = self._locate(sha)
+        if located is None:
             return None
+        info, path, doc_id, notes = located
         try:
-            disclosure, diagnostics = self._parser(self.uploads / sha, sha[:16])
+            disclosure, diagnostics = self._parser(path, doc_id)
+            diagnostics = (*notes, *diagnostics)
         except Exception as exc:  # a parser bug must not take the server down
             disclosure, diagnostics = None, (_internal_error("解析", exc),)
         try:
@@ -156,19 +160,46 @@ class Library:
             findings, audited = (), False
             diagnostics = (*diagnostics, _internal_error("审核", exc))
         # Messages name the file; show the client's name, never the server's storage path.
-        diagnostics = tuple(replace(d, message=d.message.replace(str(self.uploads / sha), info.filename))
-                            for d in diagnostics)
+        diagnostics = tuple(replace(d, message=d.message.replace(str(path), info.filename)) for d in diagnostics)
         if disclosure is not None:
             disclosure = replace(disclosure, meta=replace(disclosure.meta, path=info.filename))
-        result = Analysis(info, disclosure, diagnostics, findings, audited)
+        result = Analysis(info, disclosure, diagnostics, findings, audited, doc_id)
         with self._lock:
             self._cache[sha] = result
             while len(self._cache) > CACHE_SIZE:  # bounded memory; an evicted file is parsed again
                 self._cache.popitem(last=False)
         return result
 
+    def _locate(self, sha: str) -> tuple[StoredFile, Path, str, tuple[Diagnostic, ...]] | None:
+        """An upload, else a document the resolver (the database) knows by this hash."""
+        info = self.stored(sha)
+        if info is not None:
+            return info, self.uploads / sha, sha[:16], ()
+        if self._resolver is None or not SHA_RE.match(sha or ""):
+            return None
+        found = self._resolver(sha)
+        if found is None or not found[0].is_file():
+            return None
+        path, doc_id, name = found
+        stat = path.stat()
+        info = StoredFile(sha=sha, filename=clean_filename(name), size=stat.st_size, uploaded=stat.st_mtime)
+        notes: tuple[Diagnostic, ...] = ()
+        if _file_sha256(path) != sha:
+            notes = (Diagnostic(code="W101", severity=Severity.WARNING,
+                                message=f"{info.filename}：文件在入库后已被修改，本页按当前内容解析，与数据库中的记录可能不同。"
+                                "请重新运行 `yusuan ingest` 更新语料库。"),)
+        return info, path, doc_id, notes
+
     def analyses(self) -> list[Analysis]:
         return [a for f in self.all_files() if (a := self.analysis(f.sha))]
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _internal_error(stage: str, exc: Exception) -> Diagnostic:

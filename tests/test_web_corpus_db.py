@@ -1,0 +1,88 @@
+"""The web app over a corpus database built by the store (`yusuan ingest`'s writer):
+documents listed from its rows, opened and downloaded from their recorded paths."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from yusuan.web import WebConfig, create_app
+
+store_extract = pytest.importorskip("yusuan.store.extract", reason="store package not installed")
+store_writer = pytest.importorskip("yusuan.store.writer", reason="store package not installed")
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    files = {}
+    for prefix in ("000", "004"):
+        src = next(SEEDS.glob(f"{prefix}_*.txt"))
+        files[prefix] = Path(shutil.copy(src, folder / src.name))
+    db = tmp_path / "yusuan.duckdb"
+    con = store_writer.open_store(db)
+    try:
+        for path in files.values():
+            parsed = store_extract.process_file(str(path), store_extract.file_sha256(path))
+            assert not parsed.failed, parsed.error
+            store_writer.write_document(con, parsed)
+    finally:
+        con.close()
+    return db, files
+
+
+def db_rows(db: Path, sql: str, params: list) -> list[tuple]:  # type: ignore[type-arg]
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    db, files = corpus
+    client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
+    page = client.get("/corpus").get_data(as_text=True)
+    assert page.count("<td>数据库</td>") == 2
+    assert "且末县" in page  # region facet from the unit name stored in the database
+
+    path = files["000"]
+    sha, doc = db_rows(db, "SELECT sha256, doc FROM latest_documents WHERE path = ?", [str(path)])[0]
+    assert f'href="/doc/{sha}"' in page
+    doc_page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    n_findings = db_rows(db, "SELECT count(*) FROM latest_findings WHERE doc = ?", [doc])[0][0]
+    assert f'id="findings-count">{n_findings}<' in doc_page  # the page's audit agrees with the stored one
+    assert str(path.parent) not in doc_page  # only the file name is shown
+    facts = client.get(f"/doc/{sha}/download/facts").get_data(as_text=True).splitlines()
+    n_facts = db_rows(db, "SELECT count(*) FROM facts_long WHERE doc = ?", [doc])[0][0]
+    assert len(facts) - 1 == n_facts and all(line.startswith(f"{doc},") for line in facts[1:])
+
+    data = client.get("/api/compare?region=且末县").get_json()
+    assert [d["sha"] for d in data["docs"]] == [sha]
+
+
+def test_changed_file_is_flagged(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    db, files = corpus
+    sha = db_rows(db, "SELECT sha256 FROM latest_documents WHERE path = ?", [str(files["004"])])[0][0]
+    files["004"].write_text(files["004"].read_text(encoding="utf-8") + "\n附注", encoding="utf-8")
+    client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
+    page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    assert "W101" in page and "入库后已被修改" in page
+
+
+def test_unreadable_database_leaves_uploads_listed(tmp_path: Path) -> None:
+    not_db = tmp_path / "y.duckdb"
+    not_db.write_text("not a database", encoding="utf-8")
+    client = create_app(WebConfig(data_dir=tmp_path / "web", db=not_db)).test_client()
+    client.post("/upload", data={"file": (next(SEEDS.glob("000_*.txt")).open("rb"), "a.txt")})
+    page = client.get("/corpus").get_data(as_text=True)
+    assert 'id="corpus-notice"' in page and "<td>上传</td>" in page
+    # unknown hashes stay 404 with a database configured
+    assert client.get("/doc/" + "0" * 64).status_code == 404
