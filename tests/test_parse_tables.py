@@ -302,3 +302,28 @@ def test_label_row_naming_a_header_word_stays_a_row() -> None:
     ]))
     assert [r.name for r in table.rows] == ["基本支出", "项目支出", "项目支出"]
     assert table.rows[2].values == {"total": Decimal("3.00"), "project": Decimal("3.00")}
+
+
+def test_total_printed_across_the_code_cells() -> None:
+    table = only("\n".join([
+        "2025年预算单位收入预算总表", "单位:元",
+        T.join(["功能分类科目编码", "", "", "功能分类科目名称", "合计", "财政拨款收入"]),
+        T.join(["类", "款", "项", "", "", ""]),
+        T.join(["221", "02", "01", "住房公积金", "1,741,445.22", "1,741,445.22"]),
+        T.join(["合计", "", "", "", "1,741,445.22", "1,741,445.22"]),
+    ]))
+    total = row(table, "TOTAL")
+    assert total.name == "合计" and total.values["total"] == Decimal("1741445.22")
+
+
+def test_list_printed_in_two_halves() -> None:
+    table = only("\n".join([
+        "一般公共预算财政拨款基本支出决算表", "单位:万元",
+        T.join(["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"]),
+        T.join(["301", "工资福利支出", "4816.14", "302", "商品和服务支出", "440.90"]),
+        T.join(["30101", "基本工资", "537.64", "", "", ""]),
+        T.join(["", "", "", "30201", "办公费", "84.62"]),
+    ]))
+    assert [(r.code, r.side, r.values["total"]) for r in table.rows] == [
+        ("301", None, Decimal("4816.14")), ("302", None, Decimal("440.90")),
+        ("30101", None, Decimal("537.64")), ("30201", None, Decimal("84.62"))]

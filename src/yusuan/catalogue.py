@@ -92,7 +92,7 @@ def classify_title(title: str) -> str | None:
 # level first, then on the whole path.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
-    (r"^项目金额$", "total"),
+    (r"^(?:项目金额|(?:本年)?决算数|决算金额)$", "total"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),

@@ -174,11 +174,12 @@ def _econ_classes() -> dict[str, str]:
 
 
 def _panels(specs: list[ColumnSpec]) -> list[ColumnSpec]:
-    """Number side-by-side panels: a name column after money columns starts a new one."""
+    """Number side-by-side panels: a name or code column after money columns starts a new
+    one (收入 | 支出 halves, or a long list printed in two halves)."""
     out: list[ColumnSpec] = []
     panel, seen_money = 0, False
     for spec in specs:
-        if spec.role in (NAME,) and seen_money:
+        if spec.role in (NAME, CODE, CODE_PART, ROWNUM) and seen_money:
             panel += 1
             seen_money = False
         if spec.role == MONEY:

@@ -54,6 +54,9 @@ def panel_sides(header: Header) -> dict[int, str]:
     panels = sorted({c.panel for c in header.columns})
     if len(panels) < 2:
         return {}
+    every = [lvl for c in header.columns for lvl in c.levels]
+    if not any("收入" in lvl for lvl in every):
+        return {}  # one list printed in two halves: no sides
     for panel in panels:
         names = header.by_role(NAME, panel)
         levels = [lvl for c in header.columns if c.panel == panel for lvl in c.levels]
@@ -156,8 +159,11 @@ def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: igno
         if m:
             code, name = squash(m.group(1)), m.group(2).strip()
     if code and not code.isdigit():
-        # Not a classification code (OCR noise, a unit code with letters): keep it as text.
-        text["printed_code"] = code
+        if not name and re.search(r"[\u4e00-\u9fff]", code):
+            name, label = code, code  # a label printed across the code cells ("合计")
+        else:
+            # Not a classification code (OCR noise, a unit code with letters): keep it as text.
+            text["printed_code"] = code
         code = ""
     name = _strip_prefix(name)
     key: str | None = None
