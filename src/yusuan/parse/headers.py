@@ -155,8 +155,8 @@ def _money_key(bottom_up: list[str], table_id: str) -> str | None:
     leaf_key = keys[0]
     if leaf_key == "total":
         parent = next((k for k in keys[1:] if k and k != "total"), None)
-        if parent and bottom_up[0] == "小计":
-            return parent
+        if bottom_up[0] == "小计" and len(bottom_up) > 1:
+            return parent or "subtotal"  # 本年收入/小计 beside 合计: a part, not the total
         return leaf_key
     if leaf_key:
         return leaf_key
