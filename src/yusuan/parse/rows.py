@@ -9,6 +9,7 @@ rows get their item keys; income items of two-sided tables get a funding key.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
@@ -119,7 +120,7 @@ def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | No
         level, key = item
         amount = parse_amount(cells[spec.index])
         rows.append(Row(code=key, name=_strip_prefix(level), values={"total": amount} if amount is not None else {},
-                        source=Source(line=line.no, page=line.source.page), key=key, label=spec.header))
+                        source=_where(line), key=key, label=spec.header))
     return rows or None
 
 
@@ -193,7 +194,7 @@ def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: igno
         elif not code:
             groups.pop(panel, None)
     level = codes.level_of(code) if code.isdigit() else None
-    return Row(code=code, name=name, values=values, source=Source(line=line.no, page=line.source.page),
+    return Row(code=code, name=name, values=values, source=_where(line),
                level=level, side=side, key=key, label=label, text=text), diagnostics
 
 
@@ -257,3 +258,8 @@ def _econ_group_key(sq: str) -> str | None:
     if "专项业务经费" in sq or "项目支出" in sq:
         return "project"
     return column_key(sq)
+
+
+def _where(line: Line) -> Source:
+    """The row's source: the line's (page, box where the reader knows them), numbered."""
+    return replace(line.source, line=line.no)
