@@ -384,3 +384,26 @@ def test_several_files_in_one_upload(tmp_path: Path) -> None:
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/corpus")
     stored = [p for p in (tmp_path / "data" / "uploads").iterdir() if not p.suffix]
     assert sorted(p.name for p in stored) == sorted(hashlib.sha256(b).hexdigest() for b in (b"one", b"two"))
+
+
+def test_inferred_columns_sides_and_unplaced_amounts_are_shown(tmp_path: Path) -> None:
+    from yusuan.model import Inference
+
+    def loose(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
+        table = Table(
+            id="summary", title="收支总表", number=None, unit=MoneyUnit.WAN,
+            columns=(Column("total", "合计"), Column("basic", "基本支出")),
+            rows=(Row("", "一般公共预算拨款收入", {"total": Decimal("7.17")}, side="income",
+                      inferred=(Inference("total", 0.95, "由勾稽关系确定"),)),
+                  Row("210", "卫生健康支出", {"total": Decimal("7.17")}, side="expenditure",
+                      inferred=(Inference("", 0.4, "无法判断", value=Decimal("1.23")),))),
+        )
+        return Disclosure(meta=Meta(doc=doc_id, path=None, unit_name=None, unit_code=None, year=None),
+                          tables=(table,)), ()
+
+    client = client_for(tmp_path, parser=loose)
+    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    assert "<th>方向</th>" in page and "<td>收入</td>" in page and "<td>支出</td>" in page
+    assert re.search(r'id="t0-r0-c0" class="num inferred"\s+title="列位置为推断（置信度 95%）：由勾稽关系确定"', page)
+    assert "<th>未定列</th>" in page
+    assert re.search(r'id="t0-r1-c2" class="num inferred"\s+title="未能确定所属列：无法判断">1\.23</td>', page)

@@ -18,12 +18,14 @@ class Cell:
     numeric: bool = False
     findings: list[int] = field(default_factory=list)  # indexes into the page's findings list
     severity: str = ""  # worst severity among them ("error" | "warning" | "info")
+    inferred: str = ""  # why the value was placed in this column, when it was inferred
 
 
 @dataclass
 class RowView:
     code: str
     name: str
+    side: str  # "收入" | "支出" | "" for two-sided tables
     cells: list[Cell]
     marked: bool  # a finding points at the row as a whole
     severity: str = ""
@@ -37,6 +39,14 @@ class TableView:
     headers: list[str]
     rows: list[RowView]
     findings: list[int]  # findings about the table without a row
+    two_sided: bool = False  # rows carry a side (收入/支出): the page shows it
+
+    @property
+    def unplaced(self) -> bool:
+        return any(len(r.cells) > len(self.headers) for r in self.rows)
+
+
+_SIDES = {"income": "收入", "expenditure": "支出"}
 
 
 def _worst(indexes: list[int], findings: list[Finding]) -> str:
@@ -78,10 +88,20 @@ def table_views(tables: tuple[Table, ...], findings: list[Finding]) -> list[Tabl
                 cell.findings = [i for i in row_findings if findings[i].location.column == key]
                 cell.severity = _worst(cell.findings, findings)
                 cells.append(cell)
+            for inference in row.inferred:
+                if inference.column in keys:
+                    cell = cells[keys.index(inference.column)]
+                    cell.inferred = f"列位置为推断（置信度 {inference.confidence:.0%}）：{inference.reason}"
+            unplaced = [i for i in row.inferred if not i.column and i.value is not None]
+            if unplaced:  # amounts the parser could not place: shown, so nothing printed is hidden
+                cells.append(Cell("、".join(str(i.value) for i in unplaced), numeric=True,
+                                  inferred="未能确定所属列：" + "；".join(i.reason for i in unplaced)))
             whole = [i for i in row_findings if findings[i].location.column not in keys]
-            rows.append(RowView(row.code, row.name, cells, bool(whole), _worst(whole, findings), whole))
+            side = _SIDES.get(row.side or "", "")
+            rows.append(RowView(row.code, row.name, side, cells, bool(whole), _worst(whole, findings), whole))
         loose = [i for i in mine if not findings[i].location.row_code and not findings[i].location.row_name]
-        views.append(TableView(f"t{t_index}", table, [c.header or c.key for c in table.columns], rows, loose))
+        views.append(TableView(f"t{t_index}", table, [c.header or c.key for c in table.columns], rows, loose,
+                               two_sided=any(r.side for r in rows)))
     return views
 
 
