@@ -134,15 +134,17 @@ def _find_tables(page: Any) -> list[Any]:
     return [t for t in tables if t.bbox[1] < h and t.bbox[3] > 0]
 
 
-def _table_rows(table: Any, words: list[Word], used: set[int]) -> list[list[tuple[str, BBox | None]]]:
-    """Cells of a table, words placed by their start point; merged cells give ""."""
+def _table_rows(table: Any, words: list[Word], used: set[int],
+                inset: float = 1.0) -> list[list[tuple[str, BBox | None]]]:
+    """Cells of a table, words placed by their start point (``inset`` points into the word:
+    OCR boxes are padded); merged cells give ""."""
     rows = [list(r.cells) for r in table.rows]
     buckets: dict[tuple[int, int], list[Word]] = {}
     cells = [(ri, ci, box) for ri, r in enumerate(rows) for ci, box in enumerate(r) if box is not None]
     for wi, word in enumerate(words):
         if wi in used:
             continue
-        x = min(word.x0 + 1.0, (word.x0 + word.x1) / 2)
+        x = min(word.x0 + inset, (word.x0 + word.x1) / 2)
         # The smallest cell holding the word's start: a frame drawn around the whole
         # table also forms a cell, and must not swallow the cells inside it.
         hits = [(ri, ci, box) for ri, ci, box in cells if _inside(x, word.mid_y, box)]

@@ -1,0 +1,142 @@
+"""OCR for PDF pages without a usable text layer (scans), offline with rapidocr.
+
+The page is rendered (pypdfium2, bounded pixel count), recognised by rapidocr with the
+ONNX models shipped inside its wheel (nothing is downloaded), and turned into the same
+words the text-layer path uses, in PDF points. Ruling lines are found in the image with
+morphology (OpenCV) and given to pdfplumber's table finder as explicit edges, so a scanned
+table is rebuilt by the same code as a text-layer one: cells from the rulings, words
+placed by where they start. A scan without rulings comes back as loose lines.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from yusuan.ingest import limits
+from yusuan.ingest.pdf import Item, Word, group_rows
+from yusuan.model import Diagnostic, Severity
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    import rapidocr
+    from rapidocr import RapidOCR
+
+    models = Path(rapidocr.__file__).parent / "models"
+    return RapidOCR(params={
+        "Global.use_cls": False,  # budget tables are upright; the angle classifier only costs time
+        "Global.log_level": "warning",
+        "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
+        "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
+        "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+    })
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int = limits.OCR_DPI) -> float:
+    """Pixels per point: ``dpi`` unless the page would exceed the pixel limit."""
+    scale = dpi / 72
+    pixels = width_pt * height_pt * scale * scale
+    if pixels > limits.MAX_IMAGE_PIXELS:
+        scale *= math.sqrt(limits.MAX_IMAGE_PIXELS / pixels)
+    return scale
+
+
+def ocr_words(image: Any, scale: float) -> list[Word]:
+    """OCR an RGB image (numpy array); boxes converted to PDF points."""
+    result = _engine()(image)
+    words: list[Word] = []
+    if result is None or result.boxes is None:
+        return words
+    for box, text, _score in zip(result.boxes, result.txts, result.scores, strict=False):
+        if not str(text).strip():
+            continue
+        xs = [float(p[0]) / scale for p in box]
+        ys = [float(p[1]) / scale for p in box]
+        words.append(Word(str(text), min(xs), max(xs), min(ys), max(ys)))
+    return words
+
+
+def ruling_edges(gray: Any, scale: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Horizontal and vertical ruling lines of a scanned table, as pdfplumber edges (points)."""
+    import cv2
+
+    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    h, w = binary.shape
+    out: list[list[dict[str, Any]]] = [[], []]
+    for orient, kernel in (("h", (max(w // 40, 10), 1)), ("v", (1, max(h // 60, 10)))):
+        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            x, y, cw, ch = cv2.boundingRect(c)
+            x0, top, x1, bottom = x / scale, y / scale, (x + cw) / scale, (y + ch) / scale
+            if orient == "h":
+                mid = (top + bottom) / 2
+                out[0].append({"object_type": "h_edge", "orientation": "h", "x0": x0, "x1": x1, "top": mid,
+                               "bottom": mid, "width": x1 - x0, "height": 0.0})
+            else:
+                mid = (x0 + x1) / 2
+                out[1].append({"object_type": "v_edge", "orientation": "v", "x0": mid, "x1": mid, "top": top,
+                               "bottom": bottom, "width": 0.0, "height": bottom - top})
+    return out[0], out[1]
+
+
+def page_items(page: Any, words: list[Word], h_edges: list[dict[str, Any]],
+               v_edges: list[dict[str, Any]]) -> list[Item]:
+    """Items of a scanned page: tables from the detected rulings, other words as lines."""
+    from yusuan.ingest.pdf import _table_rows
+
+    items: list[Item] = []
+    used: set[int] = set()
+    if len(h_edges) >= 2 and len(v_edges) >= 2:
+        settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                    "explicit_vertical_lines": v_edges, "explicit_horizontal_lines": h_edges,
+                    "snap_tolerance": 4, "join_tolerance": 4, "intersection_tolerance": 4}
+        for table in page.find_tables(settings):
+            rows = _table_rows(table, words, used, inset=4.0)
+            if rows:
+                items.append(Item(top=table.bbox[1], kind="table", rows=rows))
+    for row in group_rows([w for i, w in enumerate(words) if i not in used]):
+        items.append(Item(top=min(w.top for w in row), kind="text", words=row))
+    items.sort(key=lambda it: it.top)
+    return items
+
+
+def ocr_pdf_page(data: bytes, page: Any, page_no: int, path: str | None
+                 ) -> tuple[list[Item], tuple[Diagnostic, ...]]:
+    """OCR one page of the PDF in ``data``; never raises for bad input."""
+    name = path or "<输入>"
+    for im in page.images:
+        w, h = im.get("srcsize") or (0, 0)
+        if w * h > limits.MAX_IMAGE_PIXELS:
+            return [], (limits.diagnostic(
+                "I110", f"{name} 第 {page_no} 页：图片过大（{w}×{h} 像素，上限 {limits.MAX_IMAGE_PIXELS:,} 像素），"
+                "未做 OCR。请以较低分辨率（150-300 dpi）重新扫描后再处理。", path, Severity.WARNING, page_no),)
+    try:
+        import numpy as np
+        import pypdfium2 as pdfium
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
+        scale = render_scale(page.width, page.height)
+        document = pdfium.PdfDocument(data)
+        try:
+            pil = document[page_no - 1].render(scale=scale).to_pil().convert("RGB")
+        finally:
+            document.close()
+        rgb = np.array(pil)
+        words = ocr_words(rgb, scale)
+        gray = np.array(pil.convert("L"))
+        h_edges, v_edges = ruling_edges(gray, scale)
+        return page_items(page, words, h_edges, v_edges), ()
+    except ImportError as exc:
+        return [], (limits.diagnostic(
+            "I111", f"{name} 第 {page_no} 页：没有文字层，需要 OCR，但 OCR 组件未安装（{exc.name}）。"
+            "请运行 pip install rapidocr onnxruntime 后重试。", path, Severity.WARNING, page_no),)
+    except Exception as exc:  # a broken image stream must not stop the document
+        return [], (limits.diagnostic(
+            "I112", f"{name} 第 {page_no} 页：OCR 失败（{type(exc).__name__}），该页内容未读取。"
+            "请用 PDF 阅读器核对该页。", path, Severity.WARNING, page_no),)
