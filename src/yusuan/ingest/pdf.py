@@ -391,8 +391,10 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
     items = list(items)
     text_words = [w for it in items if it.kind == "text" for w in it.words]
     table_x = [b for it in items if it.kind == "table" for r in it.rows for _, b in r if b is not None]
+    # A page with a few short lines must not make them "full width": the right margin is
+    # at least 70% across the page.
     margins = (min([w.x0 for w in text_words] + [b[0] for b in table_x], default=0.0),
-               max([w.x1 for w in text_words] + [b[2] for b in table_x], default=page_width))
+               max([w.x1 for w in text_words] + [b[2] for b in table_x] + [0.7 * page_width]))
     title_seen = False  # a title since the last table on this page: what follows is a new table
     for it in items:
         if it.kind == "text":
@@ -481,7 +483,9 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
             "I101", f"{name}：PDF 已加密（需要打开密码），无法读取。请向发布单位索取未加密版本，"
             "或用已知密码解密后另存再处理。", path),)
     except Exception as exc:  # pdfminer raises many types for damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        # pdfplumber wraps pdfminer's errors: look at the cause as well
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in repr(exc).lower():
             return None, (limits.diagnostic(
                 "I101", f"{name}：PDF 已加密（需要打开密码），无法读取。请向发布单位索取未加密版本，"
                 "或用已知密码解密后另存再处理。", path),)
