@@ -23,7 +23,8 @@ def corpus(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     files = {}
     for prefix in ("000", "004"):
         src = next(SEEDS.glob(f"{prefix}_*.txt"))
-        files[prefix] = Path(shutil.copy(src, folder / src.name))
+        # a Chinese name with a quote: the document id (file stem) must survive download headers
+        files[prefix] = Path(shutil.copy(src, folder / f'{prefix}"单位预算.txt'))
     db = tmp_path / "yusuan.duckdb"
     con = store_writer.open_store(db)
     try:
@@ -60,7 +61,12 @@ def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) 
     n_findings = db_rows(db, "SELECT count(*) FROM latest_findings WHERE doc = ?", [doc])[0][0]
     assert f'id="findings-count">{n_findings}<' in doc_page  # the page's audit agrees with the stored one
     assert str(path.parent) not in doc_page  # only the file name is shown
-    facts = client.get(f"/doc/{sha}/download/facts").get_data(as_text=True).splitlines()
+    resp = client.get(f"/doc/{sha}/download/facts")
+    assert resp.headers["Content-Disposition"] == (
+        "attachment; filename=\"000_____.facts.csv\"; "
+        "filename*=UTF-8''000%22%E5%8D%95%E4%BD%8D%E9%A2%84%E7%AE%97.facts.csv"
+    )
+    facts = resp.get_data(as_text=True).splitlines()
     n_facts = db_rows(db, "SELECT count(*) FROM facts_long WHERE doc = ?", [doc])[0][0]
     assert len(facts) - 1 == n_facts and all(line.startswith(f"{doc},") for line in facts[1:])
 

@@ -219,7 +219,8 @@ def test_downloads(tmp_path: Path) -> None:
     doc_id = sha[:16]
 
     resp = client.get(f"/doc/{sha}/download/json")
-    assert resp.headers["Content-Disposition"] == f'attachment; filename="{doc_id}.json"'
+    disposition = f"attachment; filename=\"{doc_id}.json\"; filename*=UTF-8''{doc_id}.json"
+    assert resp.headers["Content-Disposition"] == disposition
     data = json.loads(resp.data)
     assert data["schema"] == "yusuan/disclosure@1" and data["meta"]["doc"] == doc_id
     assert data["meta"]["path"] == "a.txt"  # the client's name, not the storage path

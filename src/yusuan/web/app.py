@@ -15,10 +15,12 @@ import hmac
 import io
 import ipaddress
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -236,6 +238,9 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
 
 
 def _attachment(body: bytes, filename: str, mimetype: str) -> Response:
+    """A download; the name (a document id, which may be a Chinese file stem from the database)
+    goes out as an ASCII fallback plus RFC 5987 UTF-8, so no header can be broken by it."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     resp = Response(body, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp.headers["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return resp
