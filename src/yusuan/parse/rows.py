@@ -91,6 +91,12 @@ def read_rows(
         cells[names[0].index], cells[0] = cells[0], ""
     rows: list[Row] = []
     diagnostics: list[Diagnostic] = []
+    extra = [c for c in cells[header.width:] if c.strip()]
+    if extra:
+        diagnostics.append(Diagnostic(
+            code="P132", severity=Severity.WARNING,
+            message=f"第 {line.no} 行比表头多出 {len(extra)} 个单元格（{'、'.join(extra[:3])}），无法确定所属栏目，"
+            "未读取。请核对原表该行。", source=_where(line), table=table_id))
     for panel in sorted({c.panel for c in header.columns}):
         cols = [c for c in header.columns if c.panel == panel]
         side = sides.get(panel)
