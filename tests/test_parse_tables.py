@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -327,3 +328,22 @@ def test_list_printed_in_two_halves() -> None:
     assert [(r.code, r.side, r.values["total"]) for r in table.rows] == [
         ("301", None, Decimal("4816.14")), ("302", None, Decimal("440.90")),
         ("30101", None, Decimal("537.64")), ("30201", None, Decimal("84.62"))]
+
+
+def test_cells_beyond_the_header_are_reported() -> None:
+    _, _, diagnostics = tables_of("\n".join([
+        "单位支出总表", "单位：元",
+        T.join(["科目编码", "科目名称", "合计"]),
+        T.join(["210", "卫生健康支出", "100", "7.00"]),
+    ]))
+    assert [d.code for d in diagnostics] == ["P132"]
+
+
+def test_loose_lines_without_inference_are_reported_not_dropped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # yusuan.parse is also the name of the top-level parse() function: reach the module directly.
+    monkeypatch.setattr(sys.modules[parse_tables.__module__], "_loose_module", lambda: None)
+    tables, _, diagnostics = tables_of("\n".join([
+        "单位支出总体情况表", "单位：万元", "项目 合计 基本支出", "210 卫生健康支出 7.17 7.17",
+    ]))
+    assert [d.code for d in diagnostics] == ["P140"]
+    assert not tables[0].empty  # data was printed; it could not be placed
