@@ -408,3 +408,11 @@ def test_inferred_columns_sides_and_unplaced_amounts_are_shown(tmp_path: Path) -
     assert re.search(r'id="t0-r0-c0" class="num inferred"\s+title="列位置为推断（置信度 95%）：由勾稽关系确定"', page)
     assert "<th>未定列</th>" in page
     assert re.search(r'id="t0-r1-c2" class="num inferred"\s+title="未能确定所属列：无法判断">1\.23</td>', page)
+
+
+def test_unreadable_upload_shows_diagnostic_and_offers_no_download(tmp_path: Path) -> None:
+    client = client_for(tmp_path)
+    sha = upload(client, bytes(range(256)) * 64, "image.png").headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    assert "I002" in page and "无法识别的文件格式" in page and 'id="dl-json"' not in page
+    assert client.get(f"/doc/{sha}/download/json").status_code == 404
