@@ -133,6 +133,7 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
     heights = bars.evaluate_all("rs => rs.map(r => Number(r.getAttribute('height')))")
     nonzero = sum(1 for d in data["docs"] for n in d["findings"].values() if n)
     assert sum(1 for h in heights if h > 0) == nonzero > 0  # every seed yields a finding or diagnostic
+    assert page.locator("#compare-numbers tbody tr").count() == len(data["docs"])
     shot(page, shots / "compare.png", full_page=True)
 
     assert errors == []  # no script errors, no CSP violations
