@@ -347,3 +347,17 @@ def test_loose_lines_without_inference_are_reported_not_dropped(monkeypatch) -> 
     ]))
     assert [d.code for d in diagnostics] == ["P140"]
     assert not tables[0].empty  # data was printed; it could not be placed
+
+
+def test_damaged_header_on_a_single_page_is_repaired() -> None:
+    # The group's last sub-header (政府性基金预算) was printed at the end of the row and the
+    # leaf 单位资金 one column left of its place.
+    table = only("\n".join([
+        "单位收入总体情况表", "单位：万元",
+        T.join(["科目编码", "科目名称", "总计", "财政拨款", "", "单位资金", ""]),
+        T.join(["", "", "", "小计", "一般公共预算", "", "政府性基金预算"]),
+        T.join(["2101501", "行政运行", "5.05", "5.00", "5.00", "", "0.05"]),
+    ]))
+    assert row(table, "2101501").values == {
+        "total": Decimal("5.05"), "fiscal": Decimal("5.00"), "general_budget": Decimal("5.00"),
+        "unit_funds": Decimal("0.05")}

@@ -64,9 +64,11 @@ class Header:
         return [c for c in self.columns if c.role == role and (panel is None or c.panel == panel)]
 
 
-def build_header(rows: list[tuple[str, ...]], table_id: str) -> Header:
+def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = False) -> Header:
     width = max((len(r) for r in rows), default=0)
     grid = [[squash(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    if repair:
+        grid = _repair(grid, width)
     labels = _spans(grid, width)
     garbled = _orphans(grid, width)
     paths: list[tuple[str, ...]] = []
@@ -114,6 +116,37 @@ def _orphans(grid: list[list[str]], width: int) -> bool:
             if left_is_leaf and not grid[r][j] and any(grid[k][j] for k in range(r + 1, len(grid))):
                 return True
     return False
+
+
+def _repair(grid: list[list[str]], width: int) -> list[list[str]]:
+    """Undo one known extraction fault: a merged group's last sub-header printed at the end of
+    the row, and the leaf headers between shifted one column left. Seen as a leaf followed by
+    an orphan sub-header (``_orphans``); the sub-header goes back after the group's other
+    children and the leaves move right. Returns the grid unchanged when the pattern differs."""
+
+    def below(r: int, j: int) -> bool:
+        return any(grid[k][j] for k in range(r + 1, len(grid)))
+
+    for r in range(len(grid) - 1):
+        for j in range(1, width):
+            if not (grid[r][j - 1] and not below(r, j - 1) and not grid[r][j] and below(r, j)):
+                continue
+            group = next((g for g in range(j - 1, -1, -1) if grid[r][g] and below(r, g)), None)
+            if group is None:
+                return grid
+            last = group
+            while last + 1 < j and not grid[r][last + 1] and below(r, last + 1):
+                last += 1
+            leaves = range(last + 1, j)
+            if not leaves or not all(grid[r][x] and not below(r, x) for x in leaves):
+                return grid
+            fixed = [list(row) for row in grid]
+            fixed[r][last + 2 : j + 1] = grid[r][last + 1 : j]
+            fixed[r][last + 1] = ""
+            for k in range(r + 1, len(grid)):
+                fixed[k][last + 1], fixed[k][j] = grid[k][j], ""
+            return fixed
+    return grid
 
 
 def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str) -> ColumnSpec:

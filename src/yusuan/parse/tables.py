@@ -186,7 +186,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
     diagnostics: list[Diagnostic] = []
     bands = _bands(lines)
     headers = [build_header(b.header_rows, block.table_id) if b.header_rows else None for b in bands]
-    chosen: list[Header] = []
+    chosen: list[Header | None] = []
     previous: Header | None = None
     for band, header in zip(bands, headers, strict=True):
         use = header
@@ -194,6 +194,15 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
             alt = _alternative(header, headers, previous)
             if alt is not None:
                 use = alt
+            elif header is not None and header.garbled and not (
+                    repaired := build_header(band.header_rows, block.table_id, repair=True)).garbled:
+                use = repaired
+                first = band.data[0] if band.data else None
+                diagnostics.append(Diagnostic(
+                    code="P124", severity=Severity.INFO,
+                    message=f"表格“{block.title}”（第 {block.title_line.no} 行）的表头有一个合并单元格的子栏目被"
+                    "排到了行尾，已按表头结构归位后读取。请核对该表各栏金额的归属。",
+                    source=Source(line=first.no if first else block.title_line.no), table=block.table_id))
             elif header is not None and header.garbled:
                 first = band.data[0] if band.data else None
                 diagnostics.append(Diagnostic(
@@ -203,7 +212,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
                     source=Source(line=first.no if first else block.title_line.no), table=block.table_id))
         if use is None:
             use = previous
-        chosen.append(use) if use is not None else None
+        chosen.append(use)
         previous = use or previous
 
     rows: list[Row] = []
