@@ -114,6 +114,7 @@
     spec.xs.forEach(function (x, i) {
       node("text", {x: xAt(i), y: f.m.top + f.h + 16, "text-anchor": "middle"}, f.svg, String(x));
     });
+    spec.series.forEach(function (s, si) { s.color = colorOf(s, si); });  // fixed before the legend filters
     spec.series.forEach(function (s, si) {
       var color = colorOf(s, si), pts = [];
       s.values.forEach(function (v, i) {
@@ -125,7 +126,7 @@
       });
       if (pts.length > 1) node("polyline", {points: pts.join(" "), fill: "none", stroke: color, "stroke-width": 2}, f.svg);
     });
-    legend(el, spec.series);
+    legend(el, spec.series.filter(function (s) { return hasData([s]); }));
   }
 
   global.YusuanCharts = {bar: bar, line: line};
