@@ -361,3 +361,18 @@ def test_damaged_header_on_a_single_page_is_repaired() -> None:
     assert row(table, "2101501").values == {
         "total": Decimal("5.05"), "fiscal": Decimal("5.00"), "general_budget": Decimal("5.00"),
         "unit_funds": Decimal("0.05")}
+
+
+def test_seed_001_grid_tables() -> None:
+    tables = {t.id: t for t in _seed_tables("001")}
+    expenditure = tables["expenditure"]
+    assert row(expenditure, "TOTAL").values == {
+        "total": Decimal("3912.31"), "basic": Decimal("457.89"), "project": Decimal("3454.42")}
+    assert row(expenditure, "2210201").values == {"total": Decimal("34.38"), "basic": Decimal("34.38")}
+    # rows after a page break whose repeated header is OCR-damaged ("17.2 | 科目编码 | … | 日月")
+    assert row(tables["gpb_expenditure"], "22102").values["total"] == Decimal("34.38")
+    assert row(tables["gpb_basic_econ"], "30299").values == {"total": Decimal("2.42"), "public": Decimal("2.42")}
+    summary = tables["summary"]
+    assert row(summary, "210", "expenditure").values == {"total": Decimal("3819.20")}
+    assert row(summary, "TOTAL", "income").values == {"total": Decimal("3912.31")}
+    assert tables["gov_fund"].empty and "空表" in (tables["gov_fund"].empty_reason or "")
