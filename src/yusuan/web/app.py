@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -92,7 +92,8 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         if request.headers.get("Sec-Fetch-Site", "") in ("cross-site", "same-site"):
             return True
         origin = request.headers.get("Origin")
-        return bool(origin) and origin.rstrip("/") != request.host_url.rstrip("/")  # "null" too
+        # host:port only, so a TLS-terminating proxy that keeps the Host header still matches
+        return origin is not None and urlsplit(origin).netloc != request.host  # "null" too
 
     def get_analysis(sha: str) -> Analysis:
         found = library.analysis(sha)
