@@ -241,6 +241,9 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
                 if _repeats_total(rows, row):
                     continue
                 rows.append(row)
+    for r in rows:  # keys that rows carry without a column of their own (econ panel groups)
+        for key in r.values:
+            columns.setdefault(key, Column(key=key, header=key))
     return tuple(columns.values()), rows, diagnostics
 
 
