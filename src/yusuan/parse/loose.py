@@ -424,7 +424,8 @@ def _solve_key(column: Column) -> str:
     """The key the identities know a column by: a 小计 under 本年收入 printed beside 上年结转
     is the current-year subtotal whatever the caller named it."""
     levels = column.header.split("/")
-    if column.key.startswith("total") and squash(levels[-1]) == "小计" and column.key != "total":
+    if column.key in ("subtotal", "year_total") or (
+            column.key.startswith("total_") and squash(levels[-1]) == "小计"):
         return "year_total"
     return column.key
 
