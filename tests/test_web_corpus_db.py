@@ -76,6 +76,20 @@ def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) 
     assert [d["sha"] for d in data["docs"]] == [sha]
 
 
+@pytest.mark.parametrize("prefix", ["000", "004"])
+def test_compare_from_stored_rows_equals_compare_from_parsing(tmp_path: Path, corpus, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """The database path (facts in 万元, no parsing) and the upload path (parsed) agree."""
+    db, files = corpus
+    from_db = create_app(WebConfig(data_dir=tmp_path / "a", db=db)).test_client()
+    parsed = create_app(WebConfig(data_dir=tmp_path / "b")).test_client()
+    sha = parsed.post("/upload", data={"file": (files[prefix].open("rb"), "x.txt")}).headers["Location"].rsplit("/")[-1]
+    a = from_db.get(f"/api/compare?doc={sha}").get_json()["docs"][0]
+    b = parsed.get(f"/api/compare?doc={sha}").get_json()["docs"][0]
+    for key in ("structure", "functions", "three_public", "findings", "year", "unit"):
+        assert a[key] == b[key], key
+    assert any(v for v in a["structure"].values())  # something real was compared
+
+
 def test_changed_file_is_flagged(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
     db, files = corpus
     sha = db_rows(db, "SELECT sha256 FROM latest_documents WHERE path = ?", [str(files["004"])])[0][0]

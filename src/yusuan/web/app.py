@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from yusuan.model import Severity
+from yusuan.model import Disclosure, Severity
 from yusuan.web import corpus
 from yusuan.web.checks import Checker, rule_docs
 from yusuan.web.library import Analysis, Library, Parser
@@ -208,14 +208,24 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         stored, notice = db.documents()
         return corpus.entries(library.analyses(), stored), notice
 
-    def compare_selection() -> list[Analysis]:
+    def compare_selection() -> list[tuple[corpus.Entry, Disclosure | None]]:
+        """The documents asked for (``doc`` hashes, else the region/year filter), in order:
+        database documents from their stored rows, uploads from their analyses."""
+        stored = {d.sha: d for d in db.documents()[0]}
         shas = request.args.getlist("doc")
-        if shas:
-            picked = [library.analysis(s) for s in shas[:MAX_COMPARE]]
-            return [a for a in picked if a is not None]
-        region, year = request.args.get("region", ""), request.args.get("year", "")
-        entries, _ = corpus.browse(all_entries()[0], region, "", year)
-        return [a for e in entries[:MAX_COMPARE] if (a := library.analysis(e.sha))]
+        if not shas:
+            region, year = request.args.get("region", ""), request.args.get("year", "")
+            shas = [e.sha for e in corpus.browse(corpus.entries(library.analyses(), stored.values()), region, "",
+                                                 year)[0]]
+        shas = list(dict.fromkeys(shas))[:MAX_COMPARE]
+        light = db.disclosures([stored[s] for s in shas if s in stored])
+        out: list[tuple[corpus.Entry, Disclosure | None]] = []
+        for sha in shas:
+            if sha in stored:
+                out.append((stored[sha].entry(), light.get(stored[sha].pk)))
+            elif (a := library.analysis(sha)) is not None:
+                out.append((corpus.entry_of(a), a.disclosure))
+        return out
 
     @app.get("/compare")
     def compare_page() -> str:

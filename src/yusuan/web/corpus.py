@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from yusuan.model import Disclosure, MoneyUnit, Severity, Table
+from yusuan.model import Disclosure, Meta, MoneyUnit, Row, Severity, Table, ThreePublic
 from yusuan.web.library import Analysis
 
 # A chain of administrative divisions at the start of a unit name: 上海市普陀区, 巴音郭楞蒙古自治州和静县.
@@ -95,6 +95,7 @@ def entry_of(a: Analysis) -> Entry:
 class StoredDoc:
     """One latest document of the database, as its rows describe it."""
 
+    pk: int
     sha: str
     path: str
     doc: str
@@ -112,7 +113,7 @@ class StoredDoc:
 
 
 _DOCS_SQL = """
-    SELECT d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables,
+    SELECT d.id, d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables,
         (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
             + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?),
         (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
@@ -130,20 +131,25 @@ class CorpusDb:
     def __init__(self, db: Path | None) -> None:
         self.db = Path(db) if db else None
 
-    def documents(self) -> tuple[list[StoredDoc], str | None]:
-        """The latest documents, and a Chinese notice when the database could not be read."""
+    def _connect(self) -> tuple[Any, str | None]:
         if self.db is None or not self.db.is_file():
-            return [], None
+            return None, None
         try:
             import duckdb
 
-            con = duckdb.connect(str(self.db), read_only=True)
+            return duckdb.connect(str(self.db), read_only=True), None
         except ImportError:
-            return [], "未安装 duckdb，无法读取语料库数据库。"
+            return None, "未安装 duckdb，无法读取语料库数据库。"
         except Exception as exc:  # locked by a running ingest, not a database, ...
             busy = "lock" in str(exc).lower()
             reason = "正被另一个进程使用（可能有 ingest 正在运行），请稍后刷新" if busy else "无法打开"
-            return [], f"数据库 {self.db.name} {reason}；下面只列出上传的文件。"
+            return None, f"数据库 {self.db.name} {reason}；下面只列出上传的文件。"
+
+    def documents(self) -> tuple[list[StoredDoc], str | None]:
+        """The latest documents, and a Chinese notice when the database could not be read."""
+        con, notice = self._connect()
+        if con is None:
+            return [], notice
         try:
             levels = [s.value for s, _ in SEVERITIES for _ in (0, 1)]
             rows = con.execute(_DOCS_SQL, levels).fetchall()
@@ -151,12 +157,64 @@ class CorpusDb:
             return [], f"{self.db.name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）；下面只列出上传的文件。"
         finally:
             con.close()
-        return [StoredDoc(str(r[0]), str(r[1]), str(r[2]), r[3], r[4], int(r[5] or 0), int(r[6]), int(r[7]),
-                          int(r[8])) for r in rows], None
+        return [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
+                          int(r[8]), int(r[9])) for r in rows], None
 
     def locate(self, sha: str) -> StoredDoc | None:
         docs, _ = self.documents()
         return next((d for d in docs if d.sha == sha), None)
+
+    def disclosures(self, docs: Sequence[StoredDoc]) -> dict[int, Disclosure]:
+        """What the compare page needs of stored documents, rebuilt from their facts (in 万元)
+        and the "三公" statement, so the same functions serve uploads and the database and
+        nothing is parsed again."""
+        con, _ = self._connect()
+        if con is None or not docs:
+            return {}
+        pks = [d.pk for d in docs]
+        marks = ", ".join("?" * len(pks))
+        try:
+            facts = con.execute(
+                f"""SELECT doc_pk, table_no, table_id, row_code, row_name, "column", value_wan FROM facts
+                    WHERE doc_pk IN ({marks}) AND table_id IN ({", ".join("?" * len(_COMPARE_TABLES))})
+                    AND value_wan IS NOT NULL ORDER BY doc_pk, table_no, row_no""",
+                [*pks, *_COMPARE_TABLES],
+            ).fetchall()
+            stated = con.execute(
+                f"""SELECT doc_pk, subject, amount_wan FROM figures
+                    WHERE doc_pk IN ({marks}) AND topic = 'three_public' AND section_no IS NULL""",
+                pks,
+            ).fetchall()
+        except Exception:
+            return {}
+        finally:
+            con.close()
+        return {d.pk: _light_disclosure(d, [f[1:] for f in facts if f[0] == d.pk],
+                                        {k: v for pk, k, v in stated if pk == d.pk and v is not None})
+                for d in docs}
+
+
+_COMPARE_TABLES = ("expenditure", "gpb_expenditure", "gpb_basic_econ", "gpb_basic_func", "three_public")
+
+
+def _light_disclosure(doc: StoredDoc, facts: list[tuple[Any, ...]], stated: dict[str, Any]) -> Disclosure:
+    """Tables (in 万元) holding only the rows and values the compare functions read."""
+    grouped: dict[int, tuple[str, dict[tuple[str, str], dict[str, Decimal]]]] = {}
+    for table_no, table_id, code, name, column, value in facts:
+        _, rows = grouped.setdefault(table_no, (table_id, {}))
+        rows.setdefault((code, name), {})[column] = Decimal(str(value))
+    tables = tuple(
+        Table(id=table_id, title="", number=None, unit=MoneyUnit.WAN, columns=(),
+              rows=tuple(Row(code=code, name=name, values=values) for (code, name), values in rows.items()))
+        for _, (table_id, rows) in sorted(grouped.items())
+    )
+    fields = {key: Decimal(str(value)) for key, value in stated.items() if key in _THREE_PUBLIC_FIELDS}
+    meta = Meta(doc=doc.doc, path=None, unit_name=doc.unit_name, unit_code=None, year=doc.year)
+    return Disclosure(meta=meta, tables=tables, three_public=ThreePublic(**fields) if fields else None)
+
+
+_THREE_PUBLIC_FIELDS = {"total", "abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operation",
+                        "meeting", "training"}
 
 
 def entries(analyses: Iterable[Analysis], stored: Iterable[StoredDoc]) -> list[Entry]:
@@ -271,22 +329,21 @@ def three_public(d: Disclosure | None) -> dict[str, str | None]:
     return out
 
 
-def compare_data(analyses: Sequence[Analysis]) -> dict[str, Any]:
+def compare_data(subjects: Sequence[tuple[Entry, Disclosure | None]]) -> dict[str, Any]:
     """Everything the compare page draws, as JSON-ready data (one entry per document)."""
     docs = []
-    for a in analyses:
-        e = entry_of(a)
+    for e, disclosure in subjects:
         docs.append(
             {
-                "sha": a.file.sha,
-                "label": a.label,
+                "sha": e.sha,
+                "label": e.label,
                 "unit": e.unit,
                 "region": e.region,
                 "year": e.year,
-                "structure": structure(a.disclosure),
-                "functions": functions(a.disclosure),
-                "three_public": three_public(a.disclosure),
-                "findings": {sev.value: a.count(sev) for sev, _ in SEVERITIES},
+                "structure": structure(disclosure),
+                "functions": functions(disclosure),
+                "three_public": three_public(disclosure),
+                "findings": {"error": e.errors, "warning": e.warnings, "info": e.infos},
             }
         )
     return {
