@@ -17,13 +17,13 @@ def data_dir_for(db: str) -> Path:
 
 @click.command("serve")
 @click.option("--db", default="yusuan.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="语料库数据库文件；上传的文件保存在同名的 .files 目录中。")
+              help="语料库数据库（yusuan ingest 建立，只读；可以不存在）；上传的文件保存在同名的 .files 目录中。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。非本机地址必须设置令牌。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="监听端口。")
 @click.option("--token", envvar="YUSUAN_TOKEN", default=None,
               help="上传等写操作所需的访问令牌（也可用环境变量 YUSUAN_TOKEN）。")
 @click.option("--max-upload-mb", default=DEFAULT_MAX_UPLOAD // (1024 * 1024), show_default=True,
-              type=click.IntRange(1, 1024), help="单个上传文件的大小上限（MB）。")
+              type=click.IntRange(1, 1024), help="每次上传（可含多个文件）的大小上限（MB）。")
 def serve_command(db: str, host: str, port: int, token: str | None, max_upload_mb: int) -> None:
     """启动网页界面：上传公开文件、查看解析结果与审核发现、浏览语料库、比较单位。"""
     if not is_loopback(host) and not token:
