@@ -376,3 +376,14 @@ def test_seed_001_grid_tables() -> None:
     assert row(summary, "210", "expenditure").values == {"total": Decimal("3819.20")}
     assert row(summary, "TOTAL", "income").values == {"total": Decimal("3912.31")}
     assert tables["gov_fund"].empty and "空表" in (tables["gov_fund"].empty_reason or "")
+
+
+def test_wrapped_name_of_an_unlisted_code_is_rejoined() -> None:
+    table = only("\n".join([
+        "单位支出总体情况表", "单位：万元",
+        T.join(["科目编码", "科目名称", "合计"]),
+        T.join(["2089901", "某某新设的社会保障和就业", "3.00"]),
+        "专项支出",
+        T.join(["2101501", "行政运行", "1.00"]),
+    ]))
+    assert [r.name for r in table.rows] == ["某某新设的社会保障和就业专项支出", "行政运行"]

@@ -330,13 +330,15 @@ def _joins_previous(rows: list[Row], row: Row) -> bool:
     if not rows or row.code or row.values or not row.name:
         return False
     prev = rows[-1]
-    if not prev.code.isdigit() or prev.side != row.side:
+    if not prev.code.isdigit() or prev.side != row.side or row.text:
         return False
     listed = codes.lookup(prev.code)
-    if listed is None:
-        return False
     joined = squash(prev.name + row.name)
-    return squash(listed.name) == joined and squash(listed.name) != squash(prev.name)
+    if listed is not None and squash(listed.name) in (joined, squash(prev.name)):
+        return squash(listed.name) == joined
+    # Not in the (partial) code lists: in a one-sided coded table a row with a bare,
+    # unnumbered label and nothing else is the rest of the name above it.
+    return row.side is None and not _NUMBERED.match(squash(row.label)) and len(squash(row.name)) <= 12
 
 
 def _repeats_total(rows: list[Row], row: Row) -> bool:
