@@ -198,31 +198,59 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             member.setdefault(k, []).append(g)
     choice = [max(range(len(c)), key=lambda j, c=c: _prior(c[j][1], keys)) for c in cands]
 
-    def local(i: int, j: int) -> tuple[int, Decimal]:
-        vals = [cands[r][choice[r]][2] for r in range(len(items))]
-        vals[i] = cands[i][j][2]
+    def area(change: dict[int, int]) -> tuple[int, Decimal]:
+        """Score of the groups and evidence touching the changed rows, with the change."""
+        vals = [cands[r][change.get(r, choice[r])][2] for r in range(len(items))]
+        touched = sorted({g for i in change for g in member.get(i, [])})
         score, gap = 0, Decimal(0)
-        for g in member.get(i, []):
+        for g in touched:
             s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
             score, gap = score + s, gap + d
-        for key, value in evidence.get(i, {}).items():
-            got = vals[i].get(key, Decimal(0))
-            ok = abs(got - value) <= tolerance([got, value])
-            score += 2 if ok else -2
-            gap += Decimal(0) if ok else abs(got - value)
+        for i in change:
+            for key, value in evidence.get(i, {}).items():
+                got = vals[i].get(key, Decimal(0))
+                ok = abs(got - value) <= tolerance([got, value])
+                score += 2 if ok else -2
+                gap += Decimal(0) if ok else abs(got - value)
         return score, -gap
 
-    for _ in range(8):  # coordinate ascent; small tables converge in two or three rounds
+    def local(i: int, j: int) -> tuple[int, Decimal]:
+        return area({i: j})
+
+    def prior(change: dict[int, int]) -> int:
+        return sum(_prior(cands[i][j][1], keys) for i, j in change.items())
+
+    def improve_singles() -> bool:
         changed = False
         for i in range(len(items)):
             if len(cands[i]) < 2:
                 continue
-            now = (*local(i, choice[i]), _prior(cands[i][choice[i]][1], keys))
-            best = max(range(len(cands[i])), key=lambda j, i=i: (*local(i, j), _prior(cands[i][j][1], keys)))
-            if (*local(i, best), _prior(cands[i][best][1], keys)) > now:
+            now = (*local(i, choice[i]), prior({i: choice[i]}))
+            best = max(range(len(cands[i])), key=lambda j, i=i: (*local(i, j), prior({i: j})))
+            if (*local(i, best), prior({i: best})) > now:
                 choice[i] = best
                 changed = True
-        if not changed:
+        return changed
+
+    def improve_pairs() -> bool:
+        # Two rows of one group moved together: a parent whose children all sit in the
+        # wrong column cannot be repaired one child at a time.
+        for parent, kids in groups:
+            rows = [r for r in (parent, *kids) if len(cands[r]) > 1]
+            for a, b in itertools.combinations(rows, 2):
+                if len(cands[a]) * len(cands[b]) > 400:
+                    continue
+                now = (*area({a: choice[a], b: choice[b]}), prior({a: choice[a], b: choice[b]}))
+                for ja in range(len(cands[a])):
+                    for jb in range(len(cands[b])):
+                        change = {a: ja, b: jb}
+                        if (*area(change), prior(change)) > now:
+                            choice[a], choice[b] = ja, jb
+                            return True
+        return False
+
+    for _ in range(50):  # small tables converge in a few rounds
+        if not improve_singles() and not improve_pairs():
             break
     locals_ = [local(i, choice[i])[0] for i in range(len(items))]
     ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
