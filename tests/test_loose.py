@@ -82,7 +82,8 @@ def test_placement_follows_where_the_totals_put_the_money() -> None:
 def test_symmetric_columns_are_not_guessed() -> None:
     # Every row "x x" and nothing printed in three columns: basic and project are equally
     # consistent, so only 合计 is kept.
-    text = "单位支出总体情况表\n功能分类科目名称 合计 基本支出 项目支出\n※ 1 2 3\n201 一般公共服务支出 7.17 7.17\n合计 7.17 7.17\n"
+    text = ("单位支出总体情况表\n功能分类科目名称 合计 基本支出 项目支出\n※ 1 2 3\n"
+            "201 一般公共服务支出 7.17 7.17\n合计 7.17 7.17\n")
     columns, rows, _ = parse_loose_block(_block("expenditure", text), None)
     tables, diags = refine((Table("expenditure", "单位支出总体情况表", None, None, columns, rows),))
     assert [r.values for r in tables[0].rows] == [{"total": D("7.17")}, {"total": D("7.17")}]
@@ -102,7 +103,8 @@ def test_wrapped_header_words_give_the_income_columns_in_order() -> None:
 
 
 def test_group_label_is_replaced_by_its_sub_columns() -> None:
-    columns, _ = header_columns("科目 政府性基金预算支出 功能分类科目名称 合计 基本支出 项目支出 类 款 项 人员经费 公用经费")
+    columns, _ = header_columns("科目 政府性基金预算支出 功能分类科目名称 合计 基本支出 项目支出 类 款 项 "
+                                "人员经费 公用经费")
     assert [c.key for c in columns] == ["total", "personnel", "public", "project"]
 
 
@@ -158,7 +160,8 @@ INCOME = """单位收入总体情况表
 
 
 def _summary_table(gov_fund: str) -> Table:
-    _, rows, _ = parse_loose_block(_block("summary", SUMMARY.replace("2.基金预算拨款 205", f"2.基金预算拨款 {gov_fund} 205")), None)
+    text = SUMMARY.replace("2.基金预算拨款 205", f"2.基金预算拨款 {gov_fund} 205")
+    _, rows, _ = parse_loose_block(_block("summary", text), None)
     return Table("summary", "单位收支总体情况表", None, None, (), rows)
 
 

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from yusuan.text import decimals_of
 
@@ -61,17 +62,29 @@ def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def tolerance(values: Sequence[Decimal]) -> Decimal:
     """Rounding slack of a printed sum: half a unit of the last printed place per term."""
     places = max((decimals_of(v) for v in values), default=2)
-    return Decimal(len(values)) * Decimal(5) / Decimal(10) ** (places + 1)
+    return len(values) * _half_unit(places)
 
 
-def check(values: dict[str, Decimal], whole: str, parts: Sequence[str]) -> int:
+@cache
+def _half_unit(places: int) -> Decimal:
+    return Decimal(5) / Decimal(10) ** (places + 1)
+
+
+def _unit_of(items: Sequence[Item]) -> Decimal:
+    """Half a unit of the finest printed place in a table (one rounding slack per term)."""
+    places = max((decimals_of(v) for it in items for v in (*it.amounts, *it.fixed.values())), default=2)
+    return _half_unit(places)
+
+
+def check(values: dict[str, Decimal], whole: str, parts: Sequence[str], unit: Decimal | None = None) -> int:
     """+1 when the identity holds, -1 when it fails, 0 when nothing of it is printed."""
     terms = [values[p] for p in parts if p in values]
     if whole not in values and not terms:
         return 0
     total = values.get(whole, Decimal(0))
     diff = abs(total - sum(terms, Decimal(0)))
-    return 1 if diff <= tolerance([total, *terms]) else -1
+    slack = (len(terms) + 1) * unit if unit is not None else tolerance([total, *terms])
+    return 1 if diff <= slack else -1
 
 
 def placements(k: int, n: int, ordered: bool) -> Iterator[tuple[int, ...]]:
@@ -109,7 +122,7 @@ _MAX_CANDIDATES = 60000
 
 
 def _candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
-                exclude: frozenset[str]) -> list[tuple[int, tuple[str, ...], dict[str, Decimal]]]:
+                exclude: frozenset[str], unit: Decimal) -> list[tuple[int, tuple[str, ...], dict[str, Decimal]]]:
     cols = [c for c in keys if c not in item.fixed and c not in exclude
             and (item.allowed is None or c in item.allowed)]
     out: list[tuple[int, tuple[str, ...], dict[str, Decimal]]] = []
@@ -118,7 +131,7 @@ def _candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tupl
         names = tuple(cols[i] for i in idx)
         values = dict(item.fixed)
         values.update(zip(names, item.amounts, strict=True))
-        score = sum(check(values, w, p) for w, p in idents)
+        score = sum(check(values, w, p, unit) for w, p in idents)
         sig = tuple(sorted(values.items()))
         if sig in seen:
             continue
@@ -151,7 +164,7 @@ def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
 
 
 def _group_score(values: Sequence[dict[str, Decimal]], parent: int, kids: Sequence[int],
-                 keys: Sequence[str]) -> tuple[int, Decimal]:
+                 keys: Sequence[str], unit: Decimal) -> tuple[int, Decimal]:
     """(identities held minus identities failed, total absolute difference): the count
     decides, the difference leads the search out of plateaus where one move alone fixes
     nothing (a parent whose children all sit in the wrong column)."""
@@ -163,7 +176,7 @@ def _group_score(values: Sequence[dict[str, Decimal]], parent: int, kids: Sequen
             continue
         total = whole if whole is not None else Decimal(0)
         diff = abs(total - sum(terms, Decimal(0)))
-        ok = diff <= tolerance([total, *terms])
+        ok = diff <= (len(terms) + 1) * unit
         score += 1 if ok else -1
         gap += Decimal(0) if ok else diff
     return score, gap
@@ -186,7 +199,8 @@ class _Solution:
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
            evidence: dict[int, dict[str, Decimal]]) -> _Solution:
     idents = identities(keys)
-    cands = [_candidates(it, keys, idents, exclude) for it in items]
+    unit = _unit_of(items)
+    cands = [_candidates(it, keys, idents, exclude, unit) for it in items]
     for i, it in enumerate(items):
         if not cands[i]:  # nothing fits: keep the fixed values only
             cands[i] = [(-len(idents) - 1 if it.amounts else 0, (), dict(it.fixed))]
@@ -204,12 +218,12 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         touched = sorted({g for i in change for g in member.get(i, [])})
         score, gap = 0, Decimal(0)
         for g in touched:
-            s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
+            s, d = _group_score(vals, groups[g][0], groups[g][1], keys, unit)
             score, gap = score + s, gap + d
         for i in change:
             for key, value in evidence.get(i, {}).items():
                 got = vals[i].get(key, Decimal(0))
-                ok = abs(got - value) <= tolerance([got, value])
+                ok = abs(got - value) <= 2 * unit
                 score += 2 if ok else -2
                 gap += Decimal(0) if ok else abs(got - value)
         return score, -gap
@@ -235,7 +249,10 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     def improve_pairs() -> bool:
         # Two rows of one group moved together: a parent whose children all sit in the
         # wrong column cannot be repaired one child at a time.
+        vals = [cands[r][choice[r]][2] for r in range(len(items))]
         for parent, kids in groups:
+            if _group_score(vals, parent, kids, keys, unit)[1] == 0:
+                continue  # this group already adds up
             rows = [r for r in (parent, *kids) if len(cands[r]) > 1]
             for a, b in itertools.combinations(rows, 2):
                 if len(cands[a]) * len(cands[b]) > 400:
@@ -256,10 +273,10 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
     vals = [cands[r][choice[r]][2] for r in range(len(items))]
     score = sum(cands[r][choice[r]][0] for r in range(len(items)))
-    score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
+    score += sum(_group_score(vals, p, kids, keys, unit)[0] for p, kids in groups)
     for i, stated in evidence.items():
         if i < len(items):
-            score += sum(2 if abs(vals[i].get(k, Decimal(0)) - v) <= tolerance([v]) else -2
+            score += sum(2 if abs(vals[i].get(k, Decimal(0)) - v) <= 2 * unit else -2
                          for k, v in stated.items())
     return _Solution(cands, choice, locals_, ties, score)
 
