@@ -34,6 +34,10 @@ _TABLE_SETTINGS: dict[str, Any] = {
     "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
+# Word draws each cell's vertical borders separately, a few points apart from row to row:
+# snapping them harder gives one column per printed column. Tried second; kept when it
+# places as many words in cells with fewer columns.
+_WIDE_SNAP: dict[str, Any] = {**_TABLE_SETTINGS, "snap_x_tolerance": 8, "snap_y_tolerance": 3}
 # A leading table row that is a caption, not data: "部门：… 单位：万元", "编制单位：…".
 _CAPTION_ROW = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算单位|填报单位)[:：]|单位[:：]\s*(?:万?元)")
 _NOTE_ROW = re.compile(r"^(?:注|说明|备注)[:：\d]")
@@ -118,7 +122,7 @@ def _is_page_background(obj: dict[str, Any], width: float, height: float) -> boo
         obj["bottom"] - obj["top"]) > 0.9 * height
 
 
-def _find_tables(page: Any) -> list[Any]:
+def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS) -> list[Any]:
     w, h = page.width, page.height
 
     def keep(obj: dict[str, Any]) -> bool:
@@ -129,7 +133,7 @@ def _find_tables(page: Any) -> list[Any]:
         return True
 
     filtered = page.filter(keep)
-    tables = filtered.find_tables(_TABLE_SETTINGS)
+    tables = filtered.find_tables(settings)
     # Clip to the page: content drawn off-page is not part of the document.
     return [t for t in tables if t.bbox[1] < h and t.bbox[3] > 0]
 
@@ -178,12 +182,24 @@ def _drop_empty(rows: list[list[tuple[str, BBox | None]]]) -> list[list[tuple[st
 
 def _page_items(page: Any) -> list[Item]:
     words = _page_words(page)
-    used: set[int] = set()
-    items: list[Item] = []
-    for table in _find_tables(page):
-        rows = _table_rows(table, words, used)
-        if rows:
-            items.append(Item(top=table.bbox[1], kind="table", rows=rows))
+    best: tuple[int, int, list[Item], set[int]] | None = None
+    for settings in (_TABLE_SETTINGS, _WIDE_SNAP):
+        used: set[int] = set()
+        tables: list[Item] = []
+        for table in _find_tables(page, settings):
+            rows = _table_rows(table, words, used)
+            if rows:
+                tables.append(Item(top=table.bbox[1], kind="table", rows=rows))
+        if not tables and settings is _TABLE_SETTINGS:
+            best = (0, 0, tables, used)
+            break  # no rulings at all: nothing to snap
+        columns = sum(len(r) for t in tables for r in t.rows)
+        score = (len(used), -columns)
+        if best is None or score > (best[0], best[1]):
+            best = (len(used), -columns, tables, used)
+    assert best is not None
+    _, _, items, used = best
+    items = list(items)
     loose = [w for i, w in enumerate(words) if i not in used]
     for row in group_rows(loose):
         items.append(Item(top=min(w.top for w in row), kind="text", words=row))
@@ -322,7 +338,40 @@ def _segments(rows: list[Row]) -> list[tuple[list[str] | None, list[Row]]]:
             out.append((title, []))
         else:
             out[-1][1].append(r)
-    return [(t, _drop_empty(rs)) for t, rs in out if t is not None or rs]
+    return [(t, _merge_split_rows(_drop_empty(rs))) for t, rs in out if t is not None or rs]
+
+
+def _row_height(row: Row) -> float:
+    heights = [b[3] - b[1] for _, b in row if b is not None]
+    return min(heights) if heights else 0.0
+
+
+def _merge_split_rows(rows: list[Row]) -> list[Row]:
+    """Join two thin adjacent rows that fill disjoint columns, one of them with an amount:
+    one printed row that stray rulings (Word tables) cut in two, the label in one band and
+    its value in the other."""
+    if len(rows) < 3:
+        return rows
+    heights = sorted(_row_height(r) for r in rows)
+    typical = heights[(3 * len(heights)) // 4]
+    out: list[Row] = [rows[0]]
+    for r in rows[1:]:
+        prev = out[-1]
+        filled_prev = {i for i, (t, _) in enumerate(prev) if t}
+        filled = {i for i, (t, _) in enumerate(r) if t}
+        if (len(prev) == len(r) and not filled_prev & filled and (_has_number(prev) or _has_number(r))
+                and _row_height(prev) + _row_height(r) <= 1.3 * typical and _title_row(r) is None
+                and _loose_row(prev, True) is None and _loose_row(r, True) is None):
+            out[-1] = [(a[0] or b[0], _union(a[1], b[1])) for a, b in zip(prev, r, strict=True)]
+        else:
+            out.append(r)
+    return out
+
+
+def _union(a: BBox | None, b: BBox | None) -> BBox | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _column_ranges(rows: list[Row]) -> list[tuple[float, float]]:
