@@ -41,12 +41,13 @@ def _titles(doc: SourceDocument) -> list[tuple[int | None, str]]:
 
 
 def _table(doc: SourceDocument, title: str) -> list[tuple[str, ...]]:
-    """Grid rows following the loose line ``title`` up to the next loose non-note line."""
+    """Grid rows following the loose line ``title`` up to the next loose line (page
+    numbers aside)."""
     start = next(i for i, line in enumerate(doc.lines) if not line.grid and line.text == title)
     rows = []
     for line in doc.lines[start + 1:]:
         if not line.grid:
-            if rows:
+            if rows and not line.text.isdigit():  # a page number does not end the table
                 break
             continue
         rows.append(line.cells)
@@ -225,3 +226,24 @@ def test_repeated_header_on_continuation_page_emitted_once() -> None:
     assert [(x.grid, x.text) for x in b.lines] == [
         (False, "一般公共预算支出表"), (True, "项目\t金额"), (True, "201\t1.00"), (True, "208\t2.00")]
     assert b.lines[-1].source.page == 2
+
+
+def test_js119_word_table_columns_snapped_and_split_rows_joined() -> None:
+    # Word 2007 export: every cell's borders drawn a few points apart from row to row, and
+    # stray rulings cutting a printed row in two (label in one band, value in the other).
+    doc, diags = load(PDF_DIR / "119_js-jianchayuan-2018-bumen-yusuan-p15-16.pdf")
+    assert doc is not None and not diags
+    assert _titles(doc) == [(1, "expenditure"), (1, "fiscal_summary"), (1, "fiscal_expenditure"),
+                                         (2, "fiscal_basic_econ")]
+    assert _table(doc, "公开 05 表:财政拨款支出预算表") == [
+        ("功能科目代码", "功能科目名称", "金额"), ("", "合计", "21,940.96"),
+        ("204", "公共安全支出", "16,444.36"), ("20404", "检察", "16,444.36"), ("2040401", "行政运行", "10,883.36"),
+        ("2040402", "一般行政管理事务", "3,666.00"), ("2040405", "公诉、审判、侦查、执行等检察监督支出", "1895.00"),
+        ("208", "社会保障和就业支出", "1,836.22"), ("20805", "行政事业单位离退休", "1,836.22"),
+        ("2080504", "未归口管理的行政单位离退休", "371.92"), ("2080505", "机关事业单位基本养老保险缴费支出", "1,045.93"),
+        ("2080506", "机关事业单位职业年金缴费支出", "418.37"), ("221", "住房保障支出", "3,660.38"),
+        ("22102", "住房改革支出", "3,660.38"), ("2210201", "住房公积金", "1,073.77"), ("2210202", "提租补贴", "2,586.61"),
+    ]
+    fiscal = _table(doc, "公开 04 表:财政拨款收支预算总表")
+    assert ("一、一般公共预算", "21,940.96", "一、基本支出", "13,979.92") in fiscal
+    assert fiscal[-1] == ("收入合计", "21,940.96", "支出合计", "21,940.96")
