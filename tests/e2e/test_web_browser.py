@@ -111,6 +111,13 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
         assert page.locator(f"{target}.flagged, {target}.marked").count() == 1
         shot(page, shots / "document-cells.png")
 
+    if analysis.findings:  # a finding's rule code opens that rule's documentation
+        code = analysis.findings[0].rule
+        with page.expect_navigation():
+            page.locator("#findings a.rule").first.click()
+        assert page.url.endswith(f"/rules#{code}") and page.locator(f"article.rule-doc#{code}").count() == 1
+        shot(page, shots / "rules.png")
+
     page.goto(base + "/")
     assert page.locator("#recent tbody tr").count() == 2
     shot(page, shots / "upload.png")
