@@ -387,3 +387,25 @@ def test_wrapped_name_of_an_unlisted_code_is_rejoined() -> None:
         T.join(["2101501", "行政运行", "1.00"]),
     ]))
     assert [r.name for r in table.rows] == ["某某新设的社会保障和就业专项支出", "行政运行"]
+
+
+def test_table_of_contents_becomes_catalogue_entries() -> None:
+    _, catalogue, _ = tables_of("\n".join([
+        "某局 2025 年部门预算公开", "目 录",
+        "- 一、单位收支总体情况表",
+        T.join(["2. 2025年部门收入预算总表", "..........", "12"]),
+        "第一部分 概况", "本局负责全县医疗保障工作。",
+        "表 1", "单位收支总体情况表", "单位：万元",
+        T.join(["收入", "", "支出", ""]), T.join(["项目", "预算数", "功能分类", "预算数"]),
+        T.join(["收入总计", "1.00", "支出总计", "1.00"]),
+    ]))
+    assert [(e.table_id, e.title, e.empty) for e in catalogue] == [
+        ("summary", "单位收支总体情况表", None), ("income", "2025年部门收入预算总表", None)]
+    assert catalogue[0].source.line == 3
+
+
+def test_seed_000_contents() -> None:
+    path = seed("000")
+    layout, _ = segment(read_text(path.read_bytes()).lines)
+    _, catalogue, _ = parse_tables(layout, META)
+    assert len(catalogue) == 11 and {e.empty for e in catalogue} == {None}

@@ -33,7 +33,7 @@ from yusuan.model import (
 from yusuan.parse.blocks import Layout, TableBlock
 from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header
 from yusuan.parse.rows import panel_sides, read_rows, transposed_rows
-from yusuan.text import clean_cjk_spaces, parse_amount, squash
+from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
 _FURNITURE = re.compile(
@@ -73,6 +73,8 @@ def parse_tables(
         last_unit = table.unit or last_unit
         tables.append(table)
         diagnostics += found
+    if not catalogue:
+        catalogue = contents_entries(layout)
     tables, found = _apply_catalogue(tables, catalogue)
     diagnostics += found
     loose = _loose_module()
@@ -423,6 +425,35 @@ def parse_catalogue(block: TableBlock) -> tuple[tuple[CatalogueEntry, ...], list
             number=squash(cell("number")) or None, title=title, table_id=classify_title(title), empty=empty,
             reason=clean_cjk_spaces(cell("reason")) or None, source=Source(line=line.no, page=line.source.page)))
     return tuple(entries), []
+
+
+_LEADER = re.compile(r"[.…·。]{3,}\s*\d*$|\s+\d{1,3}$")
+_BULLET = re.compile(r"^\s*[-*•·]\s*")
+
+
+def contents_entries(layout: Layout) -> tuple[CatalogueEntry, ...]:
+    """A table of contents without 是否空表 (a list of table titles before the first table):
+    the tables the document says it publishes, emptiness unknown."""
+    first = layout.blocks[0].title_line.no if layout.blocks else None
+    entries: list[CatalogueEntry] = []
+    seen: set[str] = set()
+    for line in layout.narrative:
+        if first is not None and line.no >= first:
+            break
+        cells = [c for c in line.cells if c.strip()]
+        if line.blank or (line.grid and not all(re.fullmatch(r"[.…·。\d\s-]*", c) for c in cells[1:])):
+            continue
+        # "1. 2025年部门收入预算总表 ……… 12": the title, then leaders and a page number
+        raw = cells[0] if line.grid else line.text
+        text = _LEADER.sub("", _BULLET.sub("", raw)).strip()
+        table_id = classify_title(text)
+        if table_id is None or table_id == "catalogue" or squash(text) in seen:
+            continue
+        seen.add(squash(text))
+        entries.append(CatalogueEntry(number=None, title=strip_numbering(clean_cjk_spaces(text)), table_id=table_id,
+                                      empty=None,
+                                      reason=None, source=Source(line=line.no, page=line.source.page)))
+    return tuple(entries)
 
 
 def _apply_catalogue(
