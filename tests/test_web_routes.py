@@ -416,3 +416,13 @@ def test_unreadable_upload_shows_diagnostic_and_offers_no_download(tmp_path: Pat
     page = client.get(f"/doc/{sha}").get_data(as_text=True)
     assert "I002" in page and "无法识别的文件格式" in page and 'id="dl-json"' not in page
     assert client.get(f"/doc/{sha}/download/json").status_code == 404
+
+
+def test_clean_filename() -> None:
+    from yusuan.web.library import clean_filename
+
+    assert clean_filename("C:\\Users\\x\\预算.pdf") == "预算.pdf"
+    assert clean_filename("../../etc/passwd") == "passwd"
+    assert clean_filename("a\x00b\nc\u202etxt.exe") == "abctxt.exe"
+    assert clean_filename("") == "未命名文件" and clean_filename(None) == "未命名文件"
+    assert len(clean_filename("长" * 500)) == 120

@@ -16,6 +16,7 @@ import re
 import tempfile
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,7 +44,8 @@ def clean_filename(name: str | None) -> str:
     """The client's file name reduced to a display label: last path component, no control
     characters, bounded length. Never used as a path."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = _CONTROL.sub("", base).strip()
+    # control and format characters (bidi overrides could disguise a name) are dropped
+    base = "".join(c for c in _CONTROL.sub("", base) if unicodedata.category(c) != "Cf").strip()
     return base[:MAX_NAME] or "未命名文件"
 
 
