@@ -214,7 +214,7 @@ def test_seed_document_page_matches_pipeline(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- downloads
 
 def test_downloads(tmp_path: Path) -> None:
-    client = client_for(tmp_path, parser=tiny_disclosure)
+    client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
     sha = upload(client, b"doc").headers["Location"].rsplit("/", 1)[1]
     doc_id = sha[:16]
 
@@ -229,6 +229,11 @@ def test_downloads(tmp_path: Path) -> None:
     facts = client.get(f"/doc/{sha}/download/facts").get_data(as_text=True).splitlines()
     assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
     assert f"{doc_id},expenditure,TOTAL,合计,basic,1000000.00,元" in facts
+
+    found = json.loads(client.get(f"/doc/{sha}/download/findings").data)
+    assert found["doc"] == doc_id and found["audited"] is True
+    assert [(f["rule"], f["severity"], f["location"]["column"]) for f in found["findings"]] == [
+        ("SUM001", "error", "basic"), ("TP001", "warning", None)]
 
     resp = client.get(f"/doc/{sha}/download/xlsx")
     assert zipfile.is_zipfile(io.BytesIO(resp.data))

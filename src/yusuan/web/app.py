@@ -157,9 +157,15 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     @app.get("/doc/<sha>/download/<fmt>")
     def download(sha: str, fmt: str) -> Response:
         a = get_analysis(sha)
-        if a.disclosure is None or fmt not in ("json", "facts", "xlsx"):
+        if a.disclosure is None or fmt not in ("json", "facts", "xlsx", "findings"):
             abort(404)
         name = a.doc_id
+        if fmt == "findings":
+            from yusuan.report.serialize import to_data
+
+            body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(a.findings)},
+                              ensure_ascii=False, indent=2)
+            return _attachment(body.encode("utf-8"), f"{name}.findings.json", "application/json; charset=utf-8")
         if fmt == "json":
             from yusuan.report.serialize import document_data
 
