@@ -136,7 +136,7 @@ def test_js116_titles_and_tables_split_from_shared_grid(js116: SourceDocument) -
     assert titles == [
         (7, "summary"), (9, "income"), (10, "expenditure"), (11, "fiscal_expenditure"),
         (12, "fiscal_summary"), (12, "fiscal_basic_econ"), (15, "gov_fund"), (16, "gpb_expenditure"),
-        (17, "gpb_basic_econ"), (18, "operating_costs"), (20, "procurement"),
+        (17, "gpb_basic_econ"), (18, "operating_costs"), (20, "three_public"), (20, "procurement"),
     ]
 
 

@@ -257,6 +257,8 @@ class _Builder:
         long_line = prev[-1].x1 - prev[0].x0 > 0.6 * (right - left)
         prev_text = "".join(w.text for w in prev)
         next_text = "".join(w.text for w in words)
+        if gap < 1.5 * size and not classify_title(prev_text) and classify_title(prev_text + next_text):
+            return True  # a title wrapped before its last characters ("…支出预算" / "表")
         heading = bool(_TITLE_LIKE.search(squash(prev_text))) or bool(_CAPTION_ROW.search(next_text))
         return full and flush_left and long_line and gap < 1.5 * size and one_token and not heading
 
@@ -310,6 +312,9 @@ def _title_row(row: Sequence[tuple[str, Any]]) -> list[str] | None:
     filled = [t for t, _ in row if t]
     if len(filled) != 1:
         return None
+    whole = flat(filled[0])
+    if len(whole) <= 60 and classify_title(whole):
+        return [whole]  # a title wrapped inside its cell
     lines = filled[0].split("\n")
     if any(classify_title(t) or (_TITLE_LIKE.search(squash(t)) and len(t) <= 60) for t in lines):
         return lines
