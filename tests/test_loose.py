@@ -234,3 +234,20 @@ def test_seed_004_every_determined_value_and_the_undetermined_ones_reported() ->
     three = disclosure.table("three_public")
     assert three is not None
     assert {r.code: r.values.get("general_budget") for r in three.rows}["vehicle_operation"] == D("2.13")
+
+
+def test_spending_printed_by_name_only_starts_the_spending_side() -> None:
+    text = """单位收支总表
+项目 预算数 项目 预算数
+一、一般公共预算拨款收入 3909.31 一、一般公共服务支出
+二、政府性基金预算拨款收入 二、外交支出
+八、社会保障和就业支出 58.74
+十、卫生健康支出 3850.57
+收入总计 3909.31 支出总计 3909.31
+"""
+    _, rows, _ = _rows("summary", text)
+    assert rows[("income", "general_budget")].values == {"total": D("3909.31")}
+    assert rows[("income", "gov_fund")].values == {}
+    assert rows[("expenditure", "202")].name == "外交支出"
+    assert rows[("expenditure", "210")].values == {"total": D("3850.57")}
+    assert ("income", "208") not in rows and rows[("expenditure", "208")].values == {"total": D("58.74")}

@@ -145,8 +145,14 @@ _TOTAL_LABELS = ("合计", "总计", "收入总计", "支出总计", "收支总�
 _HEADER_NOISE = re.compile(r"^(?:编制单位|单位[:：]|单位名称)")
 
 
+_NUMBERED_LABEL = re.compile(r"\s+(?=(?:[一二三四五六七八九十]+、|\d{1,2}\.(?!\d)))")
+
+
 def tokens(line: Line) -> list[str]:
-    return clean_cjk_spaces(line.text).split()
+    """Whitespace tokens with spaces inside Chinese words removed, but not the space before
+    a numbered label ("收入 二、外交支出" are two labels)."""
+    marked = _NUMBERED_LABEL.sub(" \x00", line.text)
+    return [t.replace("\x00", "") for t in clean_cjk_spaces(marked).split() if t.replace("\x00", "")]
 
 
 def _is_amount(tok: str) -> bool:
@@ -347,6 +353,12 @@ def _two_sided(lines: Sequence[Line]) -> list[_Pending]:
         # Expenditure side starts at a 类 code, or at the second label after amounts.
         split = next((i for i, t in enumerate(toks) if _CLASS.match(t) and i + 1 < len(toks)
                       and not _is_amount(toks[i + 1])), None)
+        if split is None:
+            # Spending printed by name only ("十、卫生健康支出"): a second numbered label, or a
+            # 功能 类 name, starts the spending side.
+            split = next((i for i, t in enumerate(toks) if not _is_amount(t) and (
+                (i > 0 and strip_numbering(t) != t and not _SUB_ITEM.match(t))
+                or codes.function_class_from_name(t))), None)
         if split is None:
             seen_amount = False
             for i, t in enumerate(toks):
