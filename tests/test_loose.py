@@ -251,3 +251,16 @@ def test_spending_printed_by_name_only_starts_the_spending_side() -> None:
     assert rows[("expenditure", "202")].name == "外交支出"
     assert rows[("expenditure", "210")].values == {"total": D("3850.57")}
     assert ("income", "208") not in rows and rows[("expenditure", "208")].values == {"total": D("58.74")}
+
+
+def test_name_wrapped_below_its_amounts_is_rejoined() -> None:
+    text = """单位支出总体情况表
+功能分类科目名称 合计 基本支出 项目支出
+※ ※ ※ ※ 1 2 3
+208 05 05 机关事业单位基本养老保险缴费支 31.32 31.32
+出
+合计 31.32 31.32
+"""
+    _, rows, diags = _rows("expenditure", text)
+    assert rows[("", "2080505")].name == "机关事业单位基本养老保险缴费支出"
+    assert not [d for d in diags if d.code == "P307"]

@@ -263,12 +263,24 @@ def _one_sided(lines: Sequence[Line], has_project_name: bool, table_id: str
                     cur.label += label
             cur.amounts = list(amounts)
             continue
+        if cur is not None and label and not amounts and cur.code != "TOTAL" and _name_tail(cur, label):
+            cur.label += label  # the end of a name wrapped below its amounts
+            continue
         if amounts or label:
             stray.append(line)
     for line in stray:
         diags.append(_diag("P307", f"第 {line.no} 行“{clean_cjk_spaces(line.text)[:40]}”不属于任何数据行，未读取。"
                            "请对照原表核对。", line, table_id, Severity.INFO))
     return rows, diags
+
+
+def _name_tail(row: _Pending, text: str) -> bool:
+    """Text under a row that already has its amounts ends the row's name when the code list
+    says so, or when it is too short to be a row of its own."""
+    known = codes.lookup(row.code) if row.code.isdigit() else None
+    if known:
+        return squash(known.name) == squash(row.label + text)
+    return len(squash(text)) <= 2 and strip_numbering(text) == text
 
 
 def _wraps(prev: str, nxt: str) -> bool:
