@@ -409,3 +409,16 @@ def test_seed_000_contents() -> None:
     layout, _ = segment(read_text(path.read_bytes()).lines)
     _, catalogue, _ = parse_tables(layout, META)
     assert len(catalogue) == 11 and {e.empty for e in catalogue} == {None}
+
+
+def test_three_public_items_as_columns_with_labelled_rows() -> None:
+    table = only("\n".join([
+        "单位综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表", "单位：元",
+        T.join(["项目", "合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "会议费",
+                "培训费"]),
+        T.join(["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""]),
+        T.join(["本年预算数", "5000", "", "3000", "", "3000", "", "1000", "1000"]),
+    ]))
+    (r,) = table.rows
+    assert r.values == {"total": Decimal("5000"), "vehicle": Decimal("3000"), "vehicle_operation": Decimal("3000"),
+                        "meeting": Decimal("1000"), "training": Decimal("1000")}

@@ -41,6 +41,32 @@ HEADER_WORDS = frozenset(
      "科目编码", "科目名称", "功能分类科目", "功能分类", "经济分类", "※"})
 
 
+# "三公" rows: printed item -> key (DESIGN §4), most specific first.
+_THREE_PUBLIC = (
+    (r"^(?:合计|总计)$", "TOTAL"),
+    (r"三公.*(?:小计|合计)", "three_public_subtotal"),
+    (r"教学科研.*出国", "abroad_research"),
+    (r"其他因公出国", "abroad_other"),
+    (r"因公出国", "abroad"),
+    (r"公务接待", "reception"),
+    (r"公务用车购置及运", "vehicle"),
+    (r"公务用车购置费|^购置费$", "vehicle_purchase"),
+    (r"公务用车运行|^运行(?:维护)?费$", "vehicle_operation"),
+    (r"其他会议费", "meeting_other"),
+    (r"会议费", "meeting"),
+    (r"培训费", "training"),
+)
+
+
+def three_public_key(sq: str) -> str | None:
+    """The "三公" item key of a printed row label or column header, if any."""
+    s = sq.replace('"', "").replace("“", "").replace("”", "")
+    for pattern, key in _THREE_PUBLIC:
+        if re.search(pattern, s):
+            return key
+    return None
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     index: int
@@ -184,6 +210,12 @@ def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str
 
 def _money_key(bottom_up: list[str], table_id: str) -> str | None:
     """Leaf first; a subtotal (小计/合计) under a keyed group is that group's key."""
+    if table_id == "three_public":
+        # Items as columns (因公出国(境)费 | 公务接待费 | 公务用车… | 会议费 | 培训费)
+        for level in bottom_up:
+            item = three_public_key(level)
+            if item and item != "TOTAL":
+                return item
     keys = [column_key(level) for level in bottom_up]
     leaf_key = keys[0]
     if leaf_key == "total":

@@ -17,7 +17,7 @@ from yusuan import codes
 from yusuan.catalogue import column_key
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Row, Severity, Source
-from yusuan.parse.headers import CODE, CODE_PART, GOV_CODE, GOV_NAME, MONEY, NAME, TEXT, Header
+from yusuan.parse.headers import CODE, CODE_PART, GOV_CODE, GOV_NAME, MONEY, NAME, TEXT, Header, three_public_key
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 INCOME, EXPENDITURE = "income", "expenditure"
@@ -30,23 +30,6 @@ _YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本
 # Tables whose rows are classified by 功能 / 经济 codes (name-only rows resolve against these).
 _ECON_TABLES = {"gpb_econ", "gpb_basic_econ"}
 _NO_NAME_CODES = {"special_projects", "procurement", "assets", "catalogue", "three_public"}
-
-# "三公" rows: printed item -> key (DESIGN §4), most specific first.
-_THREE_PUBLIC = (
-    (r"^(?:合计|总计)$", "TOTAL"),
-    (r"三公.*(?:小计|合计)", "three_public_subtotal"),
-    (r"教学科研.*出国", "abroad_research"),
-    (r"其他因公出国", "abroad_other"),
-    (r"因公出国", "abroad"),
-    (r"公务接待", "reception"),
-    (r"公务用车购置及运", "vehicle"),
-    (r"公务用车购置费|^购置费$", "vehicle_purchase"),
-    (r"公务用车运行|^运行(?:维护)?费$", "vehicle_operation"),
-    (r"其他会议费", "meeting_other"),
-    (r"会议费", "meeting"),
-    (r"培训费", "training"),
-)
-
 
 def panel_sides(header: Header) -> dict[int, str]:
     """Side of each panel of a two-sided table: from the group label (收入/支出) and the
@@ -120,7 +103,7 @@ def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | No
         if spec.role != MONEY or spec.index >= len(cells):
             continue
         item = next(((level, key) for level in reversed(spec.levels)
-                     if (key := _three_public_key(level) or _operating_key(level))), None)
+                     if (key := three_public_key(level) or _operating_key(level))), None)
         if item is None:
             continue
         level, key = item
@@ -176,7 +159,7 @@ def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: igno
     key: str | None = None
     sq = squash(name)
     if table_id == "three_public":
-        key = _three_public_key(sq)
+        key = three_public_key(sq)
         if key and not code:
             code = key
     elif sq in _TOTALS:
@@ -209,14 +192,6 @@ def _strip_prefix(name: str) -> str:
     name = _QIZHONG.sub("", name)
     stripped = strip_numbering(name)
     return _QIZHONG.sub("", stripped).strip()
-
-
-def _three_public_key(sq: str) -> str | None:
-    s = sq.replace('"', "").replace("“", "").replace("”", "")
-    for pattern, key in _THREE_PUBLIC:
-        if re.search(pattern, s):
-            return key
-    return None
 
 
 def _code_from_name(sq: str, table_id: str, side: str | None) -> str | None:
