@@ -249,3 +249,17 @@ def test_js119_word_table_columns_snapped_and_split_rows_joined() -> None:
     fiscal = _table(doc, "公开 04 表:财政拨款收支预算总表")
     assert ("一、一般公共预算", "21,940.96", "一、基本支出", "13,979.92") in fiscal
     assert fiscal[-1] == ("收入合计", "21,940.96", "支出合计", "21,940.96")
+
+
+def test_text_overflowing_a_clipped_cell_stays_in_its_cell() -> None:
+    from types import SimpleNamespace
+
+    from yusuan.ingest.pdf import _table_rows
+
+    cells = [(0, 0, 100, 20), (100, 0, 200, 20), (200, 0, 300, 20)]
+    table = SimpleNamespace(rows=[SimpleNamespace(cells=cells)])
+    # The name is wider than its cell (the spreadsheet clips it); the blank cell to its
+    # right must stay blank and the amount stay in the third column.
+    words = [Word("其他政府办公厅及相关机构事务支出", 2, 160, 5, 15), Word("20.00", 260, 298, 6, 16)]
+    rows = _table_rows(table, words, set())
+    assert [[t for t, _ in r] for r in rows] == [["其他政府办公厅及相关机构事务支出", "", "20.00"]]
