@@ -422,3 +422,14 @@ def test_three_public_items_as_columns_with_labelled_rows() -> None:
     (r,) = table.rows
     assert r.values == {"total": Decimal("5000"), "vehicle": Decimal("3000"), "vehicle_operation": Decimal("3000"),
                         "meeting": Decimal("1000"), "training": Decimal("1000")}
+
+
+def test_page_numbers_between_rows_are_not_rows() -> None:
+    table = only("\n".join([
+        "一般公共预算支出预算表", "单位:万元",
+        T.join(["功能科目代码", "功能科目名称", "金额"]),
+        T.join(["2080506", "机关事业单位职业年金缴费支出", "418.37"]),
+        "17",
+        T.join(["221", "住房保障支出", "3,660.38"]),
+    ]))
+    assert [r.code for r in table.rows] == ["2080506", "221"]

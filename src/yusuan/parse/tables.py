@@ -44,6 +44,7 @@ _EMBEDDED = re.compile(r"^\d{3}\s+\S")
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d{1,2}(?:[、．]|\.(?!\d))|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
 _EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
+_PAGE_NUMBER = re.compile(r"-?\d{1,3}-?|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _PERFORMANCE = {"performance_unit", "performance_project"}
 
 
@@ -160,6 +161,8 @@ def _grid_rows(lines: Sequence[Line]) -> list[Line]:
         s = squash(line.text)
         if "。" in s or _EMPTY_NOTE.search(s) or _FURNITURE.search(s) or classify_title(s) or s.startswith("注"):
             continue
+        if _PAGE_NUMBER.fullmatch(s):
+            continue  # a page number between the rows of a table printed over pages
         out.append(replace(line, cells=(clean_cjk_spaces(line.text),), grid=True))
     return out
 
