@@ -264,3 +264,20 @@ def test_name_wrapped_below_its_amounts_is_rejoined() -> None:
     _, rows, diags = _rows("expenditure", text)
     assert rows[("", "2080505")].name == "机关事业单位基本养老保险缴费支出"
     assert not [d for d in diags if d.code == "P307"]
+
+
+def test_three_level_header_read_level_by_level() -> None:
+    # 上年结转结余情况明细表: 合计 | 财政拨款 (小计, 基本支出 (人员经费, 公用经费), 项目支出) | 非财政拨款 (…)
+    header = ("项目 合计 财政拨款 非财政拨款 小计 基本支出 项目支出 小计 基本支出 项目支出 "
+              "人员经费 公用经费 人员经费 公用经费")
+    columns, _ = header_columns(header)
+    assert [c.key for c in columns] == [
+        "total", "fiscal", "fiscal_personnel", "fiscal_public", "fiscal_project",
+        "nonfiscal", "nonfiscal_personnel", "nonfiscal_public", "nonfiscal_project"]
+    assert columns[2].header == "财政拨款/基本支出/人员经费"
+    items = [inference.Item("TOTAL", tuple(D(x) for x in ("10.00", "6.00", "1.00", "5.00", "4.00", "4.00")))]
+    placed = inference.solve(items, [c.key for c in columns])
+    # 合计 = 财政拨款 + 非财政拨款 fixes those three; which of 人员/公用/项目 holds 1.00, 5.00
+    # and 4.00 the arithmetic cannot tell, so they stay unplaced.
+    assert placed[0].values == {"total": D("10.00"), "fiscal": D("6.00"), "nonfiscal": D("4.00")}
+    assert placed[0].ambiguous == (2, 3, 5)

@@ -44,10 +44,14 @@ def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if "basic" not in present:
         add("total", ("personnel", "public", "project"))
     add("fiscal", FISCAL_PARTS)
+    for group in ("fiscal", "nonfiscal"):  # 上年结转结余表: 财政拨款 / 非财政拨款, each split
+        add(group, (f"{group}_basic", f"{group}_project") if f"{group}_basic" in present
+            else (f"{group}_personnel", f"{group}_public", f"{group}_project"))
+        add(f"{group}_basic", (f"{group}_personnel", f"{group}_public"))
     add("unit_funds", UNIT_PARTS)
     fiscal = ("fiscal",) if "fiscal" in present else FISCAL_PARTS
     unit = ("unit_funds",) if "unit_funds" in present else UNIT_PARTS
-    current = (*fiscal, "fiscal_special", *unit)
+    current = (*fiscal, "fiscal_special", *unit, "nonfiscal")
     if "year_total" in present:  # 本年收入小计 beside 上年结转
         add("year_total", current)
         add("total", ("year_total", *CARRYOVER_PARTS))

@@ -39,6 +39,8 @@ _PHRASE_KEYS: dict[str, str | None] = {
     "上级一般公共预算安排的转移支付": "general_budget_transfer",
     "财政拨款(补助)小计": "fiscal",
     "财政拨款(补助)": None,  # group label over the fiscal columns
+    "非财政拨款": None,
+    "财政拨款": None,
     "财政专户(教育收费)": "fiscal_special",
     "非财政拨款结转结余": "carryover_other",
     "财政拨款结转": "carryover_fiscal",
@@ -70,9 +72,15 @@ _PHRASE_KEYS: dict[str, str | None] = {
     "总计": "total",
     "小计": "total",
 }
-_GROUPS = {  # group label -> the keys of its sub-columns
-    "财政拨款(补助)": frozenset({"fiscal", *inference.FISCAL_PARTS}),
-    "基本支出": frozenset({"personnel", "public"}),
+# Group labels -> (the keys its sub-columns may have, prefix for those keys). A group with
+# no sub-columns printed under it is a column itself.
+_ECON_KEYS = frozenset(f"econ_{c}" for c in ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399"))
+_GROUPS: dict[str, tuple[frozenset[str], str]] = {
+    "财政拨款(补助)": (frozenset({"fiscal", *inference.FISCAL_PARTS}), ""),
+    "基本支出": (frozenset({"personnel", "public"}), ""),
+    "项目支出": (frozenset({"total", *_ECON_KEYS}), ""),
+    "财政拨款": (frozenset({"total", "basic", "project"}), "fiscal"),
+    "非财政拨款": (frozenset({"total", "basic", "project"}), "nonfiscal"),
 }
 _PROJECT_NAME = "项目名称"
 
@@ -84,6 +92,61 @@ def _vocabulary() -> list[tuple[str, str | None]]:
             vocab[squash(code.name).replace("（", "(").replace("）", ")")] = f"econ_{code.code}"
     vocab[_PROJECT_NAME] = "project_name"
     return sorted(vocab.items(), key=lambda kv: -len(kv[0]))
+
+
+@dataclass
+class _Node:
+    phrase: str
+    key: str | None
+    kids: list[_Node] = field(default_factory=list)
+
+
+def _leaves(found: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """Header phrases are printed level by level (all top cells, then the cells under
+    them, …): rebuild the tree breadth-first, each group label taking the next run of
+    phrases that can sit under it, then read the leaves left to right."""
+    nodes = [_Node(p, k) for p, k in found]
+
+    def fits(group: _Node, node: _Node) -> bool:
+        members = _GROUPS.get(group.phrase, (frozenset(), ""))[0]
+        return node.key in members
+
+    # The top level ends at the first phrase that fits under an earlier group.
+    top_end = next((n for n in range(1, len(nodes)) if any(fits(g, nodes[n]) for g in nodes[:n])), len(nodes))
+    queue = list(nodes[:top_end])
+    stream = nodes[top_end:]
+    pos, qi = 0, 0
+    while qi < len(queue) and pos < len(stream):
+        group = queue[qi]
+        qi += 1
+        taken: set[str | None] = set()
+        while pos < len(stream) and fits(group, stream[pos]) and stream[pos].key not in taken:
+            taken.add(stream[pos].key)
+            group.kids.append(stream[pos])
+            queue.append(stream[pos])
+            pos += 1
+    out: list[tuple[str, str]] = []
+
+    def walk(node: _Node, path: str, prefix: str) -> None:
+        header = f"{path}/{node.phrase}" if path else node.phrase
+        if node.kids:
+            sub = _GROUPS[node.phrase][1] or prefix
+            for kid in node.kids:
+                walk(kid, header, sub)
+            return
+        key = node.key or ""
+        if path and key == "total":  # a group's own 小计/合计
+            parent = path.split("/")[-1]
+            prefix_key = _GROUPS.get(parent, (frozenset(), ""))[1]
+            key = prefix_key or "total"
+        elif prefix and key:
+            key = f"{prefix}_{key}"
+        if key:
+            out.append((header, key))
+
+    for node in nodes[:top_end]:
+        walk(node, "", "")
+    return out
 
 
 def header_columns(text: str) -> tuple[tuple[Column, ...], bool]:
@@ -105,27 +168,7 @@ def header_columns(text: str) -> tuple[tuple[Column, ...], bool]:
             i += 1
     has_project_name = any(p == _PROJECT_NAME for p, _ in found)
     found = [(p, k) for p, k in found if p != _PROJECT_NAME]
-    out: list[tuple[str, str]] = []
-    used: set[int] = set()
-    for n, (phrase, key) in enumerate(found):
-        if n in used:
-            continue
-        members = _GROUPS.get(phrase)
-        if members is not None:
-            kids = [m for m in range(n + 1, len(found)) if found[m][1] in members and m not in used]
-            if kids:
-                for m in kids:
-                    used.add(m)
-                    out.append((f"{phrase}/{found[m][0]}", found[m][1] or ""))
-                continue
-        nxt = found[n + 1] if n + 1 < len(found) else None
-        if key not in (None, "total") and nxt and nxt[0] in ("合计", "小计"):
-            # "项目支出 / 合计": the group's own total column
-            used.add(n + 1)
-            out.append((f"{phrase}/{nxt[0]}", "total"))
-            continue
-        if key:
-            out.append((phrase, key))
+    out = _leaves(found)
     columns: list[Column] = []
     seen: set[str] = set()
     for header, key in out:
