@@ -179,8 +179,9 @@ def _is_loose_data(line: Line) -> bool:
     """A loose line that carries table data (amounts among several tokens)."""
     if line.grid or line.blank or len(line.cells) < 2:
         return False
-    if _FURNITURE.search(squash(line.text)) or classify_title(line.text):
-        return False
+    s = squash(line.text)
+    if _FURNITURE.search(s) or classify_title(line.text) or "。" in s or s.startswith(("注", "说明")):
+        return False  # page furniture, a title, a note or a sentence
     return sum(1 for c in line.cells if parse_amount(c) is not None and "." in c) >= 1
 
 
