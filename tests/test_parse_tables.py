@@ -265,6 +265,10 @@ def test_seed_000_tables() -> None:
     assert {i for i, t in tables.items() if t.empty} == {"gov_fund", "state_capital", "carryover"}
     # the income table's first-page header is misplaced; 单位资金 0.05 must land in unit_funds
     assert row(tables["income"], "2101501").values["unit_funds"] == Decimal("0.05")
+    path = seed("000")
+    layout, _ = segment(read_text(path.read_bytes()).lines)
+    _, _, diagnostics = parse_tables(layout, META)
+    assert [(d.code, d.table) for d in diagnostics] == [("P125", "income")]
     assert row(tables["summary"], "TOTAL", "income").values == {"total": Decimal("227.23")}
 
 

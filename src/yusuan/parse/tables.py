@@ -200,6 +200,13 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
             alt = _alternative(header, headers, previous)
             if alt is not None:
                 use = alt
+                if header is not None and header.garbled:
+                    first = band.data[0] if band.data else None
+                    diagnostics.append(Diagnostic(
+                        code="P125", severity=Severity.INFO,
+                        message=f"表格“{block.title}”（第 {block.title_line.no} 行）某页的表头列位置错乱，"
+                        "已按同表其他页完整的表头读取该页各栏。请核对该页各栏金额的归属。",
+                        source=Source(line=first.no if first else block.title_line.no), table=block.table_id))
             elif header is not None and header.garbled and not (
                     repaired := build_header(band.header_rows, block.table_id, repair=True)).garbled:
                 use = repaired
