@@ -98,7 +98,7 @@ def test_wrapped_header_words_give_the_income_columns_in_order() -> None:
     assert [c.key for c in columns] == [
         "total", "fiscal", "general_budget", "general_budget_transfer", "gov_fund", "gov_fund_transfer",
         "state_capital", "state_capital_transfer", "fiscal_special", "unit_funds", "carryover_fiscal",
-        "carryover_other"]
+        "carryover_nonfiscal"]
     assert not has_project_name
 
 

@@ -112,7 +112,8 @@ def test_rows_without_codes_are_anchored_on_their_labels() -> None:
 def test_three_public_keys_compare_whole_names() -> None:
     assert three_public_key("其中：公务用车运行费") == "vehicle_operation"
     assert three_public_key("公务用车购置及运行费（小计）") == "vehicle"
-    assert three_public_key("其他会议费") == ""
+    assert three_public_key("其他会议费") == "meeting_other"
+    assert three_public_key("其中：省属高校业务性会议费") == ""
 
 
 def test_seed_001_collapsed_tables_are_read() -> None:

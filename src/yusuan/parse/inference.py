@@ -24,7 +24,7 @@ FISCAL_PARTS = (
     "state_capital", "state_capital_transfer",
 )
 UNIT_PARTS = ("institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income")
-CARRYOVER_PARTS = ("carryover", "carryover_fiscal", "carryover_other")
+CARRYOVER_PARTS = ("carryover", "carryover_fiscal", "carryover_nonfiscal")
 SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate")
 
 

@@ -41,6 +41,7 @@ _THREE_PUBLIC = (
     (r"^公务用车购置及运(?:行|维)(?:维护)?费$", "vehicle"),
     (r"^公务用车购置费$", "vehicle_purchase"),
     (r"^公务用车运(?:行|维)(?:维护)?费$", "vehicle_operation"),
+    (r"^其他会议费$", "meeting_other"),
     (r"^会议费$", "meeting"),
     (r"^培训费$", "training"),
 )
