@@ -44,6 +44,8 @@ _EMBEDDED = re.compile(r"^\d{3}\s+\S")
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d{1,2}(?:[、．]|\.(?!\d))|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
 _EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
+# A page header "362001 兴隆县医疗保障局本级": the unit's 6-digit code and name.
+_UNIT_CODE = re.compile(r"\d{6}(?:$|[\u4e00-\u9fff])")
 _PAGE_NUMBER = re.compile(r"-?\d{1,3}-?|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _PERFORMANCE = {"performance_unit", "performance_project"}
 
@@ -161,7 +163,7 @@ def _grid_rows(lines: Sequence[Line]) -> list[Line]:
         s = squash(line.text)
         if "。" in s or _EMPTY_NOTE.search(s) or _FURNITURE.search(s) or classify_title(s) or s.startswith("注"):
             continue
-        if _PAGE_NUMBER.fullmatch(s):
+        if _PAGE_NUMBER.fullmatch(s) or _UNIT_CODE.match(s):
             continue  # a page number between the rows of a table printed over pages
         out.append(replace(line, cells=(clean_cjk_spaces(line.text),), grid=True))
     return out
@@ -278,7 +280,7 @@ def _bands(lines: list[Line]) -> list[_Band]:
     for line in lines:
         cells = line.cells
         text = squash(line.text)
-        if _FURNITURE.search(text) or (cells and re.fullmatch(r"\d{6}", squash(cells[0])) and not _has_amount(cells)):
+        if _FURNITURE.search(text) or (cells and _UNIT_CODE.match(squash(cells[0])) and not _has_amount(cells)):
             continue
         if classify_title(line.text.replace("\t", "")) and sum(1 for c in cells if c) <= 1:
             continue  # a repeated title printed as a grid line
