@@ -125,27 +125,34 @@ class Placement:
 _MAX_CANDIDATES = 60000
 
 
-def _candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
-                exclude: frozenset[str], unit: Decimal) -> list[tuple[int, tuple[str, ...], dict[str, Decimal]]]:
-    cols = [c for c in keys if c not in item.fixed and c not in exclude
-            and (item.allowed is None or c in item.allowed)]
-    out: list[tuple[int, tuple[str, ...], dict[str, Decimal]]] = []
+Candidate = tuple[int, tuple[str, ...], dict[str, Decimal]]  # (row identity score, columns, values)
+
+
+def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
+                    unit: Decimal) -> list[Candidate]:
+    cols = [c for c in keys if c not in item.fixed and (item.allowed is None or c in item.allowed)]
+    out: list[Candidate] = []
     seen: set[tuple[tuple[str, Decimal], ...]] = set()
     for idx in placements(len(item.amounts), len(cols), item.ordered):
         names = tuple(cols[i] for i in idx)
         values = dict(item.fixed)
         values.update(zip(names, item.amounts, strict=True))
-        score = sum(check(values, w, p, unit) for w, p in idents)
         sig = tuple(sorted(values.items()))
         if sig in seen:
             continue
         seen.add(sig)
-        out.append((score, names, values))
+        out.append((sum(check(values, w, p, unit) for w, p in idents), names, values))
         if len(out) >= _MAX_CANDIDATES:
             break
+    return out
+
+
+def _candidates(every: list[Candidate], exclude: frozenset[str]) -> list[Candidate]:
+    """The placements that avoid the excluded columns and hold the most row identities."""
+    out = [c for c in every if not exclude.intersection(c[1])]
     if not out:
         return out
-    best = max(s for s, _, _ in out)
+    best = max(c[0] for c in out)
     return [c for c in out if c[0] == best]
 
 
@@ -201,10 +208,10 @@ class _Solution:
 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
-           evidence: dict[int, dict[str, Decimal]]) -> _Solution:
+           evidence: dict[int, dict[str, Decimal]], every: list[list[Candidate]]) -> _Solution:
     idents = identities(keys)
     unit = _unit_of(items)
-    cands = [_candidates(it, keys, idents, exclude, unit) for it in items]
+    cands = [_candidates(e, exclude) for e in every]
     for i, it in enumerate(items):
         if not cands[i]:  # nothing fits: keep the fixed values only
             cands[i] = [(-len(idents) - 1 if it.amounts else 0, (), dict(it.fixed))]
@@ -292,11 +299,14 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     or the other side of the table say it has."""
     keys = tuple(keys)
     evidence = evidence or {}
-    sol = _solve(items, keys, exclude, evidence)
+    unit = _unit_of(items)
+    idents = identities(keys)
+    every = [_all_candidates(it, keys, idents, unit) for it in items]
+    sol = _solve(items, keys, exclude, evidence, every)
     # A column chosen only because it is further left is not evidence: if the table scores as
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
-    doubtful = {c for c in used if _solve(items, keys, exclude | {c}, evidence).score >= sol.score}
+    doubtful = {c for c in used if _solve(items, keys, exclude | {c}, evidence, every).score >= sol.score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):
