@@ -36,6 +36,26 @@ def _scan(pages: list[tuple[Path, int]]) -> bytes:
     return buf.getvalue()
 
 
+def _unruled_scan(path: Path, page: int) -> bytes:
+    """A scan of a real table page with its ruling lines erased (an unruled table)."""
+    cv2 = pytest.importorskip("cv2")
+    np = pytest.importorskip("numpy")
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(str(path))
+    img = np.array(doc[page - 1].render(scale=150 / 72).to_pil().convert("L"))
+    doc.close()
+    binary = cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10)
+    h, w = binary.shape
+    # kernels far longer than any character stroke: only the rulings match
+    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 15, 1)))
+    lines |= cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // 25)))
+    img[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = 255
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, "PDF", resolution=150.0)
+    return buf.getvalue()
+
+
 def _rows(lines, page: int) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
     return [x.cells for x in lines if x.grid and x.source.page == page]
 
@@ -73,3 +93,15 @@ def test_ocr_table_agrees_with_text_layer(scanned, index: int) -> None:  # type:
     filled = sum(1 for r in truth for c in r if c)
     assert len(got) == len(truth)
     assert same / filled >= 0.95
+
+
+def test_unruled_scan_columns_from_box_positions() -> None:
+    path, page = PAGES[0]
+    doc, _ = load_bytes(_unruled_scan(path, page), path="unruled.pdf")
+    assert doc is not None and doc.format == "pdf-ocr"
+    text_doc, _ = load(path)
+    assert text_doc is not None
+    truth = [r[-3:] for r in _rows(text_doc.lines, page) if _numbers([r])]
+    got = [r[-3:] for r in _rows(doc.lines, 1) if _numbers([r])]
+    # amounts and blank cells of the three amount columns, row for row
+    assert len(truth) >= 12 and got == truth
