@@ -278,6 +278,7 @@ def test_seed_002_tables() -> None:
     assert ids == ["summary", "fiscal_summary", "gpb_expenditure", "gpb_econ", "gpb_basic_func", "gpb_basic_econ",
                    "gov_fund", "special_projects"]
     assert all(t.unit is MoneyUnit.YUAN for t in tables)
+    assert tables[0].number == "表1"  # printed without a number; the 目录 numbers it
     gpb = tables[2]
     assert [r.code for r in gpb.rows].count("TOTAL") == 1  # printed on both pages
     assert row(gpb, "2210201").values["total"] == Decimal("132351.4")

@@ -472,10 +472,14 @@ def contents_entries(layout: Layout) -> tuple[CatalogueEntry, ...]:
 def _apply_catalogue(
     tables: list[Table], catalogue: tuple[CatalogueEntry, ...]
 ) -> tuple[list[Table], list[Diagnostic]]:
-    """A printed table the catalogue marks as empty takes the catalogue's reason."""
+    """A printed table takes its number from the catalogue when it has none, and the
+    catalogue's reason when the catalogue marks it empty."""
     diagnostics: list[Diagnostic] = []
     out: list[Table] = []
     for table in tables:
+        listed = next((e for e in catalogue if e.table_id == table.id and e.number), None)
+        if table.number is None and listed is not None:
+            table = replace(table, number=listed.number)  # numbered in the 目录 only
         entry = next((e for e in catalogue if e.table_id == table.id and e.empty), None)
         if entry is None:
             out.append(table)
