@@ -13,7 +13,7 @@ from pathlib import Path
 
 from yusuan import api
 from yusuan.ingest.text import lines_from_text
-from yusuan.model import Table
+from yusuan.model import Column, Row, Table
 from yusuan.parse import inference
 from yusuan.parse.blocks import TableBlock
 from yusuan.parse.loose import header_columns, income_key, parse_loose_block, refine
@@ -281,3 +281,17 @@ def test_three_level_header_read_level_by_level() -> None:
     # and 4.00 the arithmetic cannot tell, so they stay unplaced.
     assert placed[0].values == {"total": D("10.00"), "fiscal": D("6.00"), "nonfiscal": D("4.00")}
     assert placed[0].ambiguous == (2, 3, 5)
+
+
+def test_other_tables_totals_decide_a_total_row() -> None:
+    # gpb_expenditure's 合计 "50.00 50.00": 基本支出 or 项目支出? The basic-spending table
+    # (by economic class) totals 50.00, so it is 基本支出.
+    text = ("一般公共预算支出情况表\n功能分类科目名称 合计 基本支出 项目支出\n※ 1 2 3\n"
+            "201 一般公共服务支出 50.00 50.00\n合计 50.00 50.00\n")
+    columns, rows, _ = parse_loose_block(_block("gpb_expenditure", text), None)
+    gpb = Table("gpb_expenditure", "一般公共预算支出情况表", None, None, columns, rows)
+    basic = Table("gpb_basic_econ", "一般公共预算基本支出情况表", None, None, (Column("total", "合计"),),
+                  (Row("TOTAL", "合计", {"total": D("50.00")}),))
+    tables, diags = refine((gpb, basic))
+    assert [r.values for r in tables[0].rows] == [{"total": D("50.00"), "basic": D("50.00")}] * 2
+    assert not [d for d in diags if d.code == "P301"]

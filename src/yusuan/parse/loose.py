@@ -658,11 +658,14 @@ def refine(tables: tuple[Table, ...]) -> tuple[tuple[Table, ...], tuple[Diagnost
             absent.update(family)
     stated = {k.removesuffix("_own"): v for k, v in sources.items()
               if v and (k.endswith("_own") or k.endswith("_transfer"))}
+    cross = _cross_totals(tables)
     out: list[Table] = []
     diags: list[Diagnostic] = []
     for table in tables:
         if any(r.inferred for r in table.rows) and table.id not in TWO_SIDED:
-            table = _refine_table(table, frozenset(absent), stated)
+            # Income by source is only the income table's (一般财力 is not a 三公 amount).
+            totals = {**(stated if table.id == "income" else {}), **cross.get(table.id, {})}
+            table = _refine_table(table, frozenset(absent), totals)
         out.append(table)
         for row in table.rows:
             lost = [i for i in row.inferred if not i.column and i.value is not None]
@@ -673,6 +676,31 @@ def refine(tables: tuple[Table, ...]) -> tuple[tuple[Table, ...], tuple[Diagnost
                     message=f"表“{table.title}”第 {row.source.line} 行“{row.label or row.name}”：金额 {amounts} "
                     "所在的列无法由勾稽关系和其他表唯一确定，未计入该行数据。请对照原表核对这些金额所在的列。"))
     return tuple(out), tuple(diags)
+
+
+# The same quantity printed in two tables (DESIGN §1): (table, column of its total row) ->
+# (other table, column of that table's total row).
+_SAME_TOTALS = (
+    (("gpb_expenditure", "basic"), ("gpb_basic_econ", "total")),
+    (("gpb_expenditure", "project"), ("gpb_project", "total")),
+    (("gpb_basic_econ", "total"), ("gpb_expenditure", "basic")),
+    (("gpb_project", "total"), ("gpb_expenditure", "project")),
+)
+
+
+def _cross_totals(tables: Sequence[Table]) -> dict[str, dict[str, Decimal]]:
+    """What other tables say a table's total row holds (placed values only)."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for table in tables:
+        for row in table.rows:
+            if row.code == "TOTAL" and row.side is None:
+                for key, value in row.values.items():
+                    totals.setdefault((table.id, key), value)
+    out: dict[str, dict[str, Decimal]] = {}
+    for (tid, key), other in _SAME_TOTALS:
+        if other in totals:
+            out.setdefault(tid, {})[key] = totals[other]
+    return out
 
 
 def _refine_table(table: Table, absent: frozenset[str], stated: dict[str, Decimal]) -> Table:
@@ -696,7 +724,7 @@ def _refine_table(table: Table, absent: frozenset[str], stated: dict[str, Decima
         if not row.inferred:
             new_rows.append(row)
             continue
-        reason = pl.reason + "（参考了本文件收支总表的收入来源）"
+        reason = pl.reason + "（参考了本文件其他表）"
         inferred = tuple(Inference(column=c, confidence=pl.confidence if c else 0.0, reason=reason, value=a,
                                    ordered=item.ordered) for c, a in zip(pl.columns, item.amounts, strict=False))
         new_rows.append(replace(row, values=pl.values, inferred=inferred))
