@@ -438,3 +438,14 @@ def test_page_numbers_between_rows_are_not_rows() -> None:
         T.join(["221", "住房保障支出", "3,660.38"]),
     ]))
     assert [r.code for r in table.rows] == ["2080506", "221"]
+
+
+def test_item_name_column_called_project_name_is_the_row_name() -> None:
+    table = only("\n".join([
+        "收支预算总表", "单位:万元",
+        T.join(["收入", "", "支出", ""]),
+        T.join(["项目名称", "金额", "功能科目名称", "金额"]),
+        T.join(["一、财政拨款", "20,702.25", "一、一般公共服务支出", "16,992.37"]),
+    ]))
+    assert row(table, "", "income").name == "财政拨款"
+    assert row(table, "201", "expenditure").values == {"total": Decimal("16992.37")}

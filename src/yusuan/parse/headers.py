@@ -105,9 +105,17 @@ def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = Fals
             if label and (not levels or levels[-1] != label):
                 levels.append(label)
         paths.append(tuple(levels))
-    has_subject_name = any(_NAME.search(level) and not _PROJECT_NAME.match(level)
-                           for p in paths for level in p[-1:])
-    specs = [_spec(j, paths[j], has_subject_name, table_id) for j in range(width)]
+    # 项目名称 beside a 科目名称 (no amounts between) is a project's name, text of the row;
+    # a 项目名称 column of its own (收支总表 items) is the row's name.
+    specs: list[ColumnSpec] = []
+    subject_before = False
+    for j in range(width):
+        spec = _spec(j, paths[j], subject_before, table_id)
+        specs.append(spec)
+        if spec.role == NAME:
+            subject_before = True
+        elif spec.role == MONEY:
+            subject_before = False
     specs = _panels(specs)
     specs = _dedupe(specs)
     return Header(columns=tuple(specs), garbled=garbled, width=width)
