@@ -131,3 +131,11 @@ def test_seed_001_collapsed_tables_are_read() -> None:
     values = {r.code: r.values for r in three.rows if r.values}
     assert values["vehicle_operation"] == {"total": D("3.00"), "general_budget": D("3.00")}
     assert not [d for d in diags if d.code in ("P301", "P310")]
+
+
+def test_row_numbers_reveal_a_lost_row() -> None:
+    # Rows 1-4 are numbered but the second code was lost by OCR: its amounts join row 208.
+    text = "栏次 1 2 合计 9.00 9.00 1 2 208 社会保障和就业支出 5.00 5.00 3 就业补助 4.00 4.00 4 其他"
+    rows, diags = split_stream(_line(text), "income")
+    assert [r.code for r in rows] == ["TOTAL", "208"]
+    assert any("序号显示有 4 行" in d.message for d in diags)

@@ -106,9 +106,17 @@ def split_stream(line: Line, table_id: str) -> tuple[list[RawRow], list[Diagnost
     """The rows packed into one OCR line."""
     toks = line.text.split()
     kinds = [_kind(t) for t in toks]
-    if "code" in kinds:
-        return _coded(line, toks, kinds, table_id)
-    return _labelled(line, toks, kinds, table_id)
+    rows, diags = (_coded if "code" in kinds else _labelled)(line, toks, kinds, table_id)
+    # The row numbers (序号) printed in the stream say how many rows it holds.
+    start = _data_start(toks, kinds)
+    numbers = sorted({int(toks[i]) for i in range(start, len(toks)) if kinds[i] == "seq"})
+    run = 0
+    while run < len(numbers) and numbers[run] == numbers[0] + run:
+        run += 1
+    if rows and run >= 3 and run > len(rows):
+        diags.append(_diag(line, table_id, f"第 {line.no} 行（OCR 合并行）：序号显示有 {run} 行，只识别出 "
+                           f"{len(rows)} 行，可能有行未读取。请对照原表核对。"))
+    return rows, diags
 
 
 def _coded(line: Line, toks: list[str], kinds: list[str], table_id: str) -> tuple[list[RawRow], list[Diagnostic]]:
