@@ -150,3 +150,15 @@ def test_broken_zip_and_unknown_zip() -> None:
         z.writestr("readme.txt", b"hello")
     doc, diags = load_bytes(buf.getvalue(), path="other.zip")
     assert doc is None and _only_error(diags, "I202")
+
+
+@pytest.mark.slow  # pdfminer needs ~5 s to parse 20,000 rectangles
+def test_page_with_a_huge_drawing_is_read_without_table_search() -> None:
+    rects = b"".join(b"%d %d 2 2 re f\n" % (10 + (i % 280) * 2, 10 + (i // 280) * 2)
+                     for i in range(limits.MAX_VECTOR_OBJECTS + 1))
+    text = b"BT /F1 12 Tf 72 800 Td (Budget table 2025) Tj ET\n"
+    data = minimal_pdf(1, text + rects, b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>")
+    doc, diags = load_bytes(data, path="drawing.pdf")
+    assert doc is not None and not diags
+    assert [x.text for x in doc.lines] == ["Budget table 2025"]
+    assert not any(x.grid for x in doc.lines)

@@ -13,6 +13,7 @@ from yusuan.model import Diagnostic, Severity, Source
 
 MAX_PAGES = 300  # pages read from one PDF; budget disclosures have well under 100
 MAX_CHARS_PER_PAGE = 60_000  # text objects on one page; beyond this the page is skipped
+MAX_VECTOR_OBJECTS = 20_000  # rects/lines/curves on one page; beyond this no table is looked for
 MAX_IMAGE_PIXELS = 40_000_000  # one embedded or rendered image (about 6300 x 6300)
 OCR_DPI = 150  # rendering resolution for OCR: enough for 9 pt table digits
 MAX_OCR_PAGES = 60  # OCR is ~1-3 s a page; a longer scanned file is cut with a warning

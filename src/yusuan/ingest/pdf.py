@@ -132,6 +132,8 @@ def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS) -> list[
             return obj["x1"] >= 0 and obj["x0"] <= w and obj["bottom"] >= 0 and obj["top"] <= h
         return True
 
+    if len(page.rects) + len(page.lines) + len(page.curves) > limits.MAX_VECTOR_OBJECTS:
+        return []  # a drawing, not a table: finding cells in it would take minutes
     filtered = page.filter(keep)
     tables = filtered.find_tables(settings)
     # Clip to the page: content drawn off-page is not part of the document.
@@ -566,7 +568,10 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
                         "I105", f"{name} 第 {page_no} 页：文字对象过多（{len(page.chars)} 个），已跳过该页。"
                         "请检查该页是否异常。", path, Severity.WARNING, page_no))
                     continue
-                if not _text_layer_usable(page):
+                usable = _text_layer_usable(page)
+                few_chars = len(page.chars) < 40
+                # A scan with a stamped page number or header still needs OCR.
+                if not usable or (few_chars and _page_image_area(page) > 0.5):
                     if _page_image_area(page) > 0.2:
                         ocr_pages.append(page_no)
                         _ocr_into(builder, data, page, page_no, name, path, diags, state, len(ocr_pages))
