@@ -48,7 +48,7 @@ def page() -> Iterator[object]:
     from playwright.sync_api import sync_playwright  # dev dependency; browsers are not downloaded
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=60_000)
         try:
             pg = browser.new_page(viewport={"width": 1280, "height": 900})
             pg.set_default_timeout(20_000)
