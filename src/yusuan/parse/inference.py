@@ -198,6 +198,20 @@ def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
     return -sum(keys.index(n) for n in names)
 
 
+def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
+    """Whether reading the amounts in print order fits the row identities as well as any
+    order does: then the print order is kept as evidence (OCR reorders only sometimes)."""
+    keys = tuple(keys)
+    idents = identities(keys)
+    unit = _unit_of([Item("", tuple(amounts))])
+
+    def best(ordered: bool) -> int:
+        found = _all_candidates(Item("", tuple(amounts), ordered=ordered), keys, idents, unit)
+        return max((c[0] for c in found), default=-len(idents) - 1)
+
+    return best(True) >= best(False)
+
+
 @dataclass
 class _Solution:
     cands: list[list[tuple[int, tuple[str, ...], dict[str, Decimal]]]]

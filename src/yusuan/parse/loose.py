@@ -461,21 +461,22 @@ def _diag(code: str, message: str, line: Line | None, table: str, severity: Seve
     return Diagnostic(code=code, severity=severity, message=message, source=source, table=table)
 
 
-def _place(table_id: str, columns: tuple[Column, ...], pend: Sequence[_Pending], *, ordered: bool,
+def _place(table_id: str, columns: tuple[Column, ...], pend: Sequence[_Pending], *, ordered: bool | Sequence[bool],
            exclude: frozenset[str] = frozenset(), evidence: dict[int, dict[str, Decimal]] | None = None,
            fixed: Sequence[dict[str, Decimal]] | None = None) -> tuple[list[Row], list[Diagnostic]]:
     keys = [_solve_key(c) for c in columns]
     original = {k: c.key for k, c in zip(keys, columns, strict=True)}
-    items = [inference.Item(code=p.code if p.side != INCOME else "", amounts=tuple(p.amounts), ordered=ordered,
+    orders = [ordered] * len(pend) if isinstance(ordered, bool) else list(ordered)
+    items = [inference.Item(code=p.code if p.side != INCOME else "", amounts=tuple(p.amounts), ordered=orders[i],
                             fixed=dict(fixed[i]) if fixed else {}) for i, p in enumerate(pend)]
     placed = [_rename(pl, original) for pl in inference.solve(items, keys, exclude, evidence)]
     keys = [original[k] for k in keys]
     rows: list[Row] = []
     diags: list[Diagnostic] = []
-    for p, pl in zip(pend, placed, strict=True):
+    for p, pl, item in zip(pend, placed, items, strict=True):
         inferred = tuple(
             Inference(column=col, confidence=pl.confidence if col else 0.0, reason=pl.reason, value=amount,
-                      ordered=ordered)
+                      ordered=item.ordered)
             for col, amount in zip(pl.columns, p.amounts, strict=False))
         if len(keys) == len(p.amounts) and all(c == k for c, k in zip(pl.columns, keys, strict=False)):
             inferred = ()  # every cell printed: nothing was inferred
@@ -608,7 +609,8 @@ def infer_rows(table_id: str, columns: tuple[Column, ...], lines: Sequence[Line]
         raw += found_rows
         diags += found
     pend = [_Pending(r.code, r.name, r.line, list(r.amounts), key=r.key) for r in raw]
-    rows, found = _place(table_id, columns, pend, ordered=False)
+    keys = [_solve_key(c) for c in columns]
+    rows, found = _place(table_id, columns, pend, ordered=[inference.order_holds(p.amounts, keys) for p in pend])
     diags += found
     out = []
     for r, row in zip(raw, rows, strict=True):
