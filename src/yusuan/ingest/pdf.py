@@ -452,8 +452,10 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
     margins = (min([w.x0 for w in text_words] + [b[0] for b in table_x], default=0.0),
                max([w.x1 for w in text_words] + [b[2] for b in table_x] + [0.7 * page_width]))
     title_seen = False  # a title since the last table on this page: what follows is a new table
-    for it in items:
+    for index, it in enumerate(items):
         if it.kind == "text":
+            if _is_page_furniture(it) and index in (0, len(items) - 1):
+                continue  # a page number: dropped, so a paragraph or table runs on across the break
             builder.add_text(it.words, page_no, margins)
             joined = "".join(w.text for w in it.words)
             if classify_title(joined) or (_TITLE_LIKE.search(squash(joined)) and len(joined) <= 60):
