@@ -47,6 +47,8 @@
     node("line", {x1: m.left, x2: m.left, y1: m.top, y2: m.top + h, "class": "axis"}, svg);
     node("line", {x1: m.left, x2: width - m.right, y1: m.top + h, y2: m.top + h, "class": "axis"}, svg);
     if (unit) node("text", {x: 4, y: 12}, svg, unit);
+    var heading = el.parentNode && el.parentNode.querySelector("h2");
+    if (heading) svg.setAttribute("aria-label", heading.textContent);  // the chart's name for screen readers
     el.textContent = "";
     el.appendChild(svg);
     return {svg: svg, m: m, h: h, w: width - m.left - m.right, top: top};
