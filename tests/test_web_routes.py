@@ -98,9 +98,11 @@ def test_upload_stores_under_content_hash_only(tmp_path: Path) -> None:
     assert "passwd" in page and str(uploads) not in page  # display name kept, storage path never shown
 
 
-@pytest.mark.parametrize("bad", ["..%2F..%2Fetc%2Fpasswd", "..", "0" * 63, "g" * 64, "A" * 64, "%2e%2e"])
+@pytest.mark.parametrize("bad", ["..%2F..%2Fetc%2Fpasswd", "..", "0" * 63, "g" * 64, "A" * 64, "%2e%2e",
+                                 "0" * 64 + "%0A", "0" * 64 + "%00"])
 def test_document_routes_refuse_anything_but_a_hash(tmp_path: Path, bad: str) -> None:
     client = client_for(tmp_path)
+    (tmp_path / "data" / "uploads" / ("0" * 64)).write_bytes(b"x")  # a stored file the bad names resemble
     for url in (f"/doc/{bad}", f"/doc/{bad}/download/json"):
         assert client.get(url).status_code == 404
 

@@ -26,7 +26,7 @@ from yusuan.api import parse
 from yusuan.model import Diagnostic, Disclosure, Finding, Severity
 from yusuan.web.checks import Checker, run_checks
 
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA_RE = re.compile(r"[0-9a-f]{64}")  # always used with fullmatch (no "$" newline slack)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_NAME = 120
 CACHE_SIZE = 256
@@ -117,7 +117,7 @@ class Library:
     def stored(self, sha: str) -> StoredFile | None:
         """The stored file for a hash, or None; anything but 64 lowercase hex digits is refused
         before the file system is touched."""
-        if not SHA_RE.match(sha or ""):
+        if not SHA_RE.fullmatch(sha or ""):
             return None
         path = self.uploads / sha
         if not path.is_file():
@@ -133,11 +133,8 @@ class Library:
             uploaded=float(info.get("uploaded", path.stat().st_mtime)),
         )
 
-    def path_of(self, sha: str) -> Path | None:
-        return self.uploads / sha if self.stored(sha) else None
-
     def all_files(self) -> list[StoredFile]:
-        files = [self.stored(p.name) for p in self.uploads.iterdir() if SHA_RE.match(p.name)]
+        files = [self.stored(p.name) for p in self.uploads.iterdir() if SHA_RE.fullmatch(p.name)]
         return sorted((f for f in files if f), key=lambda f: f.uploaded, reverse=True)
 
     # ------------------------------------------------------------------ analysis
@@ -177,7 +174,7 @@ class Library:
         info = self.stored(sha)
         if info is not None:
             return info, self.uploads / sha, sha[:16], ()
-        if self._resolver is None or not SHA_RE.match(sha or ""):
+        if self._resolver is None or not SHA_RE.fullmatch(sha or ""):
             return None
         found = self._resolver(sha)
         if found is None or not found[0].is_file():
