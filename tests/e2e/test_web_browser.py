@@ -50,7 +50,7 @@ def page() -> Iterator[object]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=60_000)
         try:
-            pg = browser.new_page(viewport={"width": 1280, "height": 900})
+            pg = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
             pg.set_default_timeout(20_000)
             yield pg
         finally:
