@@ -295,3 +295,26 @@ def test_other_tables_totals_decide_a_total_row() -> None:
     tables, diags = refine((gpb, basic))
     assert [r.values for r in tables[0].rows] == [{"total": D("50.00"), "basic": D("50.00")}] * 2
     assert not [d for d in diags if d.code == "P301"]
+
+
+def test_unit_funds_column_chosen_by_the_sources_with_income() -> None:
+    # 12.65 beside the fiscal columns: 财政专户, 单位资金 or a carry-over? The summary table
+    # shows income only from 一般公共预算 and 单位资金.
+    header = INCOME.splitlines()[1] + " 财政专户 单位资金 财政拨款结转 非财政拨款结转结余"
+    text = "\n".join([INCOME.splitlines()[0], header, "※ ※ ※ ※ 1 2 3 4 5 6 7 8 9 10",
+                      "210 卫生健康支出 350.00 337.35 240.99 96.36 12.65",
+                      "210 11 行政事业单位医疗 15.29 15.29 15.29",
+                      "210 15 医疗保障管理事务 334.71 322.06 225.70 96.36 12.65",
+                      "合计 350.00 337.35 240.99 96.36 12.65"])
+    columns, rows, _ = parse_loose_block(_block("income", text), None)
+    assert [c.key for c in columns][-4:] == ["fiscal_special", "unit_funds", "carryover_fiscal", "carryover_nonfiscal"]
+    summary_text = SUMMARY.replace("3.国有资本经营预算拨款 208", "5.单位资金 12.65 208")
+    extra = "2.基金预算拨款 205 教育支出\n4.财政专户核拨 206 科学技术支出\n二、上年结转结余 207 文化旅游体育与传媒支出"
+    summary_text = summary_text.replace("2.基金预算拨款 205 教育支出", extra)
+    _, srows, _ = parse_loose_block(_block("summary", summary_text), None)
+    summary = Table("summary", "单位收支总体情况表", None, None, (), srows)
+    tables, diags = refine((summary, Table("income", "单位收入总体情况表", None, None, columns, rows)))
+    refined = {r.code: r.values for r in tables[1].rows}
+    assert refined["210"] == {"total": D("350.00"), "fiscal": D("337.35"), "general_budget": D("240.99"),
+                              "general_budget_transfer": D("96.36"), "unit_funds": D("12.65")}
+    assert not [d for d in diags if d.code == "P301"]

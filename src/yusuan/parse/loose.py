@@ -116,7 +116,14 @@ def _leaves(found: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
     queue = list(nodes[:top_end])
     stream = nodes[top_end:]
     pos, qi = 0, 0
-    while qi < len(queue) and pos < len(stream):
+    top = list(queue)
+    while pos < len(stream):
+        if qi >= len(queue):
+            # A phrase no group takes is a top-level column printed after the groups.
+            top.append(stream[pos])
+            queue.append(stream[pos])
+            pos += 1
+            continue
         group = queue[qi]
         qi += 1
         taken: set[str | None] = set()
@@ -144,7 +151,7 @@ def _leaves(found: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
         if key:
             out.append((header, key))
 
-    for node in nodes[:top_end]:
+    for node in top:
         walk(node, "", "")
     return out
 
@@ -630,6 +637,9 @@ _SOURCE_FAMILY = {
     "state_capital": ("state_capital", "state_capital_transfer"),
     "fiscal_special": ("fiscal_special",),
     "unit_funds": ("unit_funds", *inference.UNIT_PARTS),
+    "carryover": inference.CARRYOVER_PARTS,
+    "carryover_fiscal": ("carryover_fiscal",),
+    "carryover_nonfiscal": ("carryover_nonfiscal",),
 }
 
 
