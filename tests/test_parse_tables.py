@@ -449,3 +449,24 @@ def test_item_name_column_called_project_name_is_the_row_name() -> None:
     ]))
     assert row(table, "", "income").name == "财政拨款"
     assert row(table, "201", "expenditure").values == {"total": Decimal("16992.37")}
+
+
+def test_word_columns_are_text_and_a_lone_amount_column_is_the_total() -> None:
+    tables, _, _ = tables_of("\n".join([
+        "2017 年政府采购预算表", "单位:万元",
+        T.join(["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"]),
+        T.join(["合计", "", "", "", "", "59.00"]),
+        T.join(["一、货物 A", "", "", "", "", "59.00"]),
+        T.join(["", "办公设备购置费", "办公设备购置", "", "", "59.00"]),
+        T.join(["", "", "", "台式计算机", "分散自行组织", "59.00"]),
+        "一般公共预算机关运行经费支出预算表", "单位:万元",
+        T.join(["科目编码", "科目名称", "机关运行经费支出"]),
+        T.join(["", "合计", "5,619.31"]),
+        T.join(["30201", "办公费", "770.50"]),
+    ]))
+    procurement, operating = tables
+    assert [(r.code, r.name) for r in procurement.rows] == [
+        ("TOTAL", "合计"), ("", "货物 A"), ("", "办公设备购置费"), ("", "台式计算机")]
+    assert procurement.rows[3].text == {"procurement_method": "分散自行组织"}
+    assert procurement.rows[2].text == {"econ_name": "办公设备购置"}
+    assert row(operating, "30201").values == {"total": Decimal("770.50")}

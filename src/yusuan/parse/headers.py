@@ -17,7 +17,7 @@ from functools import cache
 
 from yusuan import codes
 from yusuan.catalogue import column_key
-from yusuan.text import squash
+from yusuan.text import parse_amount, squash
 
 # Roles of a column.
 ROWNUM, CODE, CODE_PART, NAME, GOV_CODE, GOV_NAME, MONEY, TEXT = (
@@ -278,3 +278,38 @@ def _dedupe(specs: list[ColumnSpec]) -> list[ColumnSpec]:
         seen[(spec.panel, key)] += 1
         out.append(ColumnSpec(spec.index, spec.header, spec.levels, spec.role, key, spec.panel))
     return out
+
+
+_TEXT_KEYS = (
+    (r"采购组织形式|组织形式", "procurement_method"),
+    (r"采购品目|品目", "category"),
+    (r"经济科目|经济分类", "econ_name"),
+    (r"专项名称|项目名称", "project_name"),
+    (r"物品名称|采购物品|名称", "item"),
+)
+
+
+def refine_roles(header: Header, rows: list[tuple[str, ...]]) -> Header:
+    """Correct column roles from the data: a money column whose cells are words is text
+    (政府采购 tables: 采购组织形式 …); a table's only money column with an unknown header is
+    its total (机关运行经费支出)."""
+    columns = list(header.columns)
+    for i, spec in enumerate(columns):
+        if spec.role != MONEY:
+            continue
+        cells = [r[spec.index].strip() for r in rows if spec.index < len(r) and r[spec.index].strip()]
+        words = [c for c in cells if parse_amount(c) is None and c not in ("-", "--", "—", "/")]
+        if cells and len(words) * 2 > len(cells) and spec.key and spec.key.startswith("col"):
+            if not any(c.role == NAME for c in columns[:i]):
+                # words left of every name column: the first level of the row's label
+                columns[i] = ColumnSpec(spec.index, spec.header, spec.levels, NAME, None, spec.panel)
+                continue
+            key = next((k for p, k in _TEXT_KEYS if any(re.search(p, lvl) for lvl in spec.levels)), spec.key)
+            columns[i] = ColumnSpec(spec.index, spec.header, spec.levels, TEXT, key, spec.panel)
+    money = [c for c in columns if c.role == MONEY]
+    if len(money) == 1 and money[0].key and money[0].key.startswith("col"):
+        only = money[0]
+        columns[columns.index(only)] = ColumnSpec(only.index, only.header, only.levels, MONEY, "total", only.panel)
+    if columns == list(header.columns):
+        return header
+    return Header(columns=tuple(_panels(columns)), garbled=header.garbled, width=header.width)

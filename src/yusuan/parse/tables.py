@@ -31,7 +31,7 @@ from yusuan.model import (
     Table,
 )
 from yusuan.parse.blocks import Layout, TableBlock
-from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header
+from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
 from yusuan.parse.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
@@ -235,6 +235,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
     for band, header in zip(bands, chosen, strict=False):
         if header is None:
             continue
+        header = refine_roles(header, [ln.cells for ln in band.data])
         for spec in header.columns:
             if spec.role in (MONEY, TEXT) and spec.key and spec.key not in columns:
                 columns[spec.key] = Column(key=spec.key, header=spec.header)
