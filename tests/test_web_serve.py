@@ -36,3 +36,18 @@ def test_serve_process_answers_and_stores_beside_db(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from yusuan.web.cli import serve_command
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(serve_command, ["--db", str(tmp_path / "y.duckdb"), "--port", str(port)], env={})
+    assert result.exit_code == 2 and "无法在 127.0.0.1" in result.output

@@ -30,10 +30,17 @@ def serve_command(db: str, host: str, port: int, token: str | None, max_upload_m
         raise click.UsageError(f"监听非本机地址 {host} 时必须用 --token 或环境变量 YUSUAN_TOKEN 设置访问令牌。")
     config = WebConfig(data_dir=data_dir_for(db), host=host, token=token or None,
                        max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db))
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except OSError as exc:
+        message = f"无法建立上传目录 {config.data_dir}（{exc.strerror}）。请用 --db 指定可写的位置。"
+        raise click.UsageError(message) from None
     from werkzeug.serving import make_server
 
-    server = make_server(host, port, app, threaded=True)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        raise click.UsageError(f"无法在 {host}:{port} 监听（{exc.strerror}）。请换一个端口（--port）或地址。") from None
     click.echo(f"yusuan 网页界面：http://{host}:{server.server_port}/ （按 Ctrl+C 停止）", err=True)
     try:
         server.serve_forever()
