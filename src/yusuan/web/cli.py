@@ -39,8 +39,9 @@ def serve_command(db: str, host: str, port: int, token: str | None, max_upload_m
 
     try:
         server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
-        raise click.UsageError(f"无法在 {host}:{port} 监听（{exc.strerror}）。请换一个端口（--port）或地址。") from None
+    except (OSError, SystemExit):  # werkzeug exits by itself when the address is in use
+        message = f"无法在 {host}:{port} 监听（端口已被占用或地址不可用）。请换一个端口（--port）或地址。"
+        raise click.UsageError(message) from None
     click.echo(f"yusuan 网页界面：http://{host}:{server.server_port}/ （按 Ctrl+C 停止）", err=True)
     try:
         server.serve_forever()
