@@ -132,7 +132,7 @@ def test_seed_001_collapsed_tables_are_read() -> None:
     assert three is not None
     values = {r.code: r.values for r in three.rows if r.values}
     assert values["vehicle_operation"] == {"total": D("3.00"), "general_budget": D("3.00")}
-    assert not [d for d in diags if d.code in ("P301", "P310")]
+    assert not [d for d in diags if d.code in ("P301", "P310", "P312")]
 
 
 def test_row_numbers_reveal_a_lost_row() -> None:
@@ -141,3 +141,14 @@ def test_row_numbers_reveal_a_lost_row() -> None:
     rows, diags = split_stream(_line(text), "income")
     assert [r.code for r in rows] == ["TOTAL", "208"]
     assert any("序号显示有 4 行" in d.message for d in diags)
+
+
+def test_a_misread_amount_is_reported_not_repaired_silently() -> None:
+    # OCR read 21011's 23.02 as 28.02: no column makes 210 add up, and the parse says so.
+    stream = ("栏次 1 2 合计 51.04 51.04 1 210 卫生健康支出 2 51.04 51.04 "
+              "3 21011 行政事业单位医疗 28.02 28.02 4 21013 医疗救助 28.02 28.02")
+    columns = (Column("total", "合计"), Column("fiscal", "财政拨款收入"))
+    rows, _ = infer_rows("income", columns, [_line(stream)])
+    _, diags = refine((Table("income", "收入总表", None, None, columns, rows),))
+    p312 = [d for d in diags if d.code == "P312"]
+    assert p312 and "51.04" in p312[0].message and "56.04" in p312[0].message

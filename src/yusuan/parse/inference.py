@@ -193,6 +193,25 @@ def _group_score(values: Sequence[dict[str, Decimal]], parent: int, kids: Sequen
     return score, gap
 
 
+def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: Sequence[str]
+             ) -> list[tuple[int, str, Decimal, Decimal]]:
+    """(parent index, column, printed, sum of children) for every parent row whose children
+    do not add up in a column, beyond rounding."""
+    unit = _half_unit(max((decimals_of(v) for row in values for v in row.values()), default=2))
+    out: list[tuple[int, str, Decimal, Decimal]] = []
+    for parent, kids in _groups(codes):
+        for key in keys:
+            terms = [values[k][key] for k in kids if key in values[k]]
+            whole = values[parent].get(key)
+            if whole is None and not terms:
+                continue
+            total = sum(terms, Decimal(0))
+            printed = whole if whole is not None else Decimal(0)
+            if abs(printed - total) > (len(terms) + 1) * unit:
+                out.append((parent, key, printed, total))
+    return out
+
+
 def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
     """Tie-break only: the placement nearest the left (lower column positions)."""
     return -sum(keys.index(n) for n in names)

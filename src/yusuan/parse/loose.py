@@ -485,8 +485,6 @@ def _place(table_id: str, columns: tuple[Column, ...], pend: Sequence[_Pending],
             Inference(column=col, confidence=pl.confidence if col else 0.0, reason=pl.reason, value=amount,
                       ordered=item.ordered)
             for col, amount in zip(pl.columns, p.amounts, strict=False))
-        if len(keys) == len(p.amounts) and all(c == k for c, k in zip(pl.columns, keys, strict=False)):
-            inferred = ()  # every cell printed: nothing was inferred
         rows.append(_row(p, pl.values, inferred))
         if pl.confidence < 0.5 and not pl.ambiguous:
             where = f"第 {p.line.no} 行“{clean_cjk_spaces(p.line.text)[:40]}”"
@@ -679,6 +677,7 @@ def refine(tables: tuple[Table, ...]) -> tuple[tuple[Table, ...], tuple[Diagnost
             totals = {**(stated if table.id == "income" else {}), **cross.get(table.id, {})}
             table = _refine_table(table, frozenset(absent), totals)
         out.append(table)
+        diags += _unbalanced(table)
         for row in table.rows:
             lost = [i for i in row.inferred if not i.column and i.value is not None]
             if lost:
@@ -712,6 +711,26 @@ def _cross_totals(tables: Sequence[Table]) -> dict[str, dict[str, Decimal]]:
     for (tid, key), other in _SAME_TOTALS:
         if other in totals:
             out.setdefault(tid, {})[key] = totals[other]
+    return out
+
+
+def _unbalanced(table: Table) -> list[Diagnostic]:
+    """Inferred rows whose parent and children still do not add up: an amount may have
+    been misread (OCR) or dropped. Reported on the parent row, with both figures."""
+    if table.id in TWO_SIDED or not any(r.inferred for r in table.rows):
+        return []
+    rows = [r for r in table.rows if r.side is None]
+    gaps = inference.sum_gaps([r.code for r in rows], [r.values for r in rows], [c.key for c in table.columns])
+    out = []
+    for parent, key, printed, total in gaps:
+        row = rows[parent]
+        unplaced = any(not i.column for r in rows for i in r.inferred)
+        if unplaced:
+            continue  # the unplaced amounts are already reported (P301)
+        out.append(Diagnostic(
+            code="P312", severity=Severity.WARNING, table=table.id, source=row.source,
+            message=f"表“{table.title}”第 {row.source.line} 行“{row.label or row.name}”的“{key}”栏为 {printed}，"
+            f"其下级各行合计 {total}，不相等；推断列位置后仍不平衡，可能有金额识别错误或缺行。请对照原表核对。"))
     return out
 
 

@@ -149,6 +149,15 @@ def _coded(line: Line, toks: list[str], kinds: list[str], table_id: str) -> tupl
                                        "科目行，未读取。请对照原表核对。"))
                 owner.append(None)
             continue
+        # Amounts ahead of the row number that opens the next row ("51.04 51.04 3 21011")
+        # are the end of the previous row when that row has none yet.
+        first = anchors[0]
+        seqs = [i for i in idx if i < first and kinds[i] == "seq"]
+        if rows and not rows[-1].amounts and seqs:
+            before = [i for i in amounts if i < seqs[-1]]
+            if before:
+                rows[-1].amounts = [parse_amount(toks[i]) or Decimal(0) for i in before]
+                amounts = [i for i in amounts if i not in before]
         for n, a in enumerate(anchors):
             lo = anchors[n - 1] if n else idx[0] - 1
             hi = anchors[n + 1] if n + 1 < len(anchors) else idx[-1] + 1
