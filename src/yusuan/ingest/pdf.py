@@ -182,6 +182,15 @@ def _drop_empty(rows: list[list[tuple[str, BBox | None]]]) -> list[list[tuple[st
     return [[r[c] if c < len(r) else ("", None) for c in keep] for r in rows]
 
 
+def _has_sliver_columns(tables: list[Item]) -> bool:
+    """A column under 10 pt wide: rulings a few points apart that snapping would join."""
+    for t in tables:
+        for r in t.rows:
+            if any(b is not None and b[2] - b[0] < 10 for _, b in r):
+                return True
+    return False
+
+
 def _page_items(page: Any) -> list[Item]:
     words = _page_words(page)
     best: tuple[int, int, list[Item], set[int]] | None = None
@@ -192,9 +201,9 @@ def _page_items(page: Any) -> list[Item]:
             rows = _table_rows(table, words, used)
             if rows:
                 tables.append(Item(top=table.bbox[1], kind="table", rows=rows))
-        if not tables and settings is _TABLE_SETTINGS:
-            best = (0, 0, tables, used)
-            break  # no rulings at all: nothing to snap
+        if settings is _TABLE_SETTINGS and not _has_sliver_columns(tables):
+            best = (len(used), 0, tables, used)
+            break  # no columns cut thin by misaligned rulings: nothing to snap
         columns = sum(len(r) for t in tables for r in t.rows)
         score = (len(used), -columns)
         if best is None or score > (best[0], best[1]):
@@ -259,7 +268,8 @@ class _Builder:
         long_line = prev[-1].x1 - prev[0].x0 > 0.6 * (right - left)
         prev_text = "".join(w.text for w in prev)
         next_text = "".join(w.text for w in words)
-        if gap < 1.5 * size and not classify_title(prev_text) and classify_title(prev_text + next_text):
+        if (gap < 1.5 * size and len(next_text) <= 4 and not _TITLE_LIKE.search(squash(prev_text))
+                and classify_title(prev_text + next_text)):
             return True  # a title wrapped before its last characters ("…支出预算" / "表")
         heading = bool(_TITLE_LIKE.search(squash(prev_text))) or bool(_CAPTION_ROW.search(next_text))
         return full and flush_left and long_line and gap < 1.5 * size and one_token and not heading
