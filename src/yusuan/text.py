@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Characters NFKC leaves alone but that mean the same thing here.
 _EXTRA = str.maketrans(
@@ -39,12 +40,14 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 _MULTI_SPACE = re.compile(r"[ \t]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """NFKC (full-width digits/letters/punctuation to ASCII), unified brackets, quotes
     and dashes. Keeps tabs and line structure; does not remove spaces."""
     return unicodedata.normalize("NFKC", text).translate(_EXTRA)
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Normalised text with every space removed: for matching titles, names and headers,
     where PDF extraction and wrapping put spaces and line breaks anywhere."""

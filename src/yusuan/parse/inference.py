@@ -174,7 +174,7 @@ def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
     return sorted(children.items())
 
 
-def _group_score(values: Sequence[dict[str, Decimal]], parent: int, kids: Sequence[int],
+def _group_score(values: Sequence[dict[str, Decimal]] | dict[int, dict[str, Decimal]], parent: int, kids: Sequence[int],
                  keys: Sequence[str], unit: Decimal) -> tuple[int, Decimal]:
     """(identities held minus identities failed, total absolute difference): the count
     decides, the difference leads the search out of plateaus where one move alone fixes
@@ -258,8 +258,14 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
     def area(change: dict[int, int]) -> tuple[int, Decimal]:
         """Score of the groups and evidence touching the changed rows, with the change."""
-        vals = [cands[r][change.get(r, choice[r])][2] for r in range(len(items))]
         touched = sorted({g for i in change for g in member.get(i, [])})
+        # Only the rows of the touched groups are read: building every row's values on
+        # each call made large loose tables quadratic.
+        rows = set(change)
+        for g in touched:
+            rows.add(groups[g][0])
+            rows.update(groups[g][1])
+        vals = {r: cands[r][change.get(r, choice[r])][2] for r in rows}
         score, gap = 0, Decimal(0)
         for g in touched:
             s, d = _group_score(vals, groups[g][0], groups[g][1], keys, unit)
