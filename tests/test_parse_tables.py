@@ -470,3 +470,16 @@ def test_word_columns_are_text_and_a_lone_amount_column_is_the_total() -> None:
     assert procurement.rows[3].text == {"procurement_method": "分散自行组织"}
     assert procurement.rows[2].text == {"econ_name": "办公设备购置"}
     assert row(operating, "30201").values == {"total": Decimal("770.50")}
+
+
+def test_final_accounts_three_public_keeps_budget_beside_actual() -> None:
+    table = only("\n".join([
+        "财政拨款“三公”经费支出决算表", "单位:万元",
+        T.join(["财政拨款“三公”经费", "", "", ""]),
+        T.join(["合计", "", "公务接待费", ""]),
+        T.join(["预算数", "决算数", "预算数", "决算数"]),
+        T.join(["2.85", "0.39", "2.85", "0.39"]),
+    ]))
+    assert [(r.code, r.values) for r in table.rows] == [
+        ("TOTAL", {"budget": Decimal("2.85"), "total": Decimal("0.39")}),
+        ("reception", {"budget": Decimal("2.85"), "total": Decimal("0.39")})]

@@ -92,13 +92,15 @@ def read_rows(
 
 def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | None:
     """A "三公" table printed as one row of amounts under item headers (因公出国(境)费 |
-    公务接待费 | 公务用车… | 机关运行经费): one Row per item column, amount in ``total``."""
+    公务接待费 | 公务用车… | 机关运行经费): one Row per item, amount in ``total`` (and the
+    budget in ``budget`` where a 决算 table prints 预算数 beside 决算数)."""
     if table_id != "three_public" or header.by_role(NAME):
         return None
     cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
     if any(c.strip() and parse_amount(c) is None for c in cells):
         return None
-    rows: list[Row] = []
+    final = any(lvl.endswith("决算数") for c in header.columns for lvl in c.levels[-1:])
+    items: dict[str, Row] = {}
     for spec in header.columns:
         if spec.role != MONEY or spec.index >= len(cells):
             continue
@@ -107,10 +109,14 @@ def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | No
         if item is None:
             continue
         level, key = item
+        # 决算 tables print 预算数 | 决算数 under each item: the budget goes to ``budget``.
+        column = "budget" if final and spec.levels[-1].endswith("预算数") else "total"
+        row = items.setdefault(key, Row(code=key, name=_strip_prefix(level), values={}, source=_where(line),
+                                        key=key, label=spec.header))
         amount = parse_amount(cells[spec.index])
-        rows.append(Row(code=key, name=_strip_prefix(level), values={"total": amount} if amount is not None else {},
-                        source=_where(line), key=key, label=spec.header))
-    return rows or None
+        if amount is not None:
+            row.values[column] = amount
+    return list(items.values()) or None
 
 
 def _operating_key(level: str) -> str | None:
