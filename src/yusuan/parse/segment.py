@@ -28,7 +28,7 @@ _EXPLANATION_HEADING = re.compile(
 )
 # A short numbered heading with no amounts and no table vocabulary ("八、名词解释").
 _SHORT_HEADING = re.compile(r"^[一二三四五六七八九十]+、[^\d]{2,20}$")
-_TABLE_WORDS = re.compile(r"收入|支出|拨款|结转|结余|经费|资金|预算|合计|总计|补助|费$|[(（]")
+_TABLE_WORDS = re.compile(r"收入|支出|拨款|结转|结余|经费|资金|预算|合计|总计|补助|指标|目标|绩效|费$|[(（]")
 _NARRATIVE_TITLE = re.compile(r"(?:情况说明|公开说明|情况的说明)$")
 _BULLET = re.compile(r"^\s*[-*•·]\s")
 # Tables whose repeated titles are distinct tables (one per project), never merged.
