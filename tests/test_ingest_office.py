@@ -55,6 +55,33 @@ def test_xlsx_cells_merged_blanks_and_number_formats() -> None:
     assert row.cell_sources[4].ref == "表2!E6" and row.cell_sources[4].page == 1
 
 
+def test_xls_merged_title_blanks_and_number_formats() -> None:
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("表3")
+    ws.write_merge(0, 0, 0, 3, "一般公共预算基本支出情况表")
+    for c, text in enumerate(["科目编码", "科目名称", "人员经费", "公用经费"]):
+        ws.write(1, c, text)
+    money = xlwt.easyxf(num_format_str="#,##0.00")
+    ws.write(2, 0, "30101")
+    ws.write(2, 1, "基本工资")
+    ws.write(2, 2, 1234.5, money)
+    ws.write(3, 0, "30201")
+    ws.write(3, 1, "办公费")
+    ws.write(3, 3, 20, money)
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc, diags = load_bytes(buf.getvalue(), path="t.xls")
+    assert doc is not None and doc.format == "xls" and not diags
+    assert [(x.grid, x.cells) for x in doc.lines] == [
+        (False, ("一般公共预算基本支出情况表",)),
+        (True, ("科目编码", "科目名称", "人员经费", "公用经费")),
+        (True, ("30101", "基本工资", "1234.50", "")),
+        (True, ("30201", "办公费", "", "20.00")),
+    ]
+    assert doc.lines[3].cell_sources[3].ref == "表3!D4"
+
+
 def test_xls_via_xlrd_rejects_garbage_ole2_cleanly() -> None:
     # A real .xls cannot be written without extra tools; an OLE2 header with junk must
     # come back as a diagnostic, not an exception.
