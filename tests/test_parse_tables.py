@@ -483,3 +483,12 @@ def test_final_accounts_three_public_keeps_budget_beside_actual() -> None:
     assert [(r.code, r.values) for r in table.rows] == [
         ("TOTAL", {"budget": Decimal("2.85"), "total": Decimal("0.39")}),
         ("reception", {"budget": Decimal("2.85"), "total": Decimal("0.39")})]
+
+
+def test_blank_template_without_note_is_empty_without_reason() -> None:
+    table = only("\n".join([
+        "政府性基金预算支出情况表", "单位：万元",
+        T.join(["科目编码", "科目名称", "合计"]),
+        T.join(["", "合计", ""]),
+    ]))
+    assert table.empty and table.empty_reason is None and len(table.rows) == 1

@@ -130,7 +130,9 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
 
     rows.sort(key=lambda r: r.source.line or 0)  # inferred rows join the grid rows in print order
     has_values = any(r.values for r in rows)
-    empty = not has_values and (bool(notes) or (not rows and not loose_rows))
+    # No amount anywhere: an empty table, with or without a printed note (the note, when
+    # printed, is the reason). Loose lines that could not be placed are not emptiness.
+    empty = not has_values and (bool(notes) or not loose_rows or bool(rows))
     reason = _note_text(block.lines, notes[0]) if notes and empty else None
     table = Table(
         id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
