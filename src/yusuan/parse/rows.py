@@ -17,7 +17,18 @@ from yusuan import codes
 from yusuan.catalogue import column_key
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Row, Severity, Source
-from yusuan.parse.headers import CODE, CODE_PART, GOV_CODE, GOV_NAME, MONEY, NAME, TEXT, Header, three_public_key
+from yusuan.parse.headers import (
+    CODE,
+    CODE_PART,
+    GOV_CODE,
+    GOV_NAME,
+    MONEY,
+    NAME,
+    TEXT,
+    ColumnSpec,
+    Header,
+    three_public_key,
+)
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 INCOME, EXPENDITURE = "income", "expenditure"
@@ -123,7 +134,10 @@ def _operating_key(level: str) -> str | None:
     return "operating_cost" if "机关运行经费" in level else None
 
 
-def _read_panel(line, cells, cols, table_id, side, groups, panel):  # type: ignore[no-untyped-def]
+def _read_panel(
+    line: Line, cells: list[str], cols: list[ColumnSpec], table_id: str, side: str | None,
+    groups: dict[int, str], panel: int,
+) -> tuple[Row | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]
     code_cells = [squash(cells[c.index]) for c in cols if c.role == CODE]
