@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from yusuan.ingest.document import SourceDocument
+from yusuan.ingest.document import Line, SourceDocument
 from yusuan.model import Diagnostic, DocKind, Meta, MoneyUnit, Severity
 from yusuan.text import clean_cjk_spaces, squash
 
@@ -50,7 +50,7 @@ def extract_meta(source: SourceDocument, doc_id: str) -> tuple[Meta, tuple[Diagn
     return meta, tuple(diagnostics)
 
 
-def _unit(head: list, lines: list) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+def _unit(head: list[Line], lines: list[Line]) -> tuple[str | None, str | None]:
     code: str | None = None
     coded: Counter[tuple[str, str]] = Counter()
     for line in lines:
@@ -75,7 +75,7 @@ def _unit(head: list, lines: list) -> tuple[str | None, str | None]:  # type: ig
     return None, code
 
 
-def _cover_title(head: list) -> tuple[str, int, str] | None:  # type: ignore[type-arg]
+def _cover_title(head: list[Line]) -> tuple[str, int, str] | None:
     """(unit name, year, 预算|决算) from a cover title, which PDFs may wrap over up to three
     lines ("上海市普陀区规划和自然" / "资源局" / "2024 年度部门决算")."""
     texts = [clean_cjk_spaces(line.text) for line in head[:12]]
@@ -88,7 +88,7 @@ def _cover_title(head: list) -> tuple[str, int, str] | None:  # type: ignore[typ
     return None
 
 
-def _year(head: list, lines: list) -> int | None:  # type: ignore[type-arg]
+def _year(head: list[Line], lines: list[Line]) -> int | None:
     cover = _cover_title(head)
     if cover is not None:
         return cover[1]
@@ -103,7 +103,7 @@ def _year(head: list, lines: list) -> int | None:  # type: ignore[type-arg]
     return None
 
 
-def _scope(head: list) -> str | None:  # type: ignore[type-arg]
+def _scope(head: list[Line]) -> str | None:
     for line in head:
         s = squash(line.text)
         m = re.search(r"(单位|部门)(?:综合)?(?:预算|决算)", s)
