@@ -99,7 +99,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"项目支出|专项业务经费", "project"),
     (r"经营支出", "business"),
     (r"上解上级|上缴上级", "remit_upper"),
-    (r"对附属单位补助", "subsidy_subordinate"),
+    (r"[对対]附属单位", "subsidy_subordinate"),  # 対: a common OCR misreading
     (r"上级.*一般公共预算.*转移支付|一般公共预算.*上级.*转移支付", "general_budget_transfer"),
     (r"上级.*政府性基金.*转移支付|政府性基金.*上级.*转移支付", "gov_fund_transfer"),
     (r"上级.*国有资本.*转移支付|国有资本.*上级.*转移支付", "state_capital_transfer"),
