@@ -39,7 +39,7 @@ _QIZHONG = re.compile(r"^其中[:：]\s*")
 _TOTALS = {"合计", "总计", "收入总计", "支出总计", "总合计", "金额合计", "收支总计"}
 _YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出"}
 # Tables whose rows are classified by 功能 / 经济 codes (name-only rows resolve against these).
-_ECON_TABLES = {"gpb_econ", "gpb_basic_econ"}
+_ECON_TABLES = {"gpb_econ", "gpb_basic_econ", "fiscal_basic_econ", "operating_costs"}
 _NO_NAME_CODES = {"special_projects", "procurement", "assets", "catalogue", "three_public"}
 
 def panel_sides(header: Header) -> dict[int, str]:
