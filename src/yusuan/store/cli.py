@@ -1,0 +1,186 @@
+"""Commands ``ingest``, ``compare`` and ``query`` (registered by ``yusuan.cli``).
+
+Exit codes as in the main CLI: 0 success; 2 user error (bad --db, no database yet, SQL
+error) or, for ``ingest``, when some file failed (it is recorded and the batch goes on).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+import duckdb
+
+from yusuan.store.extract import Parsed
+from yusuan.store.ingest import ingest
+from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
+from yusuan.store.queries import QUESTIONS, Result, compare, run_sql
+from yusuan.store.writer import DEFAULT_DB, StoreError, open_store
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+_db_option = click.option(
+    "--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=True), help="语料库数据库文件（DuckDB）。"
+)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return open_store(db, read_only=read_only)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_db_option
+@click.option("-j", "--workers", type=click.IntRange(min=1), help="并行进程数；默认等于 CPU 核数。")
+@click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
+@click.option("--retry-failed", is_flag=True, help="重新处理此前记录为失败且内容未变的文件。")
+@click.option("-v", "--verbose", is_flag=True, help="每入库一个文件输出一行（标准错误）。")
+def ingest_command(
+    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool, verbose: bool
+) -> None:
+    """把预算公开文件 PATHS（文件或目录，目录递归）解析、审核并存入语料库。
+
+    \b
+    - 多进程并行解析；每个文件在单独的事务中写入，中断后重新运行会从断点继续；
+    - 内容未变（sha256 相同）的文件跳过；同一路径内容变化时保存为新版本（保留历史，标记最新版）；
+    - 无法读取的文件记录为失败（含原因），其余文件照常处理。
+    """
+    con = _open(db, read_only=False)
+    bar: dict[str, object] = {}
+
+    def on_start(n: int) -> None:
+        if n > 1 and sys.stderr.isatty() and not verbose:
+            bar["bar"] = click.progressbar(length=n, label="入库", file=sys.stderr)
+            bar["bar"].__enter__()  # type: ignore[attr-defined]
+
+    def on_done(parsed: Parsed, action: str) -> None:
+        if "bar" in bar:
+            bar["bar"].update(1)  # type: ignore[attr-defined]
+        if verbose:
+            label = {"new": "新增", "version": "新版本", "failed": "失败"}[action]
+            click.echo(f"[{label}] {parsed.path}", err=True)
+
+    try:
+        summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
+                         on_done=on_done, on_start=on_start)  # fmt: skip
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        con.close()
+    for path, message in summary.failures:
+        msg = message if message.startswith(path) else f"{path}：{message}"
+        click.echo(f"[失败] {msg}", err=True)
+    click.echo(summary.line(), err=True)
+    sys.exit(EXIT_USAGE if summary.failed else EXIT_OK)
+
+
+def _emit(result: Result, fmt: str, output: str | None, sheet: str) -> None:
+    if fmt == "xlsx":
+        if not output:
+            _fail("xlsx 格式需要用 -o 指定输出文件。")
+        write_xlsx([(sheet, result)], output)
+        return
+    text = {"table": render_table, "csv": render_csv, "json": render_json}[fmt](result)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+_WHAT_HELP = (
+    "比较内容：\n\n\b\n"
+    + "\n".join(f"{q.key:<15}{q.title}" for q in QUESTIONS.values())
+    + ("\nall            以上全部（table 格式依次显示；xlsx 每项一个工作表）")
+)
+
+
+@click.command("compare", help="比较语料库中各单位、各年度的预算（金额单位：万元）。\n\n" + _WHAT_HELP)
+@click.option(
+    "--what",
+    "what",
+    type=click.Choice([*QUESTIONS, "all"]),
+    default="three-public",
+    show_default=True,
+    help="比较内容（见上）。",
+)
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+@click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出（xlsx 必须指定）。")
+@click.option("--unit", help="只看单位名称（未识别名称时为文件名）包含该文字的文件。")
+@click.option("--year", type=int, help="只看该年度。")
+def compare_command(what: str, db: str, fmt: str, output: str | None, unit: str | None, year: int | None) -> None:
+    con = _open(db, read_only=True)
+    try:
+        keys = list(QUESTIONS) if what == "all" else [what]
+        results = [(k, compare(con, k, unit, year)) for k in keys]
+    except duckdb.Error as exc:
+        _fail(f"查询语料库失败：{exc}。数据库可能来自不兼容的版本，请重新 ingest。")
+    finally:
+        con.close()
+    if len(results) == 1:
+        _emit(results[0][1], fmt, output, results[0][0])
+        return
+    if fmt == "xlsx":
+        if not output:
+            _fail("xlsx 格式需要用 -o 指定输出文件。")
+        write_xlsx(results, output)
+        return
+    if fmt != "table":
+        _fail("--what all 只能与 --format table 或 xlsx 一起使用。")
+    parts = [f"## {QUESTIONS[k].title}\n{render_table(r)}" for k, r in results]
+    text = "\n".join(parts)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("query")
+@click.argument("sql")
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
+@click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出。")
+def query_command(sql: str, db: str, fmt: str, output: str | None) -> None:
+    """对语料库执行只读 SQL 查询 SQL。
+
+    \b
+    主要的表与视图：
+      latest_documents  各文件的最新版本（单位、年度、人数、事实数、审核发现数）
+      latest_facts      数值事实（表、科目编码、列、原值、单位、万元值、来源行/页/坐标）
+      facts_long        DESIGN §4 长表：doc, table, row_code, row_name, column, value, unit
+      latest_findings   审核发现；latest_figures 文字说明中的金额与增减
+      documents, facts, findings, figures, tables, diagnostics, failures  全部版本
+    例：yusuan query "SELECT unit_name, year, n_facts FROM latest_documents"
+    """
+    con = _open(db, read_only=True)
+    try:
+        result = run_sql(con, sql)
+    except duckdb.Error as exc:
+        _fail(f"SQL 执行失败：{str(exc).splitlines()[0]}。请检查语句（数据库以只读方式打开，不能修改）。")
+    finally:
+        con.close()
+    _emit(result, fmt, output, "query")

@@ -1,0 +1,234 @@
+"""Worker side of ingest: one file -> a ``Parsed`` record of plain rows, ready to insert.
+
+Runs in a pool process, so everything here is picklable plain data (strings, numbers,
+``None``); the writer in the main process only adds the document key and inserts. Parsing,
+fact extraction and the audit all happen here, in parallel; the single DuckDB writer does
+nothing but write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from yusuan.api import doc_id_for, parse
+from yusuan.model import Diagnostic, Disclosure, Figure, MoneyUnit, Severity, Source
+
+_TEN_THOUSAND_EXP = -4  # 元 -> 万元 is a shift of four decimal places (exact with scaleb)
+
+# Column order of each record list (the writer inserts them in this order).
+TABLE_COLUMNS = ("table_no", "table_id", "title", "number", "unit", "empty", "empty_reason", "n_rows", "line", "page")
+FACT_COLUMNS = (
+    "doc", "table_no", "table_id", "row_no", "row_code", "row_name", "row_level", "row_side", "row_key",
+    "column", "value_text", "value", "unit", "value_wan", "confidence", "line", "page", "x0", "top", "x1",
+    "bottom", "ref",
+)  # fmt: skip
+FINDING_COLUMNS = (
+    "doc", "rule", "severity", "message", "table_id", "row_code", "row_name", "column", "values", "confidence",
+    "line", "page", "x0", "top", "x1", "bottom", "ref",
+)  # fmt: skip
+DIAGNOSTIC_COLUMNS = ("code", "severity", "message", "table_id", "line", "page")
+FIGURE_COLUMNS = (
+    "doc", "section_no", "topic", "heading", "subject", "amount", "unit", "amount_wan", "share",
+    "change_direction", "change_amount", "change_amount_wan", "change_percent", "reason", "refers_table",
+    "refers_row", "refers_column", "sentence", "line", "page",
+)  # fmt: skip
+
+
+@dataclass
+class Parsed:
+    """One file after parsing: either a document (``error`` is None) or a failure."""
+
+    path: str
+    sha256: str
+    size: int
+    error: str | None = None
+    document: dict[str, Any] = field(default_factory=dict)
+    tables: list[tuple[Any, ...]] = field(default_factory=list)
+    facts: list[tuple[Any, ...]] = field(default_factory=list)
+    findings: list[tuple[Any, ...]] = field(default_factory=list)
+    diagnostics: list[tuple[Any, ...]] = field(default_factory=list)
+    figures: list[tuple[Any, ...]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def to_wan(value: Decimal | None, unit: str | None) -> str | None:
+    """The amount in 万元 as a decimal string; a missing unit counts as 万元."""
+    if value is None:
+        return None
+    return str(value.scaleb(_TEN_THOUSAND_EXP) if unit == MoneyUnit.YUAN.value else value)
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _where(src: Source) -> tuple[Any, ...]:
+    x0, top, x1, bottom = src.bbox if src.bbox else (None, None, None, None)
+    return (src.line, src.page, x0, top, x1, bottom, src.ref)
+
+
+def process_file(path: str, sha256: str, check: bool = True) -> Parsed:
+    """Parse (and check) one file. Never raises: a bug in a parser becomes a failure record."""
+    size = Path(path).stat().st_size if Path(path).exists() else 0
+    t0 = time.perf_counter()
+    try:
+        disclosure, diagnostics = parse(path, doc_id_for(path))
+    except Exception as exc:  # a parser bug must not take the batch down with it
+        message = f"解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
+        return Parsed(path, sha256, size, error=message)
+    if disclosure is None:
+        errors = [d.message for d in diagnostics if d.severity == Severity.ERROR] or ["无法读取该文件。"]
+        return Parsed(path, sha256, size, error="；".join(errors))
+    parse_ms = (time.perf_counter() - t0) * 1000
+    record = build_record(disclosure, diagnostics, path, sha256, size)
+    record.document["parse_ms"] = parse_ms
+    if check:
+        _add_findings(record, disclosure, diagnostics, path)
+    return record
+
+
+def build_record(
+    disclosure: Disclosure, diagnostics: tuple[Diagnostic, ...], path: str, sha256: str, size: int
+) -> Parsed:
+    meta = disclosure.meta
+    staffing = disclosure.profile.staffing
+    record = Parsed(path, meta.sha256 or sha256, size)
+    record.tables, record.facts = _tables_and_facts(disclosure)
+    record.diagnostics = [
+        (d.code, d.severity.value, d.message, d.table, d.source.line, d.source.page) for d in diagnostics
+    ]
+    record.figures = _figures(disclosure)
+    record.document = {
+        "doc": meta.doc,
+        "bytes": size,
+        "format": meta.format,
+        "unit_name": meta.unit_name,
+        "unit_code": meta.unit_code,
+        "year": meta.year,
+        "kind": meta.kind.value,
+        "scope": meta.scope,
+        "narrative_unit": meta.narrative_unit.value if meta.narrative_unit else None,
+        "staff_authorized": staffing.authorized,
+        "staff_actual": staffing.actual,
+        "staff_in_service": staffing.in_service,
+        "staff_retired": staffing.retired,
+        "n_tables": len(disclosure.tables),
+        "n_facts": len(record.facts),
+        "n_findings": None,
+        "audit_error": None,
+        "parse_ms": None,
+    }
+    return record
+
+
+def _tables_and_facts(disclosure: Disclosure) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Same rows, same order as ``yusuan.report.facts.facts``, plus provenance."""
+    doc = disclosure.meta.doc
+    tables: list[tuple[Any, ...]] = []
+    facts: list[tuple[Any, ...]] = []
+    for table_no, table in enumerate(disclosure.tables, 1):
+        unit = table.unit.value if table.unit else ""
+        src = table.source
+        tables.append(
+            (table_no, table.id, table.title, table.number, unit, table.empty, table.empty_reason, len(table.rows),
+             src.line, src.page)
+        )  # fmt: skip
+        for row_no, row in enumerate(table.rows, 1):
+            confidence = {inf.column: inf.confidence for inf in row.inferred}
+            where = _where(row.source)
+            for column, value in row.values.items():
+                facts.append(
+                    (doc, table_no, table.id, row_no, row.code, row.name, row.level, row.side, row.key, column,
+                     str(value), str(value), unit, to_wan(value, unit), confidence.get(column), *where)
+                )  # fmt: skip
+    return tables, facts
+
+
+def _figure_row(doc: str, section_no: int | None, topic: str, heading: str | None, fig: Figure) -> tuple[Any, ...]:
+    unit = fig.unit.value
+    change = fig.change
+    refers = fig.refers_to or (None, None, None)
+    return (
+        doc, section_no, topic, heading, fig.subject, _num(fig.amount), unit, to_wan(fig.amount, unit),
+        _num(fig.share), change.direction if change else None, _num(change.amount) if change else None,
+        to_wan(change.amount, unit) if change else None, _num(change.percent) if change else None, fig.reason,
+        *refers, fig.sentence, fig.source.line, fig.source.page,
+    )  # fmt: skip
+
+
+def _statement_rows(doc: str, topic: str, obj: Any, keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Structured narrative statements (三公, 政府采购) as one figure row per stated amount;
+    the stated change goes on the total."""
+    unit = obj.unit.value
+    change = getattr(obj, "change", None)
+    rows = []
+    for key in keys:
+        amount = getattr(obj, key)
+        if amount is None:
+            continue
+        ch = change if key == "total" else None
+        rows.append(
+            (doc, None, topic, None, key, _num(amount), unit, to_wan(amount, unit), None,
+             ch.direction if ch else None, _num(ch.amount) if ch else None, to_wan(ch.amount, unit) if ch else None,
+             _num(ch.percent) if ch else None, None, None, None, None, "", obj.source.line, obj.source.page)
+        )  # fmt: skip
+    return rows
+
+
+def _figures(disclosure: Disclosure) -> list[tuple[Any, ...]]:
+    doc = disclosure.meta.doc
+    rows = [
+        _figure_row(doc, section_no, section.topic, section.heading, fig)
+        for section_no, section in enumerate(disclosure.narrative, 1)
+        for fig in section.figures
+    ]
+    if disclosure.three_public is not None:
+        keys = ("total", "abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operation", "meeting",
+                "training")  # fmt: skip
+        rows += _statement_rows(doc, "three_public", disclosure.three_public, keys)
+    if disclosure.operating_cost is not None:
+        rows.append(_figure_row(doc, None, "operating_cost", None, disclosure.operating_cost))
+    if disclosure.procurement is not None:
+        keys = ("total", "goods", "works", "services", "sme_reserved", "small_micro_reserved")
+        rows += _statement_rows(doc, "procurement", disclosure.procurement, keys)
+    return rows
+
+
+def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Diagnostic, ...], path: str) -> None:
+    """Findings from ``yusuan.audit`` when it is installed and works; otherwise the document is
+    stored without them and ``audit_error`` says why (n_findings stays NULL = not checked)."""
+    try:
+        from yusuan.audit import check_disclosure
+    except ImportError as exc:
+        record.document["audit_error"] = f"审核模块不可用（{exc}）"
+        return
+    try:
+        report = check_disclosure(disclosure, None, path, diagnostics)
+    except Exception as exc:  # a rule bug must not lose the parsed document
+        record.document["audit_error"] = f"审核时发生内部错误（{type(exc).__name__}: {exc}）"
+        return
+    doc = disclosure.meta.doc
+    for f in report.findings:
+        loc = f.location
+        record.findings.append(
+            (doc, f.rule, f.severity.value, f.message, loc.table, loc.row_code, loc.row_name, loc.column,
+             json.dumps(f.values, ensure_ascii=False), f.confidence, *_where(loc.source))
+        )  # fmt: skip
+    record.document["n_findings"] = len(record.findings)

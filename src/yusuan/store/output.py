@@ -1,0 +1,92 @@
+"""Render a query result as an aligned table (CJK-aware widths), CSV, JSON or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from yusuan.store.queries import Result
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def render_table(result: Result, max_rows: int | None = None) -> str:
+    if not result.columns:
+        return "（语句没有返回结果）\n"
+    rows = result.rows if max_rows is None else result.rows[:max_rows]
+    texts = [[cell_text(v) for v in row] for row in rows]
+    numeric = [
+        all(isinstance(row[i], (int, float, Decimal)) or row[i] is None for row in rows) and bool(rows)
+        for i in range(len(result.columns))
+    ]
+    widths = [max([_width(c), *(_width(r[i]) for r in texts)]) for i, c in enumerate(result.columns)]
+    lines = ["  ".join(_pad(c, widths[i], numeric[i]) for i, c in enumerate(result.columns)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(t, widths[i], numeric[i]) for i, t in enumerate(r)).rstrip() for r in texts]
+    shown = f"共 {len(result.rows)} 行" + (f"，显示前 {len(rows)} 行" if len(rows) < len(result.rows) else "")
+    lines.append(f"（{shown}）")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(result: Result) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([cell_text(v) for v in row] for row in result.rows)
+    return buf.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return cell_text(value)  # Decimal stays exact as a string
+
+
+def render_json(result: Result) -> str:
+    data = [{c: _json_value(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_xlsx(results: Sequence[tuple[str, Result]], path: str | Path) -> None:
+    """One sheet per (name, result); decimals written as numbers (display only)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)  # type: ignore[arg-type]
+    for name, result in results:
+        ws = wb.create_sheet(name[:31])
+        ws.append(result.columns)
+        for row in result.rows:
+            ws.append(
+                [
+                    float(v)
+                    if isinstance(v, Decimal)
+                    else (cell_text(v) if v is not None and not isinstance(v, (int, float, str)) else v)
+                    for v in row
+                ]
+            )
+    wb.save(str(path))

@@ -1,0 +1,180 @@
+"""The corpus database: one DuckDB file holding every ingested document.
+
+Identity and history: a document is a *file path*; each distinct content (sha256) seen at
+that path is a *version* (1, 2, ...). Exactly one version per path is ``is_latest``; the
+``latest_*`` views read only those. Every row of every other table hangs off
+``documents.id`` (``doc_pk``), and a document with all its rows is written in one
+transaction, so the database never holds half a document.
+
+Money: ``value`` is the decimal exactly as printed (``value_text``, as in DESIGN §4) and as a
+number in the printed unit; ``value_wan`` is the same amount in 万元 so units printed in 元
+and 万元 compare (a table without a printed unit is taken to be in 万元, the common case).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+# Amounts: 18 integer digits, 6 decimals (a value printed in 元 to the fen is exact in 万元).
+MONEY = "DECIMAL(24,6)"
+
+TABLES: dict[str, str] = {
+    "store_meta": """
+        CREATE TABLE IF NOT EXISTS store_meta (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR
+        )""",
+    "documents": """
+        CREATE TABLE IF NOT EXISTS documents (
+            id BIGINT PRIMARY KEY,
+            path VARCHAR NOT NULL,          -- absolute path: the document's identity
+            doc VARCHAR NOT NULL,           -- document id used in facts/findings (file stem)
+            sha256 VARCHAR NOT NULL,
+            version INTEGER NOT NULL,
+            is_latest BOOLEAN NOT NULL,
+            ingested_at TIMESTAMP NOT NULL,
+            bytes BIGINT,
+            format VARCHAR,
+            unit_name VARCHAR,
+            unit_code VARCHAR,
+            year INTEGER,
+            kind VARCHAR,
+            scope VARCHAR,
+            narrative_unit VARCHAR,
+            staff_authorized INTEGER,       -- 编制数
+            staff_actual INTEGER,           -- 实有人数
+            staff_in_service INTEGER,       -- 在职
+            staff_retired INTEGER,          -- 退休
+            n_tables INTEGER NOT NULL,
+            n_facts INTEGER NOT NULL,
+            n_findings INTEGER,             -- NULL: not checked (audit unavailable or disabled)
+            audit_error VARCHAR,            -- why findings are missing when the audit failed
+            parse_ms DOUBLE,
+            UNIQUE (path, version)
+        )""",
+    "failures": """
+        CREATE TABLE IF NOT EXISTS failures (
+            path VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            failed_at TIMESTAMP NOT NULL,
+            message VARCHAR NOT NULL
+        )""",
+    "tables": """
+        CREATE TABLE IF NOT EXISTS tables (
+            doc_pk BIGINT NOT NULL,
+            table_no INTEGER NOT NULL,      -- order in the document, from 1
+            table_id VARCHAR NOT NULL,      -- DESIGN §3 id
+            title VARCHAR,
+            number VARCHAR,
+            unit VARCHAR,
+            empty BOOLEAN,
+            empty_reason VARCHAR,
+            n_rows INTEGER,
+            line INTEGER,
+            page INTEGER
+        )""",
+    "facts": f"""
+        CREATE TABLE IF NOT EXISTS facts (
+            doc_pk BIGINT NOT NULL,
+            doc VARCHAR NOT NULL,
+            table_no INTEGER NOT NULL,
+            table_id VARCHAR NOT NULL,
+            row_no INTEGER NOT NULL,        -- order in its table, from 1
+            row_code VARCHAR NOT NULL,
+            row_name VARCHAR NOT NULL,
+            row_level INTEGER,
+            row_side VARCHAR,
+            row_key VARCHAR,
+            "column" VARCHAR NOT NULL,
+            value_text VARCHAR NOT NULL,    -- exactly as printed
+            value {MONEY},
+            unit VARCHAR NOT NULL,          -- 元 | 万元 | '' (not printed)
+            value_wan {MONEY},
+            confidence DOUBLE,              -- < 1 when the column was inferred
+            line INTEGER,
+            page INTEGER,
+            x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE,
+            ref VARCHAR
+        )""",
+    "findings": """
+        CREATE TABLE IF NOT EXISTS findings (
+            doc_pk BIGINT NOT NULL,
+            doc VARCHAR NOT NULL,
+            rule VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            message VARCHAR NOT NULL,
+            table_id VARCHAR,
+            row_code VARCHAR,
+            row_name VARCHAR,
+            "column" VARCHAR,
+            "values" VARCHAR,               -- JSON object name -> printed value
+            confidence DOUBLE,
+            line INTEGER,
+            page INTEGER,
+            x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE,
+            ref VARCHAR
+        )""",
+    "diagnostics": """
+        CREATE TABLE IF NOT EXISTS diagnostics (
+            doc_pk BIGINT NOT NULL,
+            code VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            message VARCHAR NOT NULL,
+            table_id VARCHAR,
+            line INTEGER,
+            page INTEGER
+        )""",
+    # Amounts the narrative states (情况说明), with the change it states (比上年增加/减少).
+    "figures": f"""
+        CREATE TABLE IF NOT EXISTS figures (
+            doc_pk BIGINT NOT NULL,
+            doc VARCHAR NOT NULL,
+            section_no INTEGER,             -- NULL for the structured statements below
+            topic VARCHAR NOT NULL,         -- narrative topic, or three_public / operating_cost
+            heading VARCHAR,
+            subject VARCHAR NOT NULL,       -- what the amount is; for three_public the row key
+            amount {MONEY},
+            unit VARCHAR,
+            amount_wan {MONEY},
+            share DECIMAL(12,4),
+            change_direction VARCHAR,       -- increase | decrease | flat
+            change_amount {MONEY},
+            change_amount_wan {MONEY},
+            change_percent DECIMAL(12,4),
+            reason VARCHAR,
+            refers_table VARCHAR,
+            refers_row VARCHAR,
+            refers_column VARCHAR,
+            sentence VARCHAR,
+            line INTEGER,
+            page INTEGER
+        )""",
+}
+
+VIEWS: dict[str, str] = {
+    "latest_documents": "CREATE OR REPLACE VIEW latest_documents AS SELECT * FROM documents WHERE is_latest",
+    "latest_facts": """CREATE OR REPLACE VIEW latest_facts AS
+        SELECT f.* FROM facts f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
+    "latest_findings": """CREATE OR REPLACE VIEW latest_findings AS
+        SELECT f.* FROM findings f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
+    "latest_figures": """CREATE OR REPLACE VIEW latest_figures AS
+        SELECT f.* FROM figures f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
+    # DESIGN §4 long format, exactly its seven columns, latest versions only.
+    "facts_long": """CREATE OR REPLACE VIEW facts_long AS
+        SELECT doc, table_id AS "table", row_code, row_name, "column", value_text AS value, unit
+        FROM latest_facts""",
+}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create whatever is missing (idempotent) and record the schema version."""
+    for ddl in TABLES.values():
+        con.execute(ddl)
+    con.execute("CREATE SEQUENCE IF NOT EXISTS documents_id START 1")
+    for ddl in VIEWS.values():
+        con.execute(ddl)
+    con.execute(
+        "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
+    )
