@@ -108,3 +108,25 @@ def test_unreadable_database_leaves_uploads_listed(tmp_path: Path) -> None:
     assert 'id="corpus-notice"' in page and "<td>上传</td>" in page
     # unknown hashes stay 404 with a database configured
     assert client.get("/doc/" + "0" * 64).status_code == 404
+
+
+def test_store_questions_page(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    queries = pytest.importorskip("yusuan.store.queries", reason="store queries not installed")
+    db, _ = corpus
+    client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
+    page = client.get("/questions?what=three-public").get_data(as_text=True)
+    con = store_writer.open_store(db, read_only=True)
+    try:
+        expected = queries.compare(con, "three-public")
+    finally:
+        con.close()
+    assert f'id="question-count">{len(expected.rows)}<' in page and len(expected.rows) == 2
+    for column in expected.columns:
+        assert f"<th>{column}</th>" in page
+    # filters are passed through; unknown questions are 404
+    page = client.get("/questions?what=findings&unit=且末").get_data(as_text=True)
+    assert 'id="question-count">1<' in page
+    assert client.get("/questions?what=drop-tables").status_code == 404
+    # without a database the page says how to build one
+    bare = create_app(WebConfig(data_dir=tmp_path / "bare")).test_client()
+    assert "yusuan ingest" in bare.get("/questions").get_data(as_text=True)

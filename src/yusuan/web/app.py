@@ -199,6 +199,19 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         return render_template("corpus.html", entries=entries, facets=facets, notice=notice,
                                chosen={"region": region, "unit": unit, "year": year})
 
+    @app.get("/questions")
+    def questions_page() -> str:
+        asked = corpus.questions()
+        what = request.args.get("what") or next(iter(asked), "")
+        if asked and what not in asked:
+            abort(404)
+        unit = request.args.get("unit", "").strip()
+        year_text = request.args.get("year", "").strip()
+        year = int(year_text) if year_text.isdigit() else None
+        result, notice = db.ask(what, unit, year) if asked else (None, "语料库查询模块不可用。")
+        return render_template("questions.html", questions=asked, what=what, unit=unit, year=year_text,
+                               result=result, notice=notice)
+
     @app.get("/corpus/facts.csv")
     def corpus_facts() -> Response:
         from yusuan.report.facts import write_facts_csv

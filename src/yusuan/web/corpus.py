@@ -38,6 +38,15 @@ THREE_PUBLIC_KEYS = (
 SEVERITIES = ((Severity.ERROR, "错误"), (Severity.WARNING, "警告"), (Severity.INFO, "提示"))
 
 
+def questions() -> dict[str, str]:
+    """The store's compare questions, key -> Chinese title ({} when the store is absent)."""
+    try:
+        from yusuan.store.queries import QUESTIONS
+    except ImportError:
+        return {}
+    return {key: q.title for key, q in QUESTIONS.items()}
+
+
 def region_of(unit_name: str | None) -> str:
     """The county/district/city a unit belongs to, read from the start of its name
     (且末县卫生健康委员会 -> 且末县); "未知地区" when the name does not start with one."""
@@ -159,6 +168,22 @@ class CorpusDb:
             con.close()
         return [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
                           int(r[8]), int(r[9])) for r in rows], None
+
+    def ask(self, what: str, unit: str | None, year: int | None) -> tuple[Any, str | None]:
+        """One of the store's compare questions (``yusuan compare``): its result, or a notice."""
+        try:
+            from yusuan.store.queries import compare
+        except ImportError:
+            return None, "语料库查询模块不可用。"
+        con, notice = self._connect()
+        if con is None:
+            return None, notice or "没有语料库数据库。请用 `yusuan ingest 目录 --db 文件` 建立，并用 --db 启动本服务。"
+        try:
+            return compare(con, what, unit or None, year), None
+        except Exception as exc:
+            return None, f"查询失败（{type(exc).__name__}）。请确认数据库由当前版本的 `yusuan ingest` 建立。"
+        finally:
+            con.close()
 
     def locate(self, sha: str) -> StoredDoc | None:
         docs, _ = self.documents()
