@@ -1,0 +1,386 @@
+"""The 情况说明, generated from the tables: every amount, share and change is computed from
+the data (shares = amount / total, changes from last year's figures), in the phrasing of
+official disclosures, with the preparer's reasons. Each sentence with an amount is also
+returned as a ``Figure`` that says which table cell it restates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from yusuan.codes import level_of, lookup
+from yusuan.model import Change, Figure, MoneyUnit, NarrativeSection, Row, Table
+from yusuan.render.derive import class_rows, total_row
+from yusuan.render.inputs import OPERATING, Prior, RenderInput, Subject
+from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ROWS
+
+CENT = Decimal("0.01")
+_TO_WAN = Decimal(10000)
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return q2(part / whole * 100) if whole else None
+
+
+def convert(value: Decimal, source: MoneyUnit | None, target: MoneyUnit) -> Decimal:
+    """A table amount in the narrative's unit, rounded to the cent as narratives print."""
+    if source == MoneyUnit.YUAN and target == MoneyUnit.WAN:
+        return q2(value / _TO_WAN)
+    if source == MoneyUnit.WAN and target == MoneyUnit.YUAN:
+        return q2(value * _TO_WAN)
+    return q2(value)
+
+
+@dataclass
+class Writer:
+    """Builds sentences and their figures for one section."""
+
+    data: RenderInput
+    unit: MoneyUnit
+    figures: list[Figure] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def u(self) -> str:
+        return self.unit.value
+
+    def amount(self, table: Table | None, value: Decimal) -> Decimal:
+        return convert(value, table.unit if table else self.unit, self.unit)
+
+    def prior(self, subject: Subject) -> Prior | None:
+        p = self.data.prior.get(subject)
+        if p is None or p.amount is None:
+            return p
+        return Prior(convert(p.amount, self.data.prior_unit, self.unit), p.reason)
+
+    def change(self, amount: Decimal, subject: Subject | None) -> tuple[str, Change | None, str | None]:
+        p = self.prior(subject) if subject else None
+        if p is None or p.amount is None:
+            return "", None, None
+        diff = amount - p.amount
+        reason = p.reason.strip().rstrip("。") if p.reason else None
+        tail = f"，主要原因是{reason}" if reason else ""
+        if diff == 0:
+            return f"，与上年预算持平{tail}", Change("flat", Decimal("0.00"), Decimal("0.00")), reason
+        word, grow = ("增加", "增长") if diff > 0 else ("减少", "下降")
+        pct = q2(abs(diff) / p.amount * 100) if p.amount else None
+        text = f"，比上年预算{word}{q2(abs(diff))}{self.u}"
+        if pct is not None:
+            text += f"，{grow}{pct}%"
+        return text + tail, Change("increase" if diff > 0 else "decrease", q2(abs(diff)), pct), reason
+
+    def say(self, subject_text: str, amount: Decimal, *, lead: str = "", whole: Decimal | None = None,
+            refers_to: Subject | None = None, after: str = "", with_change: bool = True, end: str = "。") -> None:
+        """"{lead}{subject} X 万元，占 s%，比上年预算增加 …，主要原因是 …。"""
+        text = f"{lead}{subject_text}{q2(amount)}{self.u}"
+        pct = share(amount, whole) if whole is not None else None
+        if pct is not None:
+            text += f"，占{pct}%"
+        change_text, change, reason = self.change(amount, refers_to) if with_change else ("", None, None)
+        sentence = f"{text}{change_text}{after}{end}"
+        self.lines.append(sentence)
+        self.figures.append(Figure(subject=subject_text.rstrip("：:"), amount=q2(amount), unit=self.unit,
+                                   share=pct, change=change, reason=reason, refers_to=refers_to,
+                                   sentence=sentence))
+
+    def text(self, line: str) -> None:
+        self.lines.append(line)
+
+    def section(self, heading: str, topic: str) -> NarrativeSection:
+        return NarrativeSection(heading=heading, topic=topic, text="\n".join(self.lines), figures=tuple(self.figures))
+
+
+def _name_of(row: Row) -> str:
+    if row.name:
+        return row.name
+    code = lookup(row.code)
+    return code.name if code else row.code
+
+
+def _path_name(table: Table, row: Row) -> str:
+    """"卫生健康支出（类）医疗保障管理事务（款）行政运行（项）" from the table's own rows."""
+    by_code = {r.code: r for r in table.rows}
+    parts = []
+    levels = ("类", "款", "项")
+    for i, length in enumerate((3, 5, 7)):
+        if len(row.code) >= length:
+            code = row.code[:length]
+            r = by_code.get(code)
+            known = lookup(code)
+            name = _name_of(r) if r else (known.name if known else code)
+            parts.append(f"{name}（{levels[i]}）")
+    return "".join(parts)
+
+
+def _leaves(table: Table) -> list[Row]:
+    """The most detailed rows: coded rows with no child row in the table."""
+    codes = [r.code for r in table.rows if level_of(r.code)]
+    return [r for r in table.rows if level_of(r.code) and not any(c != r.code and c.startswith(r.code) for c in codes)]
+
+
+# --------------------------------------------------------------------------- sections
+
+
+class Narrative:
+    """All sections of 情况说明 for one input; ``unit_name`` and ``year`` go into headings."""
+
+    def __init__(self, data: RenderInput, unit: MoneyUnit) -> None:
+        self.data = data
+        self.d = data.disclosure
+        self.unit = unit
+        self.name = self.d.meta.unit_name or "本单位"
+        self.year = self.d.meta.year or ""
+
+    def _w(self) -> Writer:
+        return Writer(self.data, self.unit)
+
+    def _about(self, what: str) -> str:
+        return f"关于{self.name}{self.year}年{what}"
+
+    def overview(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        income = self.d.table("income")
+        inc = total_row(income)
+        total = inc.values.get("total") if inc else None
+        if total is not None:
+            w.say(f"按照全口径预算的原则，{self.name}{self.year}年所有收入和支出均纳入单位预算管理。收支总预算",
+                  w.amount(income, total), refers_to=("income", "TOTAL", "total"), with_change=False)
+            items = [label for key, label in INCOME_ITEMS if inc and inc.values.get(key)]
+            if items:
+                w.text(f"收入预算包括：{'、'.join(items)}。")
+        spending = class_rows(self.d.table("expenditure"))
+        if spending:
+            w.text(f"支出预算包括：{'、'.join(_name_of(r) for r in spending)}。")
+        return w.section(heading, "overview")
+
+    def income(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        income = self.d.table("income")
+        inc = total_row(income)
+        if inc is None or "total" not in inc.values:
+            w.text(f"{self.name}{self.year}年未编列收入预算。")
+            return w.section(heading, "income")
+        total = w.amount(income, inc.values["total"])
+        w.say(f"{self.name}单位收入预算", total, refers_to=("income", "TOTAL", "total"), with_change=False,
+              end="，其中：")
+        for key, label in INCOME_ITEMS:
+            value = inc.values.get(key)
+            if value:
+                w.say(label, w.amount(income, value), whole=total, refers_to=("income", "TOTAL", key))
+            elif key in ("general_budget", "gov_fund", "state_capital", "unit_funds"):
+                w.text(f"{label}未安排。")
+        return w.section(heading, "income")
+
+    def expenditure(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table("expenditure")
+        row = total_row(table)
+        if row is None or "total" not in row.values:
+            w.text(f"{self.name}{self.year}年未编列支出预算。")
+            return w.section(heading, "expenditure")
+        total = w.amount(table, row.values["total"])
+        w.say(f"{self.name}{self.year}年支出预算", total, refers_to=("expenditure", "TOTAL", "total"),
+              with_change=False, end="，其中：")
+        for key, label in (("basic", "基本支出"), ("project", "项目支出")):
+            w.say(label, w.amount(table, row.values.get(key, Decimal(0))), whole=total,
+                  refers_to=("expenditure", "TOTAL", key))
+        return w.section(heading, "expenditure")
+
+    def fiscal(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        income = self.d.table("income")
+        inc = total_row(income)
+        parts = {k: inc.values[k] for k, _ in FISCAL_ITEMS if inc and inc.values.get(k)}
+        fiscal = inc.values.get("fiscal") if inc else None
+        if fiscal is None:
+            fiscal = sum(parts.values(), Decimal(0))
+        w.say(f"{self.year}年财政拨款收支总预算", w.amount(income, fiscal), refers_to=("income", "TOTAL", "fiscal"),
+              with_change=False)
+        if parts:
+            w.text("收入预算包括：" + "，".join(f"{label}拨款{q2(w.amount(income, parts[k]))}{w.u}"
+                                           for k, label in FISCAL_ITEMS if k in parts) + "。")
+        gpb = self.d.table("gpb_expenditure")
+        classes = [r for r in class_rows(gpb) if r.values.get("total")]
+        if classes:
+            w.text("一般公共预算支出包括：" + "；".join(
+                f"{_name_of(r)}{q2(w.amount(gpb, r.values['total']))}{w.u}" for r in classes) + "。")
+        return w.section(heading, "fiscal")
+
+    def gpb(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        gpb = self.d.table("gpb_expenditure")
+        row = total_row(gpb)
+        if gpb is None or row is None or "total" not in row.values:
+            w.text(f"{self.name}{self.year}年没有一般公共预算拨款安排的支出。")
+            return w.section(heading, "gpb")
+        total = w.amount(gpb, row.values["total"])
+        w.text("（一）一般公共预算当年拨款规模变化情况")
+        w.text(f"{self.name}{self.year}年一般公共预算拨款合计{q2(total)}{w.u}，其中：")
+        for key, label in (("basic", "基本支出"), ("project", "项目支出")):
+            w.say(label, w.amount(gpb, row.values.get(key, Decimal(0))), refers_to=("gpb_expenditure", "TOTAL", key))
+        w.text("（二）一般公共预算当年拨款结构情况")
+        w.say(f"{self.year}年一般公共预算当年拨款", total, refers_to=("gpb_expenditure", "TOTAL", "total"),
+              with_change=False, end="，按支出功能分类科目（类）构成如下：")
+        for i, r in enumerate([r for r in class_rows(gpb) if r.values.get("total")], start=1):
+            w.say(f"{_name_of(r)}（类）", w.amount(gpb, r.values["total"]), lead=f"{i}、", whole=total,
+                  refers_to=("gpb_expenditure", r.code, "total"), with_change=False)
+        w.text("（三）一般公共预算当年拨款具体使用情况")
+        for i, r in enumerate([r for r in _leaves(gpb) if r.values.get("total")], start=1):
+            w.say(f"{_path_name(gpb, r)}：{self.year}年预算数为", w.amount(gpb, r.values["total"]), lead=f"{i}、",
+                  refers_to=("gpb_expenditure", r.code, "total"))
+        return w.section(heading, "gpb")
+
+    def gpb_basic(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table("gpb_basic_econ")
+        row = total_row(table)
+        if table is None or row is None or "total" not in row.values:
+            w.text(f"{self.name}{self.year}年没有一般公共预算基本支出。")
+            return w.section(heading, "gpb_basic")
+        w.text(f"{self.name}{self.year}年一般公共预算基本支出{q2(w.amount(table, row.values['total']))}{w.u}，其中：")
+        for key, label in (("personnel", "人员经费"), ("public", "公用经费")):
+            names = [_name_of(r) for r in table.rows if level_of(r.code) == 2 and r.values.get(key)]
+            after = f"，主要包括：{'、'.join(names)}" if names else ""
+            w.say(label, w.amount(table, row.values.get(key, Decimal(0))), after=after,
+                  refers_to=("gpb_basic_econ", "TOTAL", key), with_change=False)
+        return w.section(heading, "gpb_basic")
+
+    def gpb_project(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table("gpb_project")
+        projects = [r for r in table.rows if r.text.get("project_name")] if table else []
+        if not projects:
+            row = total_row(table)
+            if row is not None and row.values.get("total"):
+                w.say(f"{self.name}{self.year}年一般公共预算项目支出", w.amount(table, row.values["total"]),
+                      refers_to=("gpb_project", "TOTAL", "total"), with_change=False)
+            else:
+                w.text(f"{self.name}{self.year}年没有使用一般公共预算拨款安排的项目支出。")
+            return w.section(heading, "gpb_project")
+        for i, r in enumerate(projects, start=1):
+            w.text(f"（{_cn(i)}）项目名称：{r.text['project_name']}")
+            w.say("预算安排规模：", w.amount(table, r.values.get("total", Decimal(0))), with_change=False)
+            w.text(f"项目承担单位：{self.name}")
+        return w.section(heading, "gpb_project")
+
+    def fund(self, heading: str, table_id: str, topic: str, fund_name: str, table_title: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table(table_id)
+        row = total_row(table)
+        if table is None or table.empty or row is None or not row.values.get("total"):
+            w.text(f"{self.name}{self.year}年没有使用{fund_name}拨款安排的支出，{table_title}为空表。")
+        else:
+            w.say(f"{self.name}{self.year}年{fund_name}拨款支出", w.amount(table, row.values["total"]),
+                  refers_to=(table_id, "TOTAL", "total"))
+        return w.section(heading, topic)
+
+    def three_public(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table("three_public")
+        rows = {r.code: r for r in table.rows} if table else {}
+
+        def value(key: str) -> Decimal:
+            r = rows.get(key)
+            v = r.values.get("total") if r else None
+            if v is None and key == "vehicle":
+                return value("vehicle_purchase") + value("vehicle_operation")
+            if v is None and key == "TOTAL":
+                return value("abroad") + value("reception") + value("vehicle")
+            return w.amount(table, v) if v is not None else Decimal("0.00")
+
+        total = value("TOTAL")
+        w.say(f"{self.name}{self.year}年财政拨款“三公”经费预算数为", total,
+              refers_to=("three_public", "TOTAL", "total"))
+        names = dict(THREE_PUBLIC_ROWS)
+        for key in ("abroad", "vehicle_purchase", "vehicle_operation", "reception"):
+            label = names[key].removeprefix("其中：")
+            w.say(label, value(key), lead="其中：" if key == "abroad" else "",
+                  refers_to=("three_public", key, "total"))
+        return w.section(heading, "three_public")
+
+    def carryover(self, heading: str, table_title: str) -> NarrativeSection:
+        w = self._w()
+        table = self.d.table("carryover")
+        row = total_row(table)
+        if table is None or table.empty or row is None or not row.values.get("total"):
+            w.text(f"{self.name}{self.year}年没有上年结转结余预算安排的支出，{table_title}为空表。")
+        else:
+            w.say(f"{self.name}{self.year}年上年结转结余预算安排的支出", w.amount(table, row.values["total"]),
+                  refers_to=("carryover", "TOTAL", "total"))
+        return w.section(heading, "carryover")
+
+    def operating(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        op = self.d.operating_cost
+        if op is None:
+            w.text(f"{self.name}{self.year}年未安排机关运行经费财政拨款预算。")
+        else:
+            amount = convert(op.amount, op.unit, self.unit)
+            w.say(f"{self.name}{self.year}年的机关运行经费财政拨款预算", amount, refers_to=OPERATING)
+        return w.section(heading, "operating")
+
+    def procurement(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        p = self.d.procurement
+        if p is None or p.total is None:
+            w.text(f"{self.year}年，{self.name}未安排政府采购预算。")
+            return w.section(heading, "procurement")
+
+        def c(v: Decimal | None) -> Decimal:
+            return convert(v, p.unit, self.unit) if v is not None else Decimal("0.00")
+
+        w.text(f"{self.year}年，{self.name}政府采购预算{c(p.total)}{w.u}，其中：政府采购货物预算{c(p.goods)}{w.u}，"
+               f"政府采购工程预算{c(p.works)}{w.u}，政府采购服务预算{c(p.services)}{w.u}。")
+        if p.sme_reserved is not None:
+            w.text(f"{self.year}年，{self.name}面向中小企业预留政府采购项目预算金额{c(p.sme_reserved)}{w.u}，"
+                   f"其中：预留给小型和微型企业的政府采购项目预算金额{c(p.small_micro_reserved)}{w.u}。")
+        return w.section(heading, "procurement")
+
+    def assets(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        a = self.d.assets
+        if a is None:
+            w.text(f"{self.name}未填报国有资产占用情况。")
+            return w.section(heading, "assets")
+
+        def c(v: Decimal | None) -> Decimal:
+            return convert(v, a.unit, self.unit) if v is not None else Decimal("0.00")
+
+        w.text(f"截至{a.as_of or ''}，{self.name}占用使用国有资产总体情况为：")
+        area = a.buildings_area if a.buildings_area is not None else Decimal("0.00")
+        w.text(f"1. 房屋{area}平方米，价值{c(a.buildings_value)}{w.u}。")
+        v = a.vehicles
+        kinds = "；".join(f"{k}{n or 0}辆，价值{c(val)}{w.u}" for k, (n, val) in v.by_kind.items())
+        w.text(f"2. 车辆{v.total or 0}辆，价值{c(v.value)}{w.u}" + (f"；其中：{kinds}" if kinds else "") + "。")
+        w.text(f"3. 办公家具价值{c(a.furniture_value)}{w.u}。")
+        w.text(f"4. 其他资产价值{c(a.other_value)}{w.u}。")
+        w.text(f"单位价值50万元以上大型设备{a.large_equipment_50 or 0}台，"
+               f"单位价值100万元以上大型设备{a.large_equipment_100 or 0}台。")
+        return w.section(heading, "assets")
+
+    def performance(self, heading: str) -> NarrativeSection:
+        w = self._w()
+        targets = self.d.performance
+        units = [t for t in targets if t.scope == "unit"]
+        projects = [t for t in targets if t.scope == "project"]
+        amount = sum((convert(t.amount, t.unit, self.unit) for t in projects if t.amount is not None), Decimal(0))
+        w.text(f"{self.year}年，本单位编报整体绩效目标{len(units)}个，编报绩效目标的项目共{len(projects)}个，"
+               f"涉及项目预算资金{q2(amount)}{w.u}。" + ("具体情况见下表：" if targets else ""))
+        return w.section(heading, "performance")
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n <= 10:
+        return "十" if n == 10 else digits[n]
+    if n < 20:
+        return "十" + digits[n - 10]
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def chinese_number(n: int) -> str:
+    return _cn(n)

@@ -1,0 +1,166 @@
+"""Lay out a canonical ``Table`` for printing, in the grid the 11-table family uses:
+classification codes split over 类/款/项 columns, the name, then one column per amount;
+two-sided summary tables with income items on the left and spending on the right."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yusuan.catalogue import column_key
+from yusuan.codes import DEPT_ECON, GOV_ECON, kind_of
+from yusuan.codes import FUNC as FUNC_KIND
+from yusuan.model import Column, Row, Table
+from yusuan.render.document import TableView
+from yusuan.render.styles import ECON, FUNC, KEYED, TWO_SIDED, TableSpec
+
+TEXT_HEADERS = {"project_name": "项目名称"}
+
+
+def fmt(value: Decimal | None) -> str:
+    """An amount exactly as held (the model keeps the printed precision)."""
+    return "" if value is None else str(value)
+
+
+def header_for(column: Column, spec: TableSpec | None) -> str:
+    """The shortest printed header that reads back as the same column key."""
+    if spec is not None:
+        for c in spec.columns:
+            if c.key == column.key:
+                return c.header
+    levels = [p for p in column.header.split("/") if p]
+    for candidate in (levels[-1] if levels else "", "".join(levels)):
+        if candidate and column_key(candidate) == column.key:
+            return candidate
+    return levels[-1] if levels else column.key
+
+
+def row_layout(table: Table, spec: TableSpec | None) -> str:
+    if spec is not None:
+        return spec.rows
+    if any(r.side for r in table.rows):
+        return TWO_SIDED
+    kinds = {kind_of(r.code) for r in table.rows if r.code.isdigit()}
+    if FUNC_KIND in kinds:
+        return FUNC
+    if kinds & {DEPT_ECON, GOV_ECON}:
+        return ECON
+    return KEYED
+
+
+def _split_code(code: str, width: int) -> list[str]:
+    if not code.isdigit():
+        return [""] * width
+    parts = [code[:3]] + [code[i : i + 2] for i in range(3, len(code), 2)]
+    return (parts + [""] * width)[:width]
+
+
+def _columns(table: Table, spec: TableSpec | None) -> list[Column]:
+    """The table's own columns, or the style's when the table has none (built from data)."""
+    if table.columns:
+        seen: set[str] = set()
+        out = []
+        for c in table.columns:
+            if c.key not in seen:
+                seen.add(c.key)
+                out.append(c)
+        return out
+    return [Column(c.key, c.header) for c in spec.columns] if spec else [Column("total", "合计")]
+
+
+def _text_keys(table: Table, spec: TableSpec | None) -> list[tuple[str, str]]:
+    keys: list[tuple[str, str]] = list(spec.text_columns) if spec else []
+    for row in table.rows:
+        for k in row.text:
+            if k not in [x for x, _ in keys]:
+                keys.append((k, TEXT_HEADERS.get(k, k)))
+    return keys
+
+
+def _row_name(row: Row) -> str:
+    if row.code == "TOTAL" and not row.name:
+        return "合计"
+    return row.name
+
+
+def layout_table(table: Table, spec: TableSpec | None, number: str, title: str, org: str,
+                 empty_note: str | None) -> TableView:
+    unit_line = f"单位：{table.unit.value}" if table.unit else ""
+    org_line = f"编制单位：{org}" if org else ""
+    layout = row_layout(table, spec)
+    if layout == TWO_SIDED:
+        header, body, numeric_from = _two_sided(table, spec)
+    else:
+        header, body, numeric_from = _grid(table, spec, layout)
+    return TableView(number, title, unit_line, org_line, header, body,
+                     empty_note if (table.empty or not table.rows) else None, numeric_from)
+
+
+def _grid(table: Table, spec: TableSpec | None, layout: str) -> tuple[tuple, tuple, int]:
+    columns = _columns(table, spec)
+    text_keys = _text_keys(table, spec)
+    names = [header_for(c, spec) for c in columns]
+    if layout == FUNC:
+        width, code_head, levels = 3, "功能分类科目编码", ("类", "款", "项")
+        name_head = "功能分类科目名称"
+    elif layout == ECON:
+        width, code_head, levels = 2, "经济分类科目编码", ("类", "款")
+        name_head = "经济分类科目名称"
+    else:
+        width, code_head, levels = 0, "", ()
+        name_head = "项目" if table.id != "three_public" else "“三公”经费支出内容"
+    lead = [code_head] + [""] * (width - 1) if width else []
+    texts = [h for _, h in text_keys]
+    header: list[tuple[str, ...]] = []
+    group = spec.group if spec else ""
+    if group and width:
+        header.append(tuple(["科目"] + [""] * (width - 1 + 1 + len(texts)) + [group] + [""] * (len(names) - 1)))
+    header.append(tuple([*lead, name_head, *texts, *names]))
+    if width:
+        header.append(tuple(list(levels) + [""] * (1 + len(texts) + len(names))))
+    body = []
+    for row in table.rows:
+        code_cells = _split_code(row.code, width) if width else []
+        text_cells = [row.text.get(k, "") for k, _ in text_keys]
+        body.append(tuple([*code_cells, _row_name(row), *text_cells, *(fmt(row.values.get(c.key)) for c in columns)]))
+    return tuple(header), tuple(body), width + 1 + len(texts)
+
+
+def _two_sided(table: Table, spec: TableSpec | None) -> tuple[tuple, tuple, int]:
+    columns = _columns(table, spec)
+    left = [r for r in table.rows if r.side == "income"]
+    right = [r for r in table.rows if r.side != "income"]
+    left_cols = [c for c in columns if any(c.key in r.values for r in left)] or columns[:1]
+    right_cols = [c for c in columns if any(c.key in r.values for r in right)] or columns[:1]
+    fiscal = table.id == "fiscal_summary"
+    lh, rh = ("财政拨款收入", "财政拨款支出") if fiscal else ("收入", "支出")
+    header = (
+        tuple([lh] + [""] * len(left_cols) + [rh] + [""] * (len(right_cols) - 1)),
+        tuple(["项目", *(header_for(c, spec) for c in left_cols), "功能分类",
+               *(header_for(c, spec) for c in right_cols)]),
+    )
+    # The totals close both sides on the same last line, as printed.
+    left_total = [r for r in left if r.code == "TOTAL"]
+    right_total = [r for r in right if r.code == "TOTAL"]
+    left_body = [r for r in left if r.code != "TOTAL"]
+    right_body = [r for r in right if r.code != "TOTAL"]
+    body = []
+    for i in range(max(len(left_body), len(right_body))):
+        lrow = left_body[i] if i < len(left_body) else None
+        rrow = right_body[i] if i < len(right_body) else None
+        body.append(_side_cells(lrow, left_cols, False) + _side_cells(rrow, right_cols, True))
+    if left_total or right_total:
+        body.append(_side_cells(left_total[0] if left_total else None, left_cols, False)
+                    + _side_cells(right_total[0] if right_total else None, right_cols, True))
+    return header, tuple(body), 1
+
+
+def _side_cells(row: Row | None, cols: list[Column], spending: bool) -> tuple[str, ...]:
+    if row is None:
+        return tuple([""] * (1 + len(cols)))
+    if row.code == "TOTAL":
+        label = row.label or row.name or ("支出总计" if spending else "收入总计")
+    elif spending and row.code.isdigit():
+        label = f"{row.code} {row.name}"
+    else:
+        label = row.label or row.name
+    return (label, *(fmt(row.values.get(c.key)) for c in cols))
