@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR tests); chromium and
 # fonts-noto-cjk (headless browser and CJK glyphs for the web app's end-to-end test and screenshots).
-SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk)
+SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
