@@ -294,6 +294,26 @@ class _Builder:
         sources = tuple(Source(page=page, bbox=_round(b)) for _, b in cells)
         self._append("\t".join(texts), texts, True, Source(page=page), sources)
 
+    def join_wrapped_tail(self, row: Row) -> bool:
+        """A name cut by a page break ("八、社会保障和就" | "业支出"): the first row of the
+        continuation page holds only a fragment of at most 3 characters (longer ones are
+        real rows, "其他收入"), in a column where the last row has text. Joined into that
+        row's cell; True when done."""
+        filled = [(i, t) for i, (t, _) in enumerate(row) if t]
+        if len(filled) != 1 or not self.lines or not self.lines[-1].grid or _has_number(row):
+            return False
+        i, tail = filled[0]
+        prev = self.lines[-1]
+        tail = flat(tail)
+        if (len(tail) > 3 or _LIST_START.match(tail) or i >= len(prev.cells) or not prev.cells[i]
+                or parse_amount(prev.cells[i]) is not None or prev.cells[i].endswith(("。", ")", "计"))):
+            return False
+        cells = list(prev.cells)
+        cells[i] = clean_cjk_spaces(cells[i] + " " + tail)
+        self.lines[-1] = Line(no=prev.no, text="\t".join(cells), cells=tuple(cells), grid=True,
+                              source=prev.source, cell_sources=prev.cell_sources)
+        return True
+
     def add_loose(self, text: str, page: int) -> None:
         self.flush()
         self._append(text, tuple(text.split()), False, Source(page=page), ())
@@ -311,6 +331,7 @@ def _round(b: BBox | None) -> BBox | None:
 
 
 Row = list[tuple[str, BBox | None]]
+_LIST_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(|\d|其中|合计|总计|小计)")
 _TITLE_LIKE = re.compile(r"(?:表|目录)(?:\(.{1,30}\))?$")
 
 
@@ -485,6 +506,8 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
                 mapped = _remap(rows, state["columns"])
                 if mapped is not None:
                     rows = _strip_header(mapped, state.get("header") or [])
+                    if rows and builder.join_wrapped_tail(rows[0]):
+                        rows = rows[1:]
                 else:
                     continuation = False
             if not continuation:
