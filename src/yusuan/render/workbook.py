@@ -172,7 +172,8 @@ class _Reader:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            return Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, float) else Decimal(value)
+            # Excel keeps no printed precision (3.00 reads back as 3): print money to the cent.
+            return Decimal(str(value)).quantize(Decimal("0.01"))
         parsed = parse_amount(str(value))
         if parsed is None:
             self.bad(ws.title, cell.coordinate, f"“{value}”不是金额，请填写数字（如 12.34）。")
