@@ -1,0 +1,24 @@
+"""Audit: a registry of rules that find defects in a parsed disclosure.
+
+    >>> from yusuan.audit import check_disclosure
+    >>> report = check_disclosure(disclosure)          # DocumentReport: findings + coverage
+"""
+
+from yusuan.audit.config import Config, ConfigError, load_config
+from yusuan.audit.engine import check_disclosure
+from yusuan.audit.registry import RULES, Rule, all_rules
+from yusuan.audit.report import CheckReport, CoverageEntry, DocumentReport, Status
+
+__all__ = [
+    "RULES",
+    "CheckReport",
+    "Config",
+    "ConfigError",
+    "CoverageEntry",
+    "DocumentReport",
+    "Rule",
+    "Status",
+    "all_rules",
+    "check_disclosure",
+    "load_config",
+]

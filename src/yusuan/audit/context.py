@@ -1,0 +1,173 @@
+"""What a rule sees and how it records what it did."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yusuan.audit.tolerance import Money, Tolerance, fmt
+from yusuan.catalogue import table_kind
+from yusuan.model import Disclosure, Finding, Location, MoneyUnit, Row, Severity, Source, Table
+
+OCR_CONFIDENCE = 0.8  # findings on OCR text may come from misread digits
+
+
+def table_name(table_id: str | None) -> str:
+    if not table_id:
+        return ""
+    try:
+        return table_kind(table_id).name
+    except KeyError:
+        return table_id
+
+
+@dataclass
+class RuleContext:
+    disclosure: Disclosure
+    code: str
+    severity: Severity
+    tolerance: Tolerance = Tolerance()
+    findings: list[Finding] = field(default_factory=list)
+    checks: int = 0
+    missing_reasons: list[str] = field(default_factory=list)
+    skip_reasons: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ recording
+
+    @property
+    def doc(self) -> str:
+        return self.disclosure.meta.doc
+
+    def checked(self, n: int = 1) -> None:
+        self.checks += n
+
+    def missing(self, reason: str) -> None:
+        """The rule applies but the data it needs is not there (table not found …)."""
+        self.missing_reasons.append(reason)
+
+    def skip(self, reason: str) -> None:
+        """The rule does not apply to this document."""
+        self.skip_reasons.append(reason)
+
+    def report(
+        self,
+        message: str,
+        *,
+        table: str | None = None,
+        row: Row | None = None,
+        column: str | None = None,
+        source: Source | None = None,
+        values: dict[str, str] | None = None,
+        rows: Sequence[Row] = (),
+        severity: Severity | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        involved = [*rows, *([row] if row else [])]
+        conf = self.confidence(involved) if confidence is None else confidence
+        if confidence is None and conf is None and self.is_ocr:
+            conf = OCR_CONFIDENCE
+        self.findings.append(
+            Finding(
+                rule=self.code,
+                severity=severity or self.severity,
+                message=message,
+                location=Location(
+                    doc=self.doc,
+                    table=table,
+                    row_code=(row.code or None) if row else None,
+                    row_name=row.name if row else None,
+                    column=column,
+                    source=source or (row.source if row else Source()),
+                ),
+                values=values or {},
+                confidence=conf,
+            )
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def is_ocr(self) -> bool:
+        return self.disclosure.meta.format in ("pdf-ocr", "ocr", "image")
+
+    def confidence(self, rows: Iterable[Row]) -> float | None:
+        """Lowest confidence of the inferred placements on the rows involved; OCR lowers it."""
+        confs = [i.confidence for r in rows for i in r.inferred]
+        conf = min(confs) if confs else None
+        if self.is_ocr:
+            conf = min(conf if conf is not None else 1.0, OCR_CONFIDENCE)
+        return conf
+
+    def tables(self, table_id: str) -> tuple[Table, ...]:
+        return tuple(t for t in self.disclosure.tables_by_id(table_id) if not t.empty and t.rows)
+
+    def table(self, table_id: str) -> Table | None:
+        found = self.tables(table_id)
+        return found[0] if found else None
+
+    def need(self, *table_ids: str) -> list[Table] | None:
+        """The first non-empty table of each id, or None after recording what is missing."""
+        out: list[Table] = []
+        for tid in table_ids:
+            t = self.table(tid)
+            if t is None:
+                self.missing(f"未找到{table_name(tid)}（{tid}）")
+                return None
+            out.append(t)
+        return out
+
+    def money(self, table: Table, value: Decimal) -> Money:
+        return Money(value, table.unit or self.disclosure.meta.narrative_unit or MoneyUnit.WAN)
+
+    def blank(self, table: Table) -> Money:
+        return Money(Decimal(0), self.money(table, Decimal(0)).unit, exact=True)
+
+    def unit_of(self, table: Table) -> str:
+        return (table.unit or MoneyUnit.WAN).value
+
+    def close(self, a: Money, b: Money, extra: Sequence[Money] = ()) -> bool:
+        """Two printings of one quantity agree within their printed precision."""
+        return self.tolerance.within(a.yuan, b.yuan, [a, b, *extra])
+
+    def sum_close(self, total: Money, parts: Sequence[Money]) -> bool:
+        return self.tolerance.within(total.yuan, sum((p.yuan for p in parts), Decimal(0)), [total, *parts])
+
+
+def total_row(table: Table, side: str | None = None) -> Row | None:
+    """The grand-total row (code TOTAL), on one side of a two-sided table if given."""
+    for r in table.rows:
+        if r.code == "TOTAL" and (side is None or r.side in (side, None)):
+            return r
+    return None
+
+
+def rows_by_code(table: Table, side: str | None = None) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    for r in table.rows:
+        if r.code and r.code != "TOTAL" and r.code.isdigit() and (side is None or r.side in (side, None)):
+            out.setdefault(r.code, r)
+    return out
+
+
+def where(row: Row | None = None, source: Source | None = None) -> str:
+    """"（第 12 行）" / "（第 3 页）" for messages, from the most precise location known."""
+    src = source or (row.source if row else None)
+    if src is None:
+        return ""
+    if src.page and src.line:
+        return f"（第 {src.page} 页，第 {src.line} 行）"
+    if src.line:
+        return f"（第 {src.line} 行）"
+    if src.page:
+        return f"（第 {src.page} 页）"
+    return ""
+
+
+def row_label(row: Row) -> str:
+    if row.code == "TOTAL":
+        return row.name or "合计"
+    return f"{row.code} {row.name}".strip() if row.code else row.name
+
+
+__all__ = ["RuleContext", "fmt", "row_label", "rows_by_code", "table_name", "total_row", "where"]

@@ -1,0 +1,57 @@
+"""Run the registry over a disclosure: findings plus one ledger entry per rule."""
+
+from __future__ import annotations
+
+from yusuan.audit.config import Config
+from yusuan.audit.context import RuleContext
+from yusuan.audit.registry import Rule, all_rules
+from yusuan.audit.report import CoverageEntry, DocumentReport, Status
+from yusuan.model import Diagnostic, Disclosure
+
+
+def run_rule(rule: Rule, disclosure: Disclosure, config: Config) -> tuple[list, CoverageEntry]:
+    ctx = RuleContext(
+        disclosure=disclosure,
+        code=rule.code,
+        severity=config.severity_of(rule.code, rule.severity),
+        tolerance=config.tolerance,
+    )
+    doc = disclosure.meta.doc
+    try:
+        rule.fn(ctx)
+    except Exception as exc:  # one broken rule must not hide the others' results
+        return [], CoverageEntry(rule.code, doc, Status.ERROR, ctx.checks, 0, f"{type(exc).__name__}: {exc}")
+    if ctx.findings:
+        status, reason = Status.FAILED, ""
+    elif ctx.checks:
+        status, reason = Status.PASSED, ""
+    elif ctx.missing_reasons:
+        status, reason = Status.INSUFFICIENT_DATA, "；".join(dict.fromkeys(ctx.missing_reasons))
+    else:
+        status, reason = Status.NOT_APPLICABLE, "；".join(dict.fromkeys(ctx.skip_reasons))
+    return ctx.findings, CoverageEntry(rule.code, doc, status, ctx.checks, len(ctx.findings), reason)
+
+
+def check_disclosure(
+    disclosure: Disclosure,
+    config: Config | None = None,
+    path: str | None = None,
+    diagnostics: tuple[Diagnostic, ...] = (),
+) -> DocumentReport:
+    config = config or Config()
+    findings: list = []
+    coverage: list[CoverageEntry] = []
+    for code, rule in all_rules().items():
+        if not config.enabled(code):
+            continue
+        found, entry = run_rule(rule, disclosure, config)
+        findings += found
+        coverage.append(entry)
+    return DocumentReport(
+        doc=disclosure.meta.doc,
+        path=path or disclosure.meta.path,
+        disclosure=disclosure,
+        findings=tuple(findings),
+        coverage=tuple(coverage),
+        diagnostics=diagnostics,
+    )

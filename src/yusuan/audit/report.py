@@ -1,0 +1,83 @@
+"""The result of a check run: findings and the coverage ledger, per document.
+
+The ledger says, for every rule and document, whether the rule passed, failed, did not
+apply, lacked the data it needs (e.g. its table was not found), or could not run. A run
+that found nothing wrong because it found nothing to check shows up here, not as silence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from yusuan.model import Diagnostic, Disclosure, Finding, Severity
+
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"
+    INSUFFICIENT_DATA = "insufficient_data"
+    ERROR = "error"
+
+
+STATUS_ZH = {
+    Status.PASSED: "通过",
+    Status.FAILED: "未通过",
+    Status.NOT_APPLICABLE: "不适用",
+    Status.INSUFFICIENT_DATA: "数据不足",
+    Status.ERROR: "无法运行",
+}
+
+
+@dataclass(frozen=True)
+class CoverageEntry:
+    rule: str
+    doc: str
+    status: Status
+    checks: int  # comparisons made
+    findings: int
+    reason: str = ""  # why not applicable / insufficient / error
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    doc: str
+    path: str | None
+    disclosure: Disclosure | None
+    findings: tuple[Finding, ...] = ()
+    coverage: tuple[CoverageEntry, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    failed: bool = False  # the file could not be read/parsed at all
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def status_counts(self) -> Counter[Status]:
+        return Counter(e.status for e in self.coverage)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    documents: tuple[DocumentReport, ...] = field(default_factory=tuple)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for d in self.documents for f in d.findings)
+
+    def at_or_above(self, level: Severity) -> int:
+        rank = SEVERITY_RANK[level]
+        return sum(1 for f in self.findings if SEVERITY_RANK[f.severity] >= rank)
+
+    def summary_line(self) -> str:
+        n = len(self.documents)
+        bad = sum(1 for d in self.documents if d.failed)
+        c = Counter(f.severity for f in self.findings)
+        return (
+            f"共检查 {n} 个文件（无法读取 {bad} 个）：错误 {c[Severity.ERROR]} 条，"
+            f"警告 {c[Severity.WARNING]} 条，提示 {c[Severity.INFO]} 条。"
+        )

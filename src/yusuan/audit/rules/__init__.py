@@ -1,0 +1,13 @@
+"""Rule families; importing this package registers every rule."""
+
+from yusuan.audit.rules import (  # noqa: F401
+    arithmetic,
+    codes,
+    completeness,
+    cross,
+    hierarchy,
+    narrative,
+    performance,
+    template,
+    units,
+)

@@ -1,0 +1,216 @@
+"""Arithmetic within a table: across a row (合计 = 基本 + 项目 …) and down a column
+(合计 = Σ 类)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yusuan.audit.context import RuleContext, row_label, table_name, total_row, where
+from yusuan.audit.registry import rule
+from yusuan.audit.rules._common import check_sum, col_zh
+from yusuan.audit.tolerance import fmt
+from yusuan.model import Row, Severity, Table
+
+_CITE = "《地方预决算公开操作规程》要求公开的预算表完整、准确，表内数据应自洽。"
+
+
+def _has(table: Table, *keys: str) -> bool:
+    present = {c.key for c in table.columns} | {k for r in table.rows for k in r.values}
+    return all(k in present for k in keys)
+
+
+def _money_tables(ctx: RuleContext) -> list[Table]:
+    return [t for t in ctx.disclosure.tables if not t.empty and t.rows]
+
+
+@rule(
+    "SUM001",
+    "行内：合计 = 基本支出 + 项目支出",
+    Severity.ERROR,
+    what="在列有“合计、基本支出、项目支出”的表（支出总表、一般公共预算支出表、政府性基金预算支出表等）中，"
+    "逐行核对合计是否等于基本支出与项目支出之和（基本支出拆为人员经费、公用经费时取二者之和）。",
+    why="合计栏是基本支出与项目支出的加总，二者不等说明表内有错填或漏填。" + _CITE,
+    failing="支出总表“2101501 行政运行”：合计 165.37，基本支出 165.33，项目支出 0.50（165.83 ≠ 165.37）。",
+    passing="“2101501 行政运行”：合计 165.37，基本支出 165.33，项目支出 0.05（差 0.01 在四舍五入误差内）。",
+)
+def sum_total_basic_project(ctx: RuleContext) -> None:
+    tables = [t for t in _money_tables(ctx) if _has(t, "total") and (_has(t, "basic", "project")
+              or _has(t, "personnel", "public", "project"))]
+    if not tables:
+        ctx.skip("没有同时列示合计、基本支出、项目支出的表")
+        return
+    for t in tables:
+        for r in t.rows:
+            if "basic" in r.values or "project" in r.values:
+                check_sum(ctx, t, r, "total", ["basic", "project"], what="合计 = 基本支出 + 项目支出")
+            elif "personnel" in r.values or "public" in r.values:
+                check_sum(ctx, t, r, "total", ["personnel", "public", "project"],
+                          what="合计 = 人员经费 + 公用经费 + 项目支出")
+
+
+@rule(
+    "SUM002",
+    "行内：基本支出 = 人员经费 + 公用经费",
+    Severity.ERROR,
+    what="在列有人员经费、公用经费的表中逐行核对基本支出（一般公共预算基本支出表中为合计）是否等于二者之和。",
+    why="基本支出按定义由人员经费和公用经费组成。" + _CITE,
+    failing="一般公共预算基本支出表“合计”行：合计 224.19，人员经费 216.58，公用经费 8.60（225.18 ≠ 224.19）。",
+    passing="“合计”行：合计 224.19，人员经费 216.58，公用经费 7.60（差 0.01 在误差内）。",
+)
+def sum_basic_personnel_public(ctx: RuleContext) -> None:
+    tables = [t for t in _money_tables(ctx) if _has(t, "personnel") or _has(t, "public")]
+    if not tables:
+        ctx.skip("没有列示人员经费、公用经费的表")
+        return
+    for t in tables:
+        if _has(t, "basic"):
+            target = "basic"
+        elif t.id in ("gpb_basic_econ", "gpb_basic_func") and _has(t, "total"):
+            target = "total"
+        else:
+            continue
+        for r in t.rows:
+            check_sum(ctx, t, r, target, ["personnel", "public"], what=f"{col_zh(target)} = 人员经费 + 公用经费")
+
+
+_FISCAL_PARTS = ["general_budget", "general_budget_transfer", "gov_fund", "gov_fund_transfer",
+                 "state_capital", "state_capital_transfer"]
+_UNIT_PARTS = ["institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income"]
+
+
+@rule(
+    "SUM003",
+    "行内：合计 = 各资金来源之和",
+    Severity.ERROR,
+    what="在按资金来源分栏的表（收入总表、财政拨款收支总表、“三公”经费表等）中逐行核对：合计 = 财政拨款"
+    "（或其各来源）+ 财政专户 + 单位资金（或其各项）+ 上年结转；财政拨款小计 = 一般公共预算 + 政府性基金 + "
+    "国有资本经营（含上级转移支付）；单位资金 = 事业收入 + 经营收入 + 其他各项。",
+    why="收入总表按资金来源分列，总计必须等于各来源之和，否则收入来源的公开数据不可信。" + _CITE,
+    failing="收入总表“总计”行：总计 227.23，一般公共预算 227.19，单位资金 0.50（227.69 ≠ 227.23）。",
+    passing="“总计”行：总计 227.23，一般公共预算 227.19，单位资金 0.05（差 0.01 是 0.05 由 464.81 元四舍五入所致）。",
+)
+def sum_funding_sources(ctx: RuleContext) -> None:
+    tables = [t for t in _money_tables(ctx) if _has(t, "total") and any(_has(t, k) for k in
+              [*_FISCAL_PARTS, "fiscal", "fiscal_special", "unit_funds", *_UNIT_PARTS])]
+    if not tables:
+        ctx.skip("没有按资金来源分栏的表")
+        return
+    for t in tables:
+        for r in t.rows:
+            v = r.values
+            if "fiscal" in v and any(k in v for k in _FISCAL_PARTS):
+                check_sum(ctx, t, r, "fiscal", _FISCAL_PARTS, what="财政拨款小计 = 各财政拨款来源之和")
+            if "unit_funds" in v and any(k in v for k in _UNIT_PARTS):
+                check_sum(ctx, t, r, "unit_funds", _UNIT_PARTS, what="单位资金 = 各项单位资金之和")
+            if any(k in v for k in ("basic", "project", "personnel", "public")):
+                continue  # a spending breakdown row: SUM001 covers it
+            parts = ["fiscal"] if "fiscal" in v else list(_FISCAL_PARTS)
+            parts += ["fiscal_special"] + (["unit_funds"] if "unit_funds" in v else list(_UNIT_PARTS))
+            parts += ["carryover"]
+            check_sum(ctx, t, r, "total", parts, what="合计 = 各资金来源之和")
+
+
+def _level1(table: Table, side: str | None) -> list[Row]:
+    return [r for r in table.rows if r.code.isdigit() and len(r.code) == 3 and (side is None or r.side in (side, None))]
+
+
+@rule(
+    "SUM004",
+    "列内：合计行 = 各“类”级科目之和",
+    Severity.ERROR,
+    what="在按功能分类或经济分类列示的表中，逐栏核对合计（总计）行是否等于全部“类”级（3 位编码）科目行之和。",
+    why="合计行是各类科目的加总；不等说明漏列了科目或合计填错。" + _CITE,
+    failing="一般公共预算支出表：合计 228.19，而 205 教育支出 0.98 + 208 25.86 + 210 181.01 + 221 19.33 = 227.18。",
+    passing="合计 227.19，各类之和 227.18（差 0.01 在 5 个印刷数的舍入误差 0.025 内）。",
+)
+def sum_column_total(ctx: RuleContext) -> None:
+    found = False
+    for t in _money_tables(ctx):
+        for side in ({r.side for r in t.rows} or {None}):
+            tot = total_row(t, side)
+            kids = _level1(t, side)
+            if tot is None or not kids:
+                continue
+            found = True
+            for col, value in tot.values.items():
+                parts = [k for k in kids if col in k.values]
+                if not parts:
+                    continue
+                extra = [r for r in t.rows if r is not tot and not r.code and r.side == side and r.side is not None
+                         and col in r.values]
+                if extra:
+                    continue  # two-sided tables also list non-coded items (结转下年 …): not a pure 类 sum
+                ctx.checked()
+                total = ctx.money(t, value)
+                ms = [ctx.money(t, k.values[col]) for k in parts]
+                if ctx.sum_close(total, ms):
+                    continue
+                s = sum((k.values[col] for k in parts), Decimal(0))
+                listing = "、".join(f"{k.code} {fmt(k.values[col])}" for k in parts[:8])
+                listing += "…" if len(parts) > 8 else ""
+                ctx.report(
+                    f"{table_name(t.id)}“{col_zh(col)}”栏{where(tot)}：{row_label(tot)} {fmt(value)}，"
+                    f"而 {len(parts)} 个类级科目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
+                    "请核对是否漏列科目或合计数填错。",
+                    table=t.id, row=tot, column=col,
+                    values={"合计": fmt(value), "各类之和": fmt(s)}, rows=parts,
+                )
+    if not found:
+        ctx.skip("没有同时含合计行和类级科目行的表")
+
+
+_THREE = {"abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operation", "meeting", "training"}
+
+
+@rule(
+    "SUM005",
+    "“三公”经费表：合计 = 出国 + 接待 + 公务用车；公务用车 = 购置 + 运行",
+    Severity.ERROR,
+    what="核对“三公”经费支出表中合计是否等于因公出国（境）费、公务接待费、公务用车购置及运行费之和，"
+    "公务用车购置及运行费是否等于购置费与运行费之和（逐栏）。",
+    why="《地方预决算公开操作规程》要求公开“三公”经费预算并细化到三项；分项与合计不符则公开数据失真。",
+    failing="合计 2.50，因公出国 0，公务接待 0.50，公务用车购置及运行 2.50（3.00 ≠ 2.50）。",
+    passing="合计 2.50，公务用车购置及运行 2.50，其中运行费 2.50。",
+)
+def sum_three_public(ctx: RuleContext) -> None:
+    tables = ctx.tables("three_public")
+    if not tables:
+        if ctx.disclosure.tables_by_id("three_public"):
+            ctx.skip("“三公”经费表为空表")
+        else:
+            ctx.missing("未找到“三公”经费支出表（three_public）")
+        return
+    for t in tables:
+        by = {r.code: r for r in t.rows if r.code in _THREE | {"TOTAL"}}
+        tot, car = by.get("TOTAL"), by.get("vehicle")
+        cols = sorted({c for r in by.values() for c in r.values})
+        for col in cols:
+            if tot and col in tot.values:
+                parts = [by[k] for k in ("abroad", "reception", "vehicle") if k in by and col in by[k].values]
+                if car is None:
+                    parts += [by[k] for k in ("vehicle_purchase", "vehicle_operation")
+                              if k in by and col in by[k].values]
+                _check_rows(ctx, t, tot, parts, col, "合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+            if car and col in car.values:
+                parts = [by[k] for k in ("vehicle_purchase", "vehicle_operation") if k in by and col in by[k].values]
+                _check_rows(ctx, t, car, parts, col, "公务用车购置及运行费 = 购置费 + 运行费")
+        if tot is None:
+            ctx.missing("“三公”经费表没有合计行")
+
+
+def _check_rows(ctx: RuleContext, t: Table, total: Row, parts: list[Row], col: str, what: str) -> None:
+    if not parts:
+        return
+    ctx.checked()
+    tm = ctx.money(t, total.values[col])
+    ms = [ctx.money(t, p.values[col]) for p in parts]
+    if ctx.sum_close(tm, ms):
+        return
+    s = sum((p.values[col] for p in parts), Decimal(0))
+    terms = " + ".join(f"{p.name or p.code} {fmt(p.values[col])}" for p in parts)
+    ctx.report(
+        f"{table_name(t.id)}“{col_zh(col)}”栏{where(total)}：{what}不成立——"
+        f"{row_label(total)} {fmt(total.values[col])}，"
+        f"而 {terms} = {fmt(s)}。请核对分项数字。",
+        table=t.id, row=total, column=col, values={"合计": fmt(total.values[col]), "分项之和": fmt(s)}, rows=parts,
+    )

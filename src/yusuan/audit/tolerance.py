@@ -1,0 +1,71 @@
+"""Rounding tolerance from printed precision, never from a fixed constant.
+
+A value printed with d decimals stands for anything within half a unit of its last place.
+A sum of n printed values may therefore differ from its printed total by up to the sum of
+their half-units plus the total's own (227.19 + 0.05 vs 227.23 is rounding). Values are
+compared in 元 so that tables printed in 元 and in 万元 can meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from yusuan.model import MoneyUnit
+from yusuan.text import decimals_of
+
+WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class Money:
+    """A printed amount with its unit; ``yuan`` is its value in 元, ``half`` the half-unit of
+    its last printed place, in 元."""
+
+    value: Decimal
+    unit: MoneyUnit = MoneyUnit.WAN
+    exact: bool = False  # a blank cell: zero, with no rounding
+
+    @property
+    def scale(self) -> Decimal:
+        return WAN if self.unit == MoneyUnit.WAN else Decimal(1)
+
+    @property
+    def yuan(self) -> Decimal:
+        return self.value * self.scale
+
+    @property
+    def half(self) -> Decimal:
+        if self.exact:
+            return Decimal(0)
+        return Decimal(5).scaleb(-decimals_of(self.value) - 1) * self.scale
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """User settings: ``factor`` scales the rounding allowance; ``absolute`` (元) is added."""
+
+    factor: Decimal = Decimal(1)
+    absolute: Decimal = Decimal(0)
+
+    def allowance(self, printed: Iterable[Money]) -> Decimal:
+        return sum((m.half for m in printed), Decimal(0)) * self.factor + self.absolute
+
+    def within(self, a: Decimal, b: Decimal, printed: Iterable[Money]) -> bool:
+        return abs(a - b) <= self.allowance(printed)
+
+
+def fmt(value: Decimal) -> str:
+    """A Decimal as a plain number (no exponent)."""
+    return f"{value:f}"
+
+
+def fmt_money(m: Money) -> str:
+    return f"{fmt(m.value)}{m.unit.value}"
+
+
+def yuan_to(unit: MoneyUnit, yuan: Decimal, places: int = 2) -> str:
+    """A 元 amount written in ``unit`` at ``places`` decimals, for messages."""
+    v = yuan / (WAN if unit == MoneyUnit.WAN else 1)
+    return fmt(v.quantize(Decimal(1).scaleb(-places)))
