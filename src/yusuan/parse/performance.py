@@ -240,9 +240,11 @@ def _fill_levels(raws: list[_Raw]) -> None:
             raw.level1 = clean_cjk_spaces(prev)
         elif nxt and _fits(nxt, raw.level2):
             raw.level1 = clean_cjk_spaces(nxt)
+        elif prev:
+            raw.level1 = clean_cjk_spaces(prev)  # the document's own 一级 names ("履职效能")
         else:
             # The printed label is lost (OCR): name the group by its 二级 family.
-            raw.level1 = _family_name(raw.level2) or clean_cjk_spaces(prev or nxt)
+            raw.level1 = _family_name(raw.level2) or clean_cjk_spaces(nxt)
     last = ""
     for raw in raws:
         if raw.level2:
