@@ -1,0 +1,137 @@
+"""``yusuan check`` and ``yusuan rules`` (registered in the main CLI; also runnable as
+``python -m yusuan.audit.cli check FILE...``).
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
+2 user error (unreadable file, bad option, bad config). A bad file never stops the batch.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from yusuan.audit.config import Config, ConfigError, load_config, with_overrides
+from yusuan.audit.engine import check_disclosure
+from yusuan.audit.registry import FAMILIES, all_rules
+from yusuan.audit.report import SEVERITY_ZH, CheckReport, DocumentReport
+from yusuan.model import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def check_paths(paths: list[str], config: Config) -> CheckReport:
+    """Parse and check each file; unreadable files become failed document reports."""
+    from yusuan.cli import parse_all
+
+    docs: list[DocumentReport] = []
+    for o in parse_all(paths, label="检查"):
+        if o.disclosure is None:
+            docs.append(DocumentReport(doc=Path(o.path).stem, path=o.path, disclosure=None,
+                                       diagnostics=o.diagnostics, failed=True))
+            continue
+        docs.append(check_disclosure(o.disclosure, config, path=o.path, diagnostics=o.diagnostics))
+    return CheckReport(tuple(docs))
+
+
+def render(report: CheckReport, fmt: str) -> str:
+    from yusuan.report import findings
+
+    if fmt == "json":
+        return findings.render_json(report)
+    if fmt == "csv":
+        return findings.render_csv(report)
+    if fmt == "html":
+        from yusuan.report.html import render_html
+
+        return render_html(report)
+    return findings.render_text(report)
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
+              show_default=True, help="输出格式。")
+@click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出。")
+@click.option("--select", multiple=True, help="只运行这些规则（代码或前缀，如 SUM、NAR002；可多次给出或用逗号分隔）。")
+@click.option("--ignore", multiple=True, help="不运行这些规则（代码或前缀）。")
+@click.option("--severity", "severity", multiple=True, help="调整规则严重程度：代码=级别，如 NAR002=error。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="有此级别及以上的问题时退出码为 1（默认 error）。")
+@click.option("--tolerance-factor", default=None, help="四舍五入允许误差的倍数（默认 1）。")
+@click.option("--tolerance-absolute", default=None, help="在舍入误差之外再允许的绝对误差（元，默认 0）。")
+@click.option("--config", "config_path", type=click.Path(), default=None,
+              help="配置文件（默认从当前目录向上查找 yusuan.toml 或 pyproject.toml 的 [tool.yusuan]）。")
+def check_command(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
+                  ignore: tuple[str, ...], severity: tuple[str, ...], fail_on: str | None,
+                  tolerance_factor: str | None, tolerance_absolute: str | None, config_path: str | None) -> None:
+    """检查预算公开文件 FILES：表内、表间、说明与表格的一致性及完整性。"""
+    split = lambda items: tuple(x for item in items for x in item.split(",") if x.strip())  # noqa: E731
+    try:
+        if config_path and not Path(config_path).is_file():
+            raise ConfigError(f"找不到配置文件 {config_path}。")
+        config = load_config(Path(config_path) if config_path else None)
+        config = with_overrides(config, split(select), split(ignore), split(severity), fail_on,
+                                tolerance_factor, tolerance_absolute)
+    except ConfigError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    unknown = [c for c in (*config.select, *config.ignore, *config.severity)
+               if not any(code.startswith(c) for code in all_rules())]
+    if unknown:
+        click.echo(f"错误：没有这些规则：{'、'.join(unknown)}。用 yusuan rules 查看全部规则。", err=True)
+        sys.exit(EXIT_USAGE)
+    report = check_paths(list(files), config)
+    for d in report.documents:
+        if d.failed:
+            msgs = "；".join(x.message for x in d.diagnostics if x.severity == Severity.ERROR) or "无法读取"
+            click.echo(f"错误：{d.path}：{msgs}", err=True)
+    text = render(report, fmt)
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"错误：无法写入 {output}：{exc.strerror}。", err=True)
+            sys.exit(EXIT_USAGE)
+    else:
+        click.echo(text, nl=False)
+    if fmt != "text" or output:
+        click.echo(report.summary_line(), err=True)
+    if any(d.failed for d in report.documents):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if report.at_or_above(config.fail_on) else EXIT_OK)
+
+
+@click.command("rules")
+@click.argument("code", required=False)
+def rules_command(code: str | None) -> None:
+    """列出全部检查规则；给出 CODE 时显示该规则的说明。"""
+    rules = all_rules()
+    if code is None:
+        family = None
+        for c, r in rules.items():
+            if r.family != family:
+                family = r.family
+                click.echo(f"\n{family} {FAMILIES[family]}")
+            click.echo(f"  {c}  [{SEVERITY_ZH[r.severity]}]  {r.summary}")
+        return
+    r = rules.get(code.upper())
+    if r is None:
+        click.echo(f"错误：没有规则 {code}。用 yusuan rules 查看全部规则。", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{r.code} {r.summary}\n默认级别：{SEVERITY_ZH[r.severity]}（{r.severity.value}）\n"
+               f"类别：{FAMILIES[r.family]}\n\n检查内容：{r.what}\n\n为什么：{r.why}\n\n"
+               f"不通过的例子：{r.failing}\n\n通过的例子：{r.passing}")
+
+
+@click.group()
+def _cli() -> None:
+    """yusuan check / rules."""
+
+
+_cli.add_command(check_command)
+_cli.add_command(rules_command)
+
+if __name__ == "__main__":
+    _cli()
