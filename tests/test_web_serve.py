@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import select
 import subprocess
 import sys
 import time
@@ -18,6 +19,8 @@ def test_serve_process_answers_and_stores_beside_db(tmp_path: Path) -> None:
     )
     try:
         assert proc.stderr is not None
+        ready = select.select([proc.stderr], [], [], 60)[0]  # bounded wait for the banner
+        assert ready, "no banner within 60 s"
         line = proc.stderr.readline()  # the banner, printed once the socket is bound
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert m, line
