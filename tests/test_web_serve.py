@@ -38,7 +38,11 @@ def test_serve_process_answers_and_stores_beside_db(tmp_path: Path) -> None:
         assert (tmp_path / "corpus.files" / "uploads").is_dir()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
