@@ -41,9 +41,9 @@ def sum_total_basic_project(ctx: RuleContext) -> None:
         return
     for t in tables:
         for r in t.rows:
-            if "basic" in r.values or "project" in r.values:
+            if "basic" in r.values:
                 check_sum(ctx, t, r, "total", ["basic", "project"], what="合计 = 基本支出 + 项目支出")
-            elif "personnel" in r.values or "public" in r.values:
+            elif "personnel" in r.values or "public" in r.values or "project" in r.values:
                 check_sum(ctx, t, r, "total", ["personnel", "public", "project"],
                           what="合计 = 人员经费 + 公用经费 + 项目支出")
 
@@ -175,7 +175,9 @@ _THREE = {"abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operati
 def sum_three_public(ctx: RuleContext) -> None:
     tables = ctx.tables("three_public")
     if not tables:
-        if ctx.disclosure.tables_by_id("three_public"):
+        if ctx.disclosure.tables_by_id("three_public") or any(
+            e.table_id == "three_public" and e.empty for e in ctx.disclosure.catalogue
+        ):
             ctx.skip("“三公”经费表为空表")
         else:
             ctx.missing("未找到“三公”经费支出表（three_public）")

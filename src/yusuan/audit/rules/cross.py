@@ -249,8 +249,16 @@ def fiscal_summary_consistent(ctx: RuleContext) -> None:
     ti = total_row(fs, "income")
     if income is not None and ti is not None and ti is not ts:
         ii = total_row(income)
-        if ii is not None and "fiscal" in ii.values:
-            compare(ctx, Cell(fs, ti, "total"), Cell(income, ii, "fiscal"), what)
+        if ii is not None and "fiscal" in ii.values and "total" in ti.values:
+            # 收入总计 of the fiscal table includes 财政拨款结转 where the unit has one
+            fm = ctx.money(fs, ti.values["total"])
+            base = ctx.money(income, ii.values["fiscal"])
+            carry = ctx.money(income, ii.values["carryover"]) if "carryover" in ii.values else None
+            ctx.checked()
+            if not (ctx.close(fm, base) or (carry and ctx.tolerance.within(fm.yuan, base.yuan + carry.yuan,
+                                                                          [fm, base, carry]))):
+                ctx.checks -= 1
+                compare(ctx, Cell(fs, ti, "total"), Cell(income, ii, "fiscal"), what)
     if not ctx.checks:
         ctx.missing("财政拨款收支总表缺少可核对的栏目或对应分表")
 
@@ -310,7 +318,10 @@ def _three_row(t: Table, key: str) -> Row | None:
 def three_public_narrative_vs_table(ctx: RuleContext) -> None:
     tp = ctx.disclosure.three_public
     if tp is None:
-        ctx.missing("未识别到“三公”经费说明")
+        if any(e.table_id == "three_public" and e.empty for e in ctx.disclosure.catalogue):
+            ctx.skip("目录注明“三公”经费表为空表")
+        else:
+            ctx.missing("未识别到“三公”经费说明")
         return
     t = ctx.table("three_public")
     if t is None:
@@ -358,6 +369,11 @@ def vehicle_operation_vs_30231(ctx: RuleContext) -> None:
     econ = ctx.table("gpb_basic_econ")
     if econ is None:
         ctx.missing("未找到一般公共预算基本支出表（gpb_basic_econ）")
+        return
+    if ctx.disclosure.three_public is None and any(
+        e.table_id == "three_public" and e.empty for e in ctx.disclosure.catalogue
+    ):
+        ctx.skip("目录注明“三公”经费表为空表")
         return
     r30231 = next((r for r in econ.rows if r.code == "30231"), None)
     t = ctx.table("three_public")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from yusuan.audit.context import RuleContext, table_name, where
@@ -28,7 +29,8 @@ def _targets(ctx: RuleContext, scope: str) -> list[PerformanceTarget]:
     passing="整体绩效目标年度预算 227.23 万元。",
 )
 def unit_target_amount(ctx: RuleContext) -> None:
-    targets = [p for p in _targets(ctx, "unit") if p.amount is not None]
+    targets = [p if p.amount is not None else replace(p, amount=sum(p.funding.values(), Decimal(0)))
+               for p in _targets(ctx, "unit") if p.amount is not None or p.funding]
     if not targets:
         ctx.missing("未识别到单位整体绩效目标的预算金额")
         return
