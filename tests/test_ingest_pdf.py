@@ -266,3 +266,33 @@ def test_text_overflowing_a_clipped_cell_stays_in_its_cell() -> None:
     words = [Word("其他政府办公厅及相关机构事务支出", 2, 160, 5, 15), Word("20.00", 260, 298, 6, 16)]
     rows = _table_rows(table, words, set())
     assert [[t for t, _ in r] for r in rows] == [["其他政府办公厅及相关机构事务支出", "", "20.00"]]
+
+
+def test_unruled_text_table_gets_columns_from_positions() -> None:
+    from .test_ingest_hostile import minimal_pdf
+
+    def text(x: int, y: int, s: str) -> bytes:
+        return b"BT /F1 9 Tf %d %d Td (%s) Tj ET\n" % (x, y, s.encode())
+
+    body = text(72, 780, "Budget narrative line with 2025 and 12.50 in it.")
+    # header, then rows with a blank basic cell and a blank project cell
+    body += text(72, 700, "Code") + text(130, 700, "Name") + text(330, 700, "Total") + text(410, 700, "Basic")
+    body += text(490, 700, "Project")
+    body += text(72, 680, "201") + text(130, 680, "General services") + text(330, 680, "1,200.00")
+    body += text(410, 680, "1,000.00") + text(490, 680, "200.00")
+    body += text(72, 665, "20103") + text(130, 665, "Government office") + text(330, 665, "200.00")
+    body += text(490, 665, "200.00")
+    body += text(72, 650, "2010301") + text(130, 650, "Operation") + text(330, 650, "1,000.00")
+    body += text(410, 650, "1,000.00")
+    data = minimal_pdf(1, body, b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>")
+    from yusuan.ingest import load_bytes
+
+    doc, diags = load_bytes(data, path="unruled.pdf")
+    assert doc is not None and not diags
+    assert [(x.grid, x.cells) for x in doc.lines] == [
+        (False, ("Budget", "narrative", "line", "with", "2025", "and", "12.50", "in", "it.")),
+        (True, ("Code", "Name", "Total", "Basic", "Project")),
+        (True, ("201", "General services", "1,200.00", "1,000.00", "200.00")),
+        (True, ("20103", "Government office", "200.00", "", "200.00")),
+        (True, ("2010301", "Operation", "1,000.00", "1,000.00", "")),
+    ]

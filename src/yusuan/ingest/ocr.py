@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from yusuan.ingest import limits
-from yusuan.ingest.pdf import Item, Word, group_rows, join_words
+from yusuan.ingest.pdf import Item, Word, group_rows, unruled_table
 from yusuan.model import Diagnostic, Severity
-from yusuan.text import parse_amount
 
 
 @lru_cache(maxsize=1)
@@ -107,56 +106,6 @@ def page_items(page: Any, words: list[Word], h_edges: list[dict[str, Any]],
         items.append(Item(top=min(w.top for w in row), kind="text", words=row))
     items.sort(key=lambda it: it.top)
     return items
-
-
-def _is_amount(text: str) -> bool:
-    return parse_amount(text) is not None and ("," in text or "." in text)
-
-
-def unruled_table(words: list[Word]) -> tuple[list[Item], list[Word]]:
-    """A table printed without rulings: rows from vertical overlap, columns from the
-    horizontal extent of the words in the rows that carry amounts (a column is where they
-    overlap), header rows just above placed into the same columns. Returns the table (if
-    any) and the words left over."""
-    rows = group_rows(words)
-    numeric = [i for i, r in enumerate(rows) if sum(_is_amount(w.text) for w in r) >= 1 and len(r) >= 2]
-    if len(numeric) < 3:
-        return [], words
-    first, last = numeric[0], numeric[-1]
-    spans = sorted((w.x0, w.x1) for i in range(first, last + 1) for w in rows[i])
-    columns: list[list[float]] = []
-    for x0, x1 in spans:
-        if columns and x0 <= columns[-1][1] - 1.0:
-            columns[-1][1] = max(columns[-1][1], x1)
-        else:
-            columns.append([x0, x1])
-    if len(columns) < 2:
-        return [], words
-
-    def column_of(w: Word) -> int | None:
-        overlaps = [min(w.x1, c1) - max(w.x0, c0) for c0, c1 in columns]
-        best = max(range(len(columns)), key=lambda i: overlaps[i])
-        return best if overlaps[best] > 0 else None
-
-    # Header rows: up to three rows just above the data whose words all fit the columns.
-    start = first
-    while start > 0 and first - start < 3 and len(rows[start - 1]) >= 2 and all(
-            column_of(w) is not None for w in rows[start - 1]):
-        start -= 1
-    table_rows = []
-    for r in rows[start:last + 1]:
-        top, bottom = min(w.top for w in r), max(w.bottom for w in r)
-        cells: list[list[Word]] = [[] for _ in columns]
-        for w in r:
-            c = column_of(w)
-            if c is None:  # nearest column by centre
-                mid = (w.x0 + w.x1) / 2
-                c = min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - mid))
-            cells[c].append(w)
-        table_rows.append([(join_words(ws), (columns[i][0], top, columns[i][1], bottom)) for i, ws in enumerate(cells)])
-    used = {id(w) for r in rows[start:last + 1] for w in r}
-    item = Item(top=min(w.top for w in rows[start]), kind="table", rows=table_rows)
-    return [item], [w for w in words if id(w) not in used]
 
 
 def ocr_pdf_page(data: bytes, page: Any, page_no: int, path: str | None
