@@ -49,7 +49,8 @@ def test_document_rendered_from_clean_data_passes_the_audit(tmp_path):
     assert any(f.change is not None and f.change.amount is not None for f in figures)
 
 
-@pytest.mark.parametrize("seed", ["000_caaa6eb3116f7168", "004_54ee49bb0a7d7931"])
+@pytest.mark.parametrize("seed", ["000_caaa6eb3116f7168", "001_2bc1f60d8e8166ed", "002_b2793ff5c3ae9612",
+                                  "004_54ee49bb0a7d7931"])
 def test_seed_parse_json_render_parse_keeps_every_fact(tmp_path, seed):
     original, diagnostics = parse(SEEDS / f"{seed}.txt")
     assert original is not None and original.tables

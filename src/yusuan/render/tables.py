@@ -13,7 +13,20 @@ from yusuan.model import Column, Row, Table
 from yusuan.render.document import TableView
 from yusuan.render.styles import ECON, FUNC, KEYED, TWO_SIDED, TableSpec
 
-TEXT_HEADERS = {"project_name": "项目名称"}
+# Printed headers of non-money columns, as the parser names them (parse/headers.py).
+TEXT_HEADERS = {"project_name": "项目名称", "gov_econ_code": "政府预算支出经济分类科目编码",
+                "gov_econ_name": "政府预算支出经济分类科目名称", "note": "备注", "description": "项目简介",
+                "unit_code": "单位编码", "time": "时间", "headcount": "人数"}
+_NOT_PRINTED = {"printed_code"}  # the parser's record of the code as printed, not a column
+
+
+# A printed header for a column key, when the header the input carries does not read back as its key.
+KEY_HEADERS = {"total": "合计", "basic": "基本支出", "project": "项目支出", "personnel": "人员经费",
+               "public": "公用经费", "fiscal": "财政拨款（补助）小计", "general_budget": "一般公共预算",
+               "gov_fund": "政府性基金预算", "state_capital": "国有资本经营预算", "fiscal_special": "财政专户",
+               "unit_funds": "单位资金", "carryover": "上年结转", "business": "经营支出",
+               "institution_income": "事业收入", "business_income": "事业单位经营收入",
+               "upper_subsidy": "上级补助收入", "subordinate_remit": "附属单位上缴收入", "other_income": "其他收入"}
 
 
 def fmt(value: Decimal | None) -> str:
@@ -28,7 +41,7 @@ def header_for(column: Column, spec: TableSpec | None) -> str:
             if c.key == column.key:
                 return c.header
     levels = [p for p in column.header.split("/") if p]
-    for candidate in (levels[-1] if levels else "", "".join(levels)):
+    for candidate in (levels[-1] if levels else "", "".join(levels), KEY_HEADERS.get(column.key, "")):
         if candidate and column_key(candidate) == column.key:
             return candidate
     return levels[-1] if levels else column.key
@@ -71,7 +84,7 @@ def _text_keys(table: Table, spec: TableSpec | None) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = list(spec.text_columns) if spec else []
     for row in table.rows:
         for k in row.text:
-            if k not in [x for x, _ in keys]:
+            if k not in _NOT_PRINTED and k not in [x for x, _ in keys]:
                 keys.append((k, TEXT_HEADERS.get(k, k)))
     return keys
 
@@ -114,6 +127,10 @@ def _grid(table: Table, spec: TableSpec | None, layout: str) -> tuple[tuple, tup
     group = spec.group if spec else ""
     if group and width:
         header.append(tuple(["科目"] + [""] * (width - 1 + 1 + len(texts)) + [group] + [""] * (len(names) - 1)))
+    elif any(c.key == "subtotal" for c in columns):
+        # 小计 reads as a part (not the total) only under its group: 本年收入/小计 beside 合计
+        header.append(tuple([""] * (len(lead) + 1 + len(texts))
+                            + ["本年收入" if c.key == "subtotal" else "" for c in columns]))
     header.append(tuple([*lead, name_head, *texts, *names]))
     if width:
         header.append(tuple(list(levels) + [""] * (1 + len(texts) + len(names))))
@@ -125,33 +142,44 @@ def _grid(table: Table, spec: TableSpec | None, layout: str) -> tuple[tuple, tup
     return tuple(header), tuple(body), width + 1 + len(texts)
 
 
+# Label-column headers of the sides of a summary table, as printed in the 11- and 15-table families.
+SIDE_HEADERS = {"income": "项目", "expenditure": "功能分类", "expenditure_econ": "部门预算支出经济分类科目",
+                "expenditure_gov_econ": "政府预算支出经济分类科目"}
+
+
 def _two_sided(table: Table, spec: TableSpec | None) -> tuple[tuple, tuple, int]:
     columns = _columns(table, spec)
-    left = [r for r in table.rows if r.side == "income"]
-    right = [r for r in table.rows if r.side != "income"]
-    left_cols = [c for c in columns if any(c.key in r.values for r in left)] or columns[:1]
-    right_cols = [c for c in columns if any(c.key in r.values for r in right)] or columns[:1]
+    order: list[str] = ["income"]
+    for r in table.rows:
+        side = r.side or "expenditure"
+        if side not in order:
+            order.append(side)
+    groups = {side: [r for r in table.rows if (r.side or "expenditure") == side] for side in order}
+    cols = {side: [c for c in columns if any(c.key in r.values for r in rows)] or columns[:1]
+            for side, rows in groups.items()}
     fiscal = table.id == "fiscal_summary"
     lh, rh = ("财政拨款收入", "财政拨款支出") if fiscal else ("收入", "支出")
-    header = (
-        tuple([lh] + [""] * len(left_cols) + [rh] + [""] * (len(right_cols) - 1)),
-        tuple(["项目", *(header_for(c, spec) for c in left_cols), "功能分类",
-               *(header_for(c, spec) for c in right_cols)]),
-    )
-    # The totals close both sides on the same last line, as printed.
-    left_total = [r for r in left if r.code == "TOTAL"]
-    right_total = [r for r in right if r.code == "TOTAL"]
-    left_body = [r for r in left if r.code != "TOTAL"]
-    right_body = [r for r in right if r.code != "TOTAL"]
+    top: list[str] = []
+    names: list[str] = []
+    for side in order:
+        top += [lh if side == "income" else (rh if side == order[1] else "")] + [""] * len(cols[side])
+        names += [SIDE_HEADERS.get(side, "项目"), *(header_for(c, spec) for c in cols[side])]
+    # Each side's total closes it on the same last line, as printed.
+    bodies = {side: [r for r in rows if r.code != "TOTAL"] for side, rows in groups.items()}
+    totals = {side: next((r for r in rows if r.code == "TOTAL"), None) for side, rows in groups.items()}
     body = []
-    for i in range(max(len(left_body), len(right_body))):
-        lrow = left_body[i] if i < len(left_body) else None
-        rrow = right_body[i] if i < len(right_body) else None
-        body.append(_side_cells(lrow, left_cols, False) + _side_cells(rrow, right_cols, True))
-    if left_total or right_total:
-        body.append(_side_cells(left_total[0] if left_total else None, left_cols, False)
-                    + _side_cells(right_total[0] if right_total else None, right_cols, True))
-    return header, tuple(body), 1
+    for i in range(max(len(b) for b in bodies.values())):
+        line: tuple[str, ...] = ()
+        for side in order:
+            rows = bodies[side]
+            line += _side_cells(rows[i] if i < len(rows) else None, cols[side], side != "income")
+        body.append(line)
+    if any(totals.values()):
+        line = ()
+        for side in order:
+            line += _side_cells(totals[side], cols[side], side != "income")
+        body.append(line)
+    return (tuple(top), tuple(names)), tuple(body), 1
 
 
 def _side_cells(row: Row | None, cols: list[Column], spending: bool) -> tuple[str, ...]:
