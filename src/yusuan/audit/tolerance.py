@@ -37,7 +37,7 @@ class Money:
 
     @property
     def half(self) -> Decimal:
-        if self.exact:
+        if self.exact or not self.value:  # a printed zero means none, not a rounded amount
             return Decimal(0)
         return Decimal(5).scaleb(-decimals_of(self.value) - 1) * self.scale
 

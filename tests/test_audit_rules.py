@@ -1,0 +1,189 @@
+"""Each rule on a small inline document that fails it and one that passes it.
+
+``CASES`` is walked by tests/test_rules_registry.py: every registered rule must have a pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal as Dec
+
+from tests.audit_builders import D, F, R, S, T
+from yusuan.model import (
+    CatalogueEntry,
+    Disclosure,
+    Figure,
+    MoneyUnit,
+    PerformanceTarget,
+    Procurement,
+    Profile,
+    Staffing,
+    ThreePublic,
+)
+
+YUAN = MoneyUnit.YUAN
+
+
+def _spend(project_2101501: str = "0.05") -> Disclosure:
+    return D(T("expenditure",
+               R("TOTAL", "总计", total="227.23", basic="224.19", project="3.05"),
+               R("2101501", "行政运行", total="165.37", basic="165.33", project=project_2101501)))
+
+
+def _full(**over: str) -> Disclosure:
+    """A small consistent document; ``over`` replaces named values to break one identity."""
+    v = {"gpb_total": "227.19", "gpb_basic": "224.19", "gpb_project": "3.00", "econ_total": "224.19",
+         "proj_total": "3.00", "fs_gb": "227.19", "fs_in": "227.19", "fs_out": "227.19", "sum_in": "227.23",
+         "sum_out": "227.23", "inc_210": "181.05", "exp_210": "181.05", "exp_total": "227.23", "vop": "2.50",
+         "c30231": "2.50", "tp_total": "2.50"}
+    v.update(over)
+    return D(
+        T("summary", R("TOTAL", "收入总计", "income", total=v["sum_in"]),
+          R("210", "卫生健康支出", "expenditure", total="181.05"),
+          R("TOTAL", "支出总计", "expenditure", total=v["sum_out"])),
+        T("income", R("TOTAL", "总计", total="227.23", fiscal="227.19", general_budget="227.19", unit_funds="0.05"),
+          R("210", "卫生健康支出", total=v["inc_210"])),
+        T("expenditure", R("TOTAL", "总计", total=v["exp_total"], basic="224.19", project="3.05"),
+          R("210", "卫生健康支出", total=v["exp_210"], basic="178.01", project="3.05")),
+        T("fiscal_summary", R("TOTAL", "收入总计", "income", total=v["fs_in"]),
+          R("210", "卫生健康支出", "expenditure", total="181.01", general_budget="181.01"),
+          R("TOTAL", "支出总计", "expenditure", total=v["fs_out"], general_budget=v["fs_gb"])),
+        T("gpb_expenditure", R("TOTAL", "合计", total=v["gpb_total"], basic=v["gpb_basic"], project=v["gpb_project"]),
+          R("210", "卫生健康支出", total="181.01", basic="178.01", project="3.00")),
+        T("gpb_basic_econ", R("TOTAL", "合计", total=v["econ_total"], personnel="216.58", public="7.60"),
+          R("30231", "公务用车运行维护费", total=v["c30231"], public=v["c30231"])),
+        T("gpb_project", R("TOTAL", "合计", total=v["proj_total"])),
+        T("three_public", R("TOTAL", "合计", total=v["tp_total"]), R("vehicle", "公务用车购置及运行费", total="2.50"),
+          R("vehicle_operation", "公务用车运行费", total=v["vop"])),
+    )
+
+
+def _classes() -> list:
+    return [R("208", "社保", total="25.86"), R("210", "卫生", total="181.01"), R("221", "住房", total="19.33")]
+
+
+def _narr(*figs: Figure, topic: str = "expenditure", text: str = "") -> Disclosure:
+    return D(T("expenditure", R("TOTAL", "总计", total="227.23", basic="224.19", project="3.05")),
+             narrative=(S(topic, *figs, text=text),))
+
+
+_REQUIRED = ["summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure", "gpb_basic_econ",
+             "three_public", "gov_fund", "state_capital"]
+
+
+def _all_required(skip: str = "") -> tuple:
+    return tuple(T(t, R("TOTAL", "合计", total="1.00")) for t in _REQUIRED if t != skip)
+
+
+def _explained(skip: str = "") -> tuple:
+    topics = {"three_public": "三公经费", "operating": "机关运行经费", "procurement": "政府采购",
+              "assets": "国有资产占用", "performance": "预算绩效", "glossary": "名词解释"}
+    return tuple(S(t, heading=h, text=f"{h}情况。") for t, h in topics.items() if t != skip)
+
+
+def _unit_target(amount: str) -> Disclosure:
+    return D(T("expenditure", R("TOTAL", "总计", total="227.23")),
+             performance=(PerformanceTarget(scope="unit", name="整体", amount=Dec(amount)),))
+
+
+def _project_target(amount: str) -> Disclosure:
+    name = "全民参保补助资金"
+    return D(T("gpb_project", R("TOTAL", "合计", total="3.00"), R("2101599", name, total="3.00")),
+             performance=(PerformanceTarget(scope="project", name=name, amount=Dec(amount)),))
+
+
+CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
+    "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
+    "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
+               lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="7.60")))),
+    "SUM003": (lambda: D(T("income", R("TOTAL", "总计", total="227.23", general_budget="227.19", unit_funds="0.50"))),
+               lambda: D(T("income", R("TOTAL", "总计", total="227.23", general_budget="227.19", unit_funds="0.05")))),
+    "SUM004": (lambda: D(T("gpb_expenditure", R("TOTAL", "合计", total="228.19"), R("205", "教育", total="0.98"),
+                           *_classes())),
+               lambda: D(T("gpb_expenditure", R("TOTAL", "合计", total="227.19"), R("205", "教育", total="0.98"),
+                           *_classes()))),
+    "SUM005": (lambda: D(T("three_public", R("TOTAL", "合计", total="2.50"), R("reception", "接待", total="0.50"),
+                           R("vehicle", "车", total="2.50"))),
+               lambda: D(T("three_public", R("TOTAL", "合计", total="2.50"), R("vehicle", "车", total="2.50"),
+                           R("vehicle_operation", "运行", total="2.50")))),
+    "HIE001": (lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
+                           R("2101501", "行政运行", total="165.33"), R("2101599", "其他", total="3.50"))),
+               lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
+                           R("2101501", "行政运行", total="165.33"), R("2101599", "其他", total="3.00")))),
+    "XTB001": (lambda: _full(sum_out="228.23"), _full),
+    "XTB002": (lambda: _full(inc_210="181.50"), _full),
+    "XTB003": (lambda: _full(fs_out="227.91", fs_gb="227.91"), _full),
+    "XTB004": (lambda: _full(econ_total="214.19"), _full),
+    "XTB005": (lambda: _full(proj_total="3.50"), _full),
+    "XTB006": (lambda: _full(fs_gb="227.91"), _full),
+    "XTB007": (lambda: _full(gpb_project="3.50", gpb_total="227.69"), _full),
+    "XTB008": (lambda: D(*_full().tables, three_public=ThreePublic(total=Dec("3.50"))),
+               lambda: D(*_full().tables, three_public=ThreePublic(total=Dec("2.50"),
+                                                                   vehicle_operation=Dec("2.50")))),
+    "XTB009": (lambda: _full(vop="2.00"), _full),
+    "NAR001": (lambda: _narr(F("项目支出", "3.50", refers_to=("expenditure", "TOTAL", "project"))),
+               lambda: _narr(F("项目支出", "3.05", refers_to=("expenditure", "TOTAL", "project")))),
+    "NAR002": (lambda: _narr(F("基本支出", "224.19", share="96.66", refers_to=("expenditure", "TOTAL", "basic"))),
+               lambda: _narr(F("基本支出", "224.19", share="98.66", refers_to=("expenditure", "TOTAL", "basic")))),
+    "NAR003": (lambda: _narr(F("一般公共预算", "227.19", change=("decrease", "37.68", "16.23"))),
+               lambda: _narr(F("一般公共预算", "227.19", change=("decrease", "37.68", "14.23")))),
+    "NAR004": (lambda: _narr(F("项目支出", "3.05", refers_to=("expenditure", "TOTAL", "project")),
+                             F("项目支出", "3.00", refers_to=("expenditure", "TOTAL", "project"))),
+               lambda: _narr(F("项目支出", "3.05", refers_to=("expenditure", "TOTAL", "project")),
+                             F("项目支出", "3.05", refers_to=("expenditure", "TOTAL", "project")))),
+    "NAR005": (lambda: _narr(F("支出预算", "227.23"), F("基本支出", "224.19", share="98.66"),
+                             F("项目支出", "4.05", share="1.34")),
+               lambda: _narr(F("支出预算", "227.23"), F("基本支出", "224.19", share="98.66"),
+                             F("项目支出", "3.05", share="1.34"))),
+    "NAR006": (lambda: _narr(text="专项资金2024年拨付3.5万元，2025年拨付3万元，较上年少拨付5万元。"),
+               lambda: _narr(text="专项资金2024年拨付3.5万元，2025年拨付3万元，较上年少拨付0.5万元。")),
+    "NAR007": (lambda: D(procurement=Procurement(total=Dec("4.90"), goods=Dec("1.77"), works=Dec("0"),
+                                                 services=Dec("3.31"))),
+               lambda: D(procurement=Procurement(total=Dec("4.90"), goods=Dec("1.77"), works=Dec("0"),
+                                                 services=Dec("3.13"), sme_reserved=Dec("4.10")))),
+    "NAR008": (lambda: D(*_full().tables, operating_cost=F("机关运行经费", "9.60")),
+               lambda: D(*_full().tables, operating_cost=F("机关运行经费", "7.60"))),
+    "NAR009": (lambda: D(three_public=ThreePublic(total=Dec("2.50"), reception=Dec("1.00"),
+                                                  vehicle_operation=Dec("2.50"),
+                                                  vehicle_purchase=Dec("0"), abroad=Dec("0"))),
+               lambda: D(three_public=ThreePublic(total=Dec("2.50"), reception=Dec("0"),
+                                                  vehicle_operation=Dec("2.50"),
+                                                  vehicle_purchase=Dec("0"), abroad=Dec("0")))),
+    "COV001": (lambda: D(), lambda: _spend()),
+    "COV002": (lambda: D(*_all_required("gov_fund")),
+               lambda: D(*_all_required("gov_fund"), T("gov_fund", empty=True, reason="没有政府性基金支出"))),
+    "COV003": (lambda: D(*_all_required(), catalogue=(CatalogueEntry("7", "一般公共预算项目支出情况表", "gpb_project",
+                                                                     None, None),)),
+               lambda: D(*_all_required(), T("gpb_project", R("TOTAL", "合计", total="3.00")),
+                         catalogue=(CatalogueEntry("7", "一般公共预算项目支出情况表", "gpb_project", None, None),))),
+    "COV004": (lambda: D(narrative=_explained("procurement")), lambda: D(narrative=_explained())),
+    "COV005": (lambda: D(T("state_capital", empty=True)), lambda: D(T("state_capital", empty=True, reason="没有支出"))),
+    "COV006": (lambda: D(T("gov_fund", R("TOTAL", "合计", total="10.00")),
+                         catalogue=(CatalogueEntry("9", "政府性基金收支表", "gov_fund", True, "无"),)),
+               lambda: D(T("gov_fund", empty=True, reason="无"),
+                         catalogue=(CatalogueEntry("9", "政府性基金收支表", "gov_fund", True, "无"),))),
+    "TPL001": (lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="XX单位202X年支出总表")),
+               lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="测试单位2025年支出总表"))),
+    "UNT001": (lambda: D(T("expenditure", R("TOTAL", "总计", total="2271900.00"), unit=YUAN),
+                         narrative=(S("overview", F("支出预算", "2271900.00")),)),
+               lambda: D(T("expenditure", R("TOTAL", "总计", total="2271900.00"), unit=YUAN),
+                         narrative=(S("overview", F("支出预算", "227.19")),))),
+    "UNT002": (lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="2024年支出总表")),
+               lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="2025年支出总表"))),
+    "COD001": (lambda: D(T("gpb_expenditure", R("2101589", "其他医疗保障管理事务支出", total="1.00"))),
+               lambda: D(T("gpb_expenditure", R("2101501", "行政运行", total="1.00")))),
+    "COD002": (lambda: D(T("gpb_expenditure", R("2101501", "医疗保障服务", total="1.00"))),
+               lambda: D(T("gpb_expenditure", R("2101501", "行政运行", total="1.00")))),
+    "PRF001": (lambda: _unit_target("230.00"), lambda: _unit_target("227.23")),
+    "PRF002": (lambda: D(performance=(PerformanceTarget(scope="project", name="项目", amount=Dec("3.00"),
+                                                        funding={"财政资金": Dec("2.00"), "其他": Dec("0.50")}),)),
+               lambda: D(performance=(PerformanceTarget(scope="project", name="项目", amount=Dec("3.00"),
+                                                        funding={"财政资金": Dec("2.50"), "其他": Dec("0.50")}),))),
+    "PRF003": (lambda: _project_target("5.00"), lambda: _project_target("3.00")),
+    "STF001": (lambda: D(profile=Profile(staffing=Staffing(authorized=15, actual=14, in_service=10, retired=2,
+                                                           retired_early=0))),
+               lambda: D(profile=Profile(staffing=Staffing(authorized=15, actual=14, in_service=12, retired=2,
+                                                           retired_early=0)))),
+}
+
+

@@ -1,0 +1,47 @@
+"""Meta-test: walk the registry; every rule is documented and has a failing and a passing fixture."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_audit_rules import CASES
+from yusuan.audit import Config, Status, all_rules, check_disclosure
+from yusuan.model import Severity
+
+RULES = all_rules()
+
+
+def test_every_rule_has_fixtures_and_every_fixture_a_rule() -> None:
+    assert set(RULES) == set(CASES)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_is_documented(code: str) -> None:
+    r = RULES[code]
+    assert re.fullmatch(r"[A-Z]{3}\d{3}", code)
+    for text in (r.summary, r.what, r.why, r.failing, r.passing):
+        assert text and re.search(r"[\u4e00-\u9fff]", text)
+    assert "\n" not in r.summary
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_fails_on_failing_fixture_and_passes_on_passing(code: str) -> None:
+    failing, passing = CASES[code]
+    config = Config(select=(code,))
+    bad = check_disclosure(failing(), config)
+    good = check_disclosure(passing(), config)
+    assert [e.rule for e in bad.coverage] == [code]
+    assert bad.coverage[0].status == Status.FAILED, bad.coverage
+    assert bad.findings and all(f.rule == code for f in bad.findings)
+    for f in bad.findings:
+        assert re.search(r"[\u4e00-\u9fff]", f.message)
+        assert f.location.doc == "t"
+    assert good.coverage[0].status == Status.PASSED, (good.coverage, [f.message for f in good.findings])
+    assert not good.findings
+
+
+def test_info_rules_are_only_code_list_rules() -> None:
+    # the code lists are partial: unknown codes are information, never warnings or errors
+    assert {c for c, r in RULES.items() if r.severity == Severity.INFO} == {"COD001", "COD002"}
