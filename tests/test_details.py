@@ -67,6 +67,9 @@ def test_assets_seed000():
     }
     assert (a.furniture_value, a.other_value) == (Decimal("7.31"), Decimal("63.27"))
     assert (a.large_equipment_50, a.large_equipment_100) == (0, 0)
+    # The figures of the section name what each 价值 is the value of.
+    subjects = [f.subject for s in narrative("000").sections if s.topic == "assets" for f in s.figures]
+    assert subjects[:3] == ["房屋价值", "车辆价值", "一般公务用车价值"]
 
 
 def test_assets_seed004_wrapped_and_seed002_vehicles_only():

@@ -177,6 +177,20 @@ def _clause_start(text: str, at: int) -> int:
 def _subject(text: str, at: int, unit_name: str | None) -> str:
     """The clause before the amount, cleaned; when the clause holds only a verb phrase
     ("2025年预算数为"), the clause before it ("…（项）")."""
+    subject = _bare_subject(text, at, unit_name)
+    if subject in ("价值", "金额"):
+        # "车辆1辆,价值16.47万元": the value of what the clause before names.
+        start = _clause_start(text, at)
+        if start > 0:
+            before = strip_numbering(clean_cjk_spaces(text[_clause_start(text, start - 1) : start - 1]).strip())
+            before = _LEADING.sub("", before)
+            noun = re.match(r"[\u4e00-\u9fff()]+", before)
+            if noun:
+                return noun.group(0) + subject
+    return subject
+
+
+def _bare_subject(text: str, at: int, unit_name: str | None) -> str:
     end = at
     for _ in range(3):
         start = _clause_start(text, end)
