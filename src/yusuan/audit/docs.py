@@ -25,7 +25,8 @@ def rule_page(r: Rule) -> str:
 
 def index_page(rules: dict[str, Rule]) -> str:
     lines = ["# 检查规则（yusuan check）", "",
-             "四舍五入容差按印刷精度计算：n 个保留两位小数的数相加，与其合计最多可差 n × 0.005（再加合计本身的 0.005）。",
+             "四舍五入容差按印刷精度计算：n 个保留两位小数的数相加，"
+             "与其合计最多可差 n × 0.005（再加合计本身的 0.005）。",
              "容差内的差异从不报为错误。", ""]
     family = None
     for code, r in rules.items():
