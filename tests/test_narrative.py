@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
 from yusuan.ingest.text import lines_from_text
-from yusuan.model import Change, Column, Meta, Row, Table
+from yusuan.model import Change, Column, Meta, Row, Source, Table
 from yusuan.parse.blocks import Layout
 from yusuan.parse.narrative import NarrativeResult, paragraphs, parse_narrative
 from yusuan.parse.segment import segment
@@ -230,3 +231,14 @@ def test_wrapped_paragraphs_join_only_unfinished_lines():
         "主要原因是在职人员减少，造成基本支出等比上年预算减少；"
     )
     assert paras[3:] == [normalize("（一）短标题"), "正文。"]
+
+
+def test_pages_of_pdf_lines_reach_figures():
+    lines = tuple(
+        replace(ln, source=Source(line=ln.no, page=3))
+        for ln in lines_from_text("一、关于某局收入预算情况说明\n一般公共预算 10.00 万元，占 100%。\n")
+    )
+    result, _ = parse_narrative(Layout(blocks=(), narrative=lines), (), meta())
+    (sec,) = result.sections
+    assert sec.source == Source(line=1, page=3)
+    assert sec.figures[0].source == Source(line=2, page=3)

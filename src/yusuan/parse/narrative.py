@@ -53,8 +53,15 @@ def parse_narrative(
 ) -> tuple[NarrativeResult, tuple[Diagnostic, ...]]:
     paras = paragraphs(layout.narrative)
     built = sections_of(paras, meta.unit_name)
+    # PDF lines know their page: carry it to every figure and section.
+    pages = {ln.no: ln.source.page for ln in layout.narrative if ln.source.page is not None}
     resolved = tuple(
-        replace(s, figures=tuple(_resolve(f, s.topic, tables) for f in s.figures)) for s in built
+        replace(
+            s,
+            figures=tuple(_with_page(_resolve(f, s.topic, tables), pages) for f in s.figures),
+            source=_page_of(s.source, pages),
+        )
+        for s in built
     )
     diagnostics: list[Diagnostic] = []
     if paras and not resolved:
@@ -326,6 +333,17 @@ _ECON_TABLES = {
     "gpb_basic": ("gpb_basic_econ",),
     "overview": ("gpb_econ", "gpb_basic_econ"),
 }
+
+
+def _page_of(source: Source, pages: dict[int, int | None]) -> Source:
+    if source.line is None or source.page is not None or source.line not in pages:
+        return source
+    return replace(source, page=pages[source.line])
+
+
+def _with_page(figure: Figure, pages: dict[int, int | None]) -> Figure:
+    source = _page_of(figure.source, pages)
+    return figure if source is figure.source else replace(figure, source=source)
 
 
 def _resolve(figure: Figure, topic: str, tables: Sequence[Table]) -> Figure:
