@@ -102,8 +102,10 @@ def test_shanghai_style_converts_yuan_tables_for_narrative():
     assert ids == ["summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure", "gov_fund",
                    "state_capital", "gpb_basic_econ", "three_public", "gpb_project"]
     assert composed.disclosure.catalogue[0].title == "2025年预算单位财务收支预算总表"
-    income = next(s for s in composed.disclosure.narrative if s.topic == "income")
-    assert "一般公共预算拨款227.19万元，占99.98%" in income.text
+    statement = next(s for s in composed.disclosure.narrative if s.topic == "overview")
+    assert "2025年，且末县医疗保障局收入预算227.24万元，其中：" in statement.text
+    assert "财政拨款收入227.19万元，占99.98%，比上年预算" not in statement.text  # no prior given for it
+    assert "“卫生健康支出-医疗保障管理事务-行政运行”科目223.21万元，与上年预算持平。" in statement.text
 
 
 def test_helpers():

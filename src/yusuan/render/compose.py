@@ -140,12 +140,7 @@ def compose(data: RenderInput, style: Style) -> Composed:
 
     sections: list[tuple[str, Callable[[str], NarrativeSection]]]
     if style.name == "shanghai":
-        sections = [
-            ("收入预算情况", n.income),
-            ("支出预算情况", n.expenditure),
-            ("财政拨款收支预算情况", n.fiscal),
-            ("一般公共预算拨款支出情况", n.gpb),
-        ]
+        sections = [(f"{year}年单位预算编制说明", n.budget_statement)]
         others = [
             (f"{year}年“三公”经费预算情况说明", n.three_public),
             ("机关运行经费预算", n.operating),
@@ -225,8 +220,8 @@ def compose(data: RenderInput, style: Style) -> Composed:
         blocks += _profile_blocks(d, "一、单位主要职能", "二、单位机构设置")
         blocks += [Heading("三、名词解释", 2), *glossary]
         blocks += [Heading(f"四、{year}年单位预算编制说明", 2)]
-        for heading, section in built:
-            blocks += [Heading(heading, 3), *(Paragraph(x) for x in section.text.split("\n") if x)]
+        for _, section in built:  # one statement under the part heading
+            blocks += [Paragraph(x) for x in section.text.split("\n") if x]
         blocks += [PageBreak(), Heading("五、单位预算表", 1), *table_blocks(), PageBreak()]
         blocks += [Heading("六、其他相关情况说明", 2)]
         for heading, section in built_others:

@@ -116,6 +116,18 @@ def _path_name(table: Table, row: Row) -> str:
     return "".join(parts)
 
 
+def _ancestors(table: Table, row: Row) -> list[Row]:
+    """The row's 类, 款 and 项 rows (itself last), from the table or the code list."""
+    by_code = {r.code: r for r in table.rows}
+    out = []
+    for length in (3, 5, 7):
+        if len(row.code) >= length:
+            code = row.code[:length]
+            known = lookup(code)
+            out.append(by_code.get(code) or Row(code=code, name=known.name if known else code, values={}))
+    return out
+
+
 def _leaves(table: Table) -> list[Row]:
     """The most detailed rows: coded rows with no child row in the table."""
     codes = [r.code for r in table.rows if level_of(r.code)]
@@ -140,6 +152,46 @@ class Narrative:
 
     def _about(self, what: str) -> str:
         return f"关于{self.name}{self.year}年{what}"
+
+    def budget_statement(self, heading: str) -> NarrativeSection:
+        """The Shanghai 单位预算编制说明: income and spending with the fiscal part and its
+        changes, then the fiscal spending by 项 科目."""
+        w = self._w()
+        income = self.d.table("income")
+        inc = total_row(income)
+        if inc is None or "total" not in inc.values:
+            w.text(f"{self.year}年，{self.name}未编列收入预算。")
+            return w.section(heading, "overview")
+        total = w.amount(income, inc.values["total"])
+        w.say(f"{self.year}年，{self.name}收入预算", total, refers_to=("income", "TOTAL", "total"), with_change=False,
+              end="，其中：")
+        fiscal = inc.values.get("fiscal")
+        if fiscal is None:
+            fiscal = sum((inc.values[k] for k, _ in FISCAL_ITEMS if k in inc.values), Decimal(0))
+        w.say("财政拨款收入", w.amount(income, fiscal), whole=total, refers_to=("income", "TOTAL", "fiscal"))
+        for key, label in INCOME_ITEMS:
+            if key not in {k for k, _ in FISCAL_ITEMS} and inc.values.get(key):
+                w.say(label, w.amount(income, inc.values[key]), whole=total, refers_to=("income", "TOTAL", key))
+        spending = total_row(self.d.table("expenditure"))
+        if spending is not None and "total" in spending.values:
+            w.say("支出预算", w.amount(self.d.table("expenditure"), spending.values["total"]),
+                  refers_to=("expenditure", "TOTAL", "total"), with_change=False, end="。财政拨款支出预算中：")
+        for table_id, label in (("gpb_expenditure", "一般公共预算拨款支出预算"), ("gov_fund", "政府性基金拨款支出预算"),
+                                ("state_capital", "国有资本经营预算拨款支出预算")):
+            table = self.d.table(table_id)
+            row = total_row(table)
+            amount = w.amount(table, row.values["total"]) if row is not None and "total" in row.values \
+                else Decimal("0.00")
+            w.say(label, amount, refers_to=(table_id, "TOTAL", "total"))
+        gpb = self.d.table("gpb_expenditure")
+        leaves = [r for r in _leaves(gpb) if r.values.get("total")] if gpb else []
+        if leaves:
+            w.text("财政拨款支出主要内容如下：")
+        for i, r in enumerate(leaves, start=1):
+            path = "-".join(_name_of(x) for x in _ancestors(gpb, r))
+            w.say(f"“{path}”科目", w.amount(gpb, r.values["total"]), lead=f"{i}. ",
+                  refers_to=("gpb_expenditure", r.code, "total"))
+        return w.section(heading, "overview")
 
     def overview(self, heading: str) -> NarrativeSection:
         w = self._w()

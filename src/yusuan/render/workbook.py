@@ -84,7 +84,8 @@ def _kv_sheet(wb: Workbook, title: str, fields: tuple[tuple[str, str], ...], val
 
 
 def _prior_rows(style: Style) -> list[tuple[str, str, str, str]]:
-    rows = [("income", "TOTAL", key, f"收入：{label}") for key, label in INCOME_ITEMS]
+    rows = [("income", "TOTAL", "fiscal", "收入：财政拨款收入合计")]
+    rows += [("income", "TOTAL", key, f"收入：{label}") for key, label in INCOME_ITEMS]
     rows += [("expenditure", "TOTAL", k, f"支出：{n}") for k, n in (("basic", "基本支出"), ("project", "项目支出"))]
     rows += [("gpb_expenditure", "TOTAL", k, f"一般公共预算：{n}") for k, n in (("basic", "基本支出"),
                                                                                 ("project", "项目支出"))]
