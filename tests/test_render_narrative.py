@@ -96,7 +96,9 @@ def test_shanghai_style_converts_yuan_tables_for_narrative():
 
     yuan_tables = tuple(replace(t, unit=MoneyUnit.YUAN, rows=tuple(
         replace(r, values={k: v * 10000 for k, v in r.values.items()}) for r in t.rows)) for t in d.tables)
-    composed = compose(RenderInput(replace(d, tables=yuan_tables)), get_style("shanghai"))
+    # last year's figures stay in 万元 while the tables are in 元
+    composed = compose(RenderInput(replace(d, tables=yuan_tables), prior=sample_input().prior),
+                       get_style("shanghai"))
     ids = [e.table_id for e in composed.disclosure.catalogue]
     # the style's 9 tables in order, then the input's table that the style does not carry
     assert ids == ["summary", "income", "expenditure", "fiscal_summary", "gpb_expenditure", "gov_fund",
