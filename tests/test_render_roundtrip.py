@@ -73,3 +73,36 @@ def test_json_input_that_is_not_canonical_is_a_diagnostic(tmp_path):
     bad.write_text('{"tables": 3}', encoding="utf-8")
     data, problems = load_input(bad)
     assert data is None and problems[0].code == "R004" and problems[0].severity == Severity.ERROR
+
+
+def test_performance_targets_and_assets_render_and_parse_back(tmp_path):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from yusuan.model import Assets, Indicator, PerformanceTarget, Vehicles
+    from yusuan.render import RenderInput
+
+    targets = (
+        PerformanceTarget(scope="unit", name="且末县医疗保障局", amount=Decimal("227.24"), goal="推进全民参保",
+                          indicators=(Indicator("产出指标", "数量指标", "城乡居民医疗保险参保人数", ">=49466人",
+                                                Decimal("30")),
+                                      Indicator("满意度指标", "满意度指标", "参保群众满意度", ">=90%", Decimal("10")))),
+        PerformanceTarget(scope="project", name="全民参保及医疗服务经费项目", amount=Decimal("3.00"),
+                          goal="参保率95%以上",
+                          indicators=(Indicator("产出指标", "质量指标", "当年财政补助资金到位率", "=100%",
+                                                Decimal("20")),)),
+    )
+    assets = Assets(as_of="2024年底", buildings_area=Decimal("0"), buildings_value=Decimal("0"),
+                    vehicles=Vehicles(total=1, value=Decimal("16.47")), furniture_value=Decimal("7.31"),
+                    other_value=Decimal("63.27"), large_equipment_50=0, large_equipment_100=0)
+    base = sample_input()
+    data = RenderInput(replace(base.disclosure, performance=targets, assets=assets), prior=base.prior)
+    out = tmp_path / "perf.txt"
+    result = render(data, out, get_style("xinjiang"))
+    text = out.read_text(encoding="utf-8")
+    assert "本单位编报整体绩效目标1个，编报绩效目标的项目共1个，涉及项目预算资金3.00万元" in text
+    assert "2. 车辆1辆，价值16.47万元。" in text and "3. 办公家具价值7.31万元。" in text
+    parsed, _ = parse(out)
+    assert fact_set(parsed) == fact_set(result.composed.disclosure)  # the target tables add no facts
+    got = {(t.scope, t.name): [(i.level3, i.value) for i in t.indicators] for t in parsed.performance}
+    assert got == {(t.scope, t.name): [(i.level3, i.value) for i in t.indicators] for t in targets}
