@@ -296,3 +296,10 @@ def test_unruled_text_table_gets_columns_from_positions() -> None:
         (True, ("20103", "Government office", "200.00", "", "200.00")),
         (True, ("2010301", "Operation", "1,000.00", "1,000.00", "")),
     ]
+
+
+def test_spaces_beside_cjk_punctuation_removed_numbers_kept() -> None:
+    from yusuan.ingest.pdf import _tidy
+
+    assert _tidy("社区事务受理 、社区管理 ,为居民") == "社区事务受理、社区管理,为居民"
+    assert _tidy("1. 一般公共预算 13,649.07 万元") == "1. 一般公共预算 13,649.07 万元"

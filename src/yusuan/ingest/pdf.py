@@ -85,14 +85,24 @@ def group_rows(words: Sequence[Word]) -> list[list[Word]]:
     return [sorted(m, key=lambda w: w.x0) for _, _, m in rows]
 
 
+_CJK_PUNCT_SPACE = re.compile(
+    r"(?<=[\u3000-\u303f])\s+|\s+(?=[\u3000-\u303f])|(?<=[\u3400-\u9fff])\s+(?=[,;:!?)])")
+
+
+def _tidy(text: str) -> str:
+    """Spaces the extractor put between CJK characters or beside CJK punctuation removed
+    ("受理 、社区" -> "受理、社区"); spaces around numbers kept."""
+    return _CJK_PUNCT_SPACE.sub("", clean_cjk_spaces(text))
+
+
 def join_words(words: Sequence[Word]) -> str:
     """Text of words, one visual line per "\n" (see ``flat``)."""
-    return "\n".join(clean_cjk_spaces(normalize(" ".join(w.text for w in row))) for row in group_rows(words))
+    return "\n".join(_tidy(normalize(" ".join(w.text for w in row))) for row in group_rows(words))
 
 
 def flat(text: str) -> str:
     """A wrapped cell as one string: CJK wrap points joined without a space."""
-    return clean_cjk_spaces(text.replace("\n", " "))
+    return _tidy(text.replace("\n", " "))
 
 
 def _inside(x: float, y: float, box: BBox, pad: float = 0.5) -> bool:
@@ -295,7 +305,7 @@ def _tokens(words: Sequence[Word]) -> list[tuple[str, BBox]]:
 def _token(words: Sequence[Word]) -> tuple[str, BBox]:
     box = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
            max(w.bottom for w in words))
-    return clean_cjk_spaces(normalize(" ".join(w.text for w in words))), box
+    return _tidy(normalize(" ".join(w.text for w in words))), box
 
 
 class _Builder:
@@ -338,7 +348,7 @@ class _Builder:
             text = " ".join(t for t, _ in tokens)
             cells = tuple(text.split())
         else:
-            text = clean_cjk_spaces(normalize(" ".join(" ".join(w.text for w in ws) for ws, _ in self._para)))
+            text = _tidy(normalize(" ".join(" ".join(w.text for w in ws) for ws, _ in self._para)))
             cells = tuple(text.split())
         self._append(text, cells, False, Source(page=page), ())
         self._para = []
@@ -364,7 +374,7 @@ class _Builder:
                 or parse_amount(prev.cells[i]) is not None or prev.cells[i].endswith(("。", ")", "计"))):
             return False
         cells = list(prev.cells)
-        cells[i] = clean_cjk_spaces(cells[i] + " " + tail)
+        cells[i] = _tidy(cells[i] + " " + tail)
         self.lines[-1] = Line(no=prev.no, text="\t".join(cells), cells=tuple(cells), grid=True,
                               source=prev.source, cell_sources=prev.cell_sources)
         return True
