@@ -114,3 +114,11 @@ def test_negative_percent_as_printed():
     assert change is None  # no comparison (比/较上年): not a year-on-year statement
     assert find_change("比上年预算减少 0.15 万元，下降-100%") == Change("decrease", Decimal("0.15"), Decimal("-100"))
     assert find_change("与上年持平") == Change("flat", None, None)
+
+
+def test_comparative_change_is_not_a_figure():
+    (f,) = figures(
+        "某局 2017 年度会议费预算支出 1305.25 万元,本年数小于上年预算数 403.75 万元,原因是调减会议费。", "某局"
+    )
+    assert (f.subject, str(f.amount)) == ("会议费预算支出", "1305.25")
+    assert f.change == Change("decrease", Decimal("403.75"), None)

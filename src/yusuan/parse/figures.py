@@ -55,7 +55,9 @@ _AMOUNT = re.compile(r"(?<![\d.,])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(�
 _SENTENCE_END = re.compile(r"[。;!?；]")
 _CLAUSE_END = re.compile(r"[,:、，：]")
 _REASON = re.compile(r"(?:增减变化的)?(?:主要)?原因(?:是|为|:|：)|主要是(?=\d{4}\s*年|[^\d])")
-_CHANGE_VERB = re.compile(r"(增加|减少|增长|下降|上升|降低)\s*了?\s*$")
+_CHANGE_VERB = re.compile(
+    r"(增加|减少|增长|下降|上升|降低|(?:小于|低于|少于|大于|高于|多于)上年(?:预算)?(?:数)?)\s*了?\s*$"
+)
 _COMPARE = re.compile(r"(?:比|较|与|同比)\s*(?:上年|上一年|\d{4}\s*年)")
 _PERCENT = re.compile(r"(增长|下降|增加|减少|上升|降低)\s*(?:了)?\s*(-?\d+(?:\.\d+)?)\s*%")
 _SHARE = re.compile(r"占(?:比)?[^\d%,;。]{0,16}?(\d+(?:\.\d+)?)\s*%")
@@ -67,7 +69,7 @@ _LEADING = re.compile(
 _TRAILING = re.compile(
     r"(?:预算数为|预算数|共计安排|安排了|预算安排|安排|共计|合计|总额为|为|是|达到|达|约)+$"
 )
-_INCREASE = {"增加", "增长", "上升"}
+_INCREASE = {"增加", "增长", "上升", "大于", "高于", "多于"}
 
 
 def sentences(span: Span) -> list[_Sentence]:
@@ -237,7 +239,7 @@ def _change_in(tail: str) -> Change | None:
         verb = _CHANGE_VERB.search(tail[: m.start()])
         if verb:
             amount = parse_amount(m.group(1))
-            direction = "increase" if verb.group(1) in _INCREASE else "decrease"
+            direction = "increase" if verb.group(1)[:2] in _INCREASE else "decrease"
             break
     if direction is None and percent:
         direction = "increase" if percent.group(1) in _INCREASE else "decrease"
