@@ -9,6 +9,7 @@ from yusuan.audit.context import RuleContext, row_label, table_name, total_row, 
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import check_sum, col_zh
 from yusuan.audit.tolerance import fmt
+from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
 
 _CITE = "《地方预决算公开操作规程》要求公开的预算表完整、准确，表内数据应自洽。"
@@ -128,35 +129,42 @@ def sum_column_total(ctx: RuleContext) -> None:
     for t in _money_tables(ctx):
         for side in ({r.side for r in t.rows} or {None}):
             tot = total_row(t, side)
-            kids = _level1(t, side)
-            if tot is None or not kids:
+            if tot is None:
                 continue
-            found = True
-            for col, value in tot.values.items():
-                parts = [k for k in kids if col in k.values]
-                if not parts:
-                    continue
-                extra = [r for r in t.rows if r is not tot and not r.code and r.side == side and r.side is not None
-                         and col in r.values]
-                if extra:
-                    continue  # two-sided tables also list non-coded items (结转下年 …): not a pure 类 sum
-                ctx.checked()
-                total = ctx.money(t, value)
-                ms = [ctx.money(t, k.values[col]) for k in parts]
-                if ctx.sum_close(total, ms):
-                    continue
-                s = sum((k.values[col] for k in parts), Decimal(0))
-                listing = "、".join(f"{k.code} {fmt(k.values[col])}" for k in parts[:8])
-                listing += "…" if len(parts) > 8 else ""
-                ctx.report(
-                    f"{table_name(t.id)}“{col_zh(col)}”栏{where(tot)}：{row_label(tot)} {fmt(value)}，"
-                    f"而 {len(parts)} 个类级科目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
-                    "请核对是否漏列科目或合计数填错。",
-                    table=t.id, row=tot, column=col,
-                    values={"合计": fmt(value), "各类之和": fmt(s)}, rows=parts,
-                )
+            groups: dict[str | None, list[Row]] = {}
+            for k in _level1(t, side):
+                groups.setdefault(kind_of(k.code), []).append(k)
+            carried = any(not r.code and r.side == side and r.side is not None and "结转" in r.name
+                          and any(r.values.values()) for r in t.rows)
+            if carried:
+                continue  # 支出总计 also covers 结转下年: not a pure 类 sum
+            for kids in groups.values():
+                found = True
+                _column_sums(ctx, t, tot, kids)
     if not found:
         ctx.skip("没有同时含合计行和类级科目行的表")
+
+
+def _column_sums(ctx: RuleContext, t: Table, tot: Row, kids: list[Row]) -> None:
+    for col, value in tot.values.items():
+        parts = [k for k in kids if col in k.values]
+        if not parts:
+            continue
+        ctx.checked()
+        total = ctx.money(t, value)
+        ms = [ctx.money(t, k.values[col]) for k in parts]
+        if ctx.sum_close(total, ms):
+            continue
+        s = sum((k.values[col] for k in parts), Decimal(0))
+        listing = "、".join(f"{k.code} {fmt(k.values[col])}" for k in parts[:8])
+        listing += "…" if len(parts) > 8 else ""
+        ctx.report(
+            f"{table_name(t.id)}“{col_zh(col)}”栏{where(tot)}：{row_label(tot)} {fmt(value)}，"
+            f"而 {len(parts)} 个类级科目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
+            "请核对是否漏列科目或合计数填错。",
+            table=t.id, row=tot, column=col,
+            values={"合计": fmt(value), "各类之和": fmt(s)}, rows=parts,
+        )
 
 
 _THREE = {"abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operation", "meeting", "training"}

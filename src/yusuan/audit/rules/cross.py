@@ -199,10 +199,11 @@ def gpb_basic_consistent(ctx: RuleContext) -> None:
     passing="两表均为 3.00。",
 )
 def gpb_project_consistent(ctx: RuleContext) -> None:
-    tables = ctx.need("gpb_expenditure", "gpb_project")
-    if tables is None:
+    gpb = ctx.table("gpb_expenditure")
+    proj = ctx.table("gpb_project") or ctx.table("special_projects")
+    if gpb is None or proj is None:
+        ctx.missing("未找到一般公共预算支出表或项目支出表（gpb_project / special_projects）")
         return
-    gpb, proj = tables
     tg, tp = total_row(gpb), total_row(proj)
     if tg is None or tp is None or "project" not in {c.key for c in gpb.columns} | set(tg.values):
         ctx.missing("未识别出两表的合计行或项目支出栏")
