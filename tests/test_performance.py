@@ -124,3 +124,23 @@ def test_table_without_indicators_is_reported():
     (t,), diagnostics = parse_performance(Layout(blocks=(block,), narrative=()), meta())
     assert t.name == "空项目" and t.indicators == ()
     assert [d.code for d in diagnostics] == ["P401"]
+
+
+def test_inline_goal_under_sub_labels_and_yuan():
+    # The layout of the Shanghai 财政项目支出绩效目标填报表 (amounts in 元, goal on the row below its labels).
+    text = (
+        "项目名称\t\t新建服务中心\t\t项目性质\t阶段性项目\t项目类别\t特定目标类\n"
+        "项目资金 (元)\t\t项目资金总额\t\t4,100,000.00\t年度资金申请总额\t\t4,100,000.00\n"
+        "\t\t其中:财政资金\t\t4,100,000.00\t其中:当年财政拨款\t\t4,100,000.00\n"
+        "项目绩效目标\t项目总目标\t\t\t\t年度总体目标\t\n"
+        "\t建成后作为受理场所。\t\t\t\t建成后作为受理场所。\t\n"
+        "\t一级指标\t二级指标\t三级指标\t\t\t年度(/项目)指标值\t\n"
+        "绩效指标\t产出指标\t数量指标\t规划建筑面积\t\t\t≥13459.00(平方米)\t\n"
+    )
+    lines = lines_from_text(text)
+    block = TableBlock("performance_project", "财政项目支出绩效目标填报表", None, lines[0], lines)
+    (t,), _ = parse_performance(Layout(blocks=(block,), narrative=()), meta())
+    assert (t.name, t.amount, t.unit.value) == ("新建服务中心", Decimal("4100000.00"), "元")
+    assert t.goal == "建成后作为受理场所。"
+    assert t.funding == {"财政资金": Decimal("4100000.00"), "当年财政拨款": Decimal("4100000.00")}
+    assert [levels(i) for i in t.indicators] == [("产出指标", "数量指标", "规划建筑面积", "≥13459.00(平方米)")]

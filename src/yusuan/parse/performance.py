@@ -87,8 +87,10 @@ def _narrative_tables(lines: Sequence[Line]) -> list[tuple[str, Line, tuple[Line
 
 _NAME_LABELS = ("项目名称",)
 _UNIT_LABELS = ("单位名称(盖章)", "单位名称", "预算单位")
-_STOP_LABELS = re.compile(r"^(?:项目负责人|联系电话|主管部门|实施期限|项目编码|单位联系人|项目资金|预算单位)")
-_GOAL_LABELS = {"年度绩效目标", "项目总体目标", "总体目标", "年度总体目标", "绩效目标", "项目绩效目标", "年度目标"}
+_STOP_LABELS = re.compile(
+    r"^(?:项目负责人|联系电话|主管部门|实施期限|项目编码|单位联系人|项目资金|预算单位|项目性质|项目类别|实施单位)"
+)
+_GOAL_LABELS = {"项目绩效目标", "年度绩效目标", "项目总体目标", "总体目标", "年度总体目标", "绩效目标", "年度目标"}
 _TOTAL_LABEL = re.compile(r"总额|预算数|合计|年度预算")
 _FUNDING_LABEL = re.compile(r"^(?:其他|一般公共预算|政府性基金|\S{0,4}(?:资金|补助|配套|拨款|安排|自筹))$")
 _LABEL_CLEAN = re.compile(r"^其中[:：]?|[:：]$|\(万元\)|\(元\)")
@@ -102,17 +104,27 @@ def _grid_target(scope: str, lines: Sequence[Line], meta: Meta) -> PerformanceTa
     if scope == "unit":
         name = name or _label_value(head, _UNIT_LABELS) or (meta.unit_name or "")
     amount, funding = _money(head)
-    goal = ""
-    for row in head:
-        filled = [c for c in row.cells if c]
-        if filled and squash(filled[0]) in _GOAL_LABELS:
-            goal = clean_cjk_spaces(" ".join(filled[1:]))
-            break
+    goal = _goal(head)
     indicators = _indicators(body)
     if not name and not any(ind.value for ind in indicators):
         return None  # an unfilled template
     unit = MoneyUnit.YUAN if any("(元)" in squash(r.text) for r in head) else MoneyUnit.WAN
     return PerformanceTarget(scope, name, amount, funding, goal, indicators, unit)
+
+
+def _goal(head: Sequence[Line]) -> str:
+    """The text after a goal label; where the label row holds only sub-labels ("项目总目标",
+    "年度总体目标"), the row below it (a text printed twice for both is kept once)."""
+    for i, row in enumerate(head):
+        filled = [c for c in row.cells if c]
+        if not filled or squash(filled[0]) not in _GOAL_LABELS:
+            continue
+        texts = [c for c in filled[1:] if not (len(squash(c)) <= 8 and squash(c).endswith("目标"))]
+        if not texts and i + 1 < len(head):
+            texts = [c for c in head[i + 1].cells if c]
+        unique = list(dict.fromkeys(texts))
+        return clean_cjk_spaces(" ".join(unique))
+    return ""
 
 
 def _is_indicator_header(cells: Sequence[str]) -> bool:
@@ -185,7 +197,7 @@ def _indicators(rows: Sequence[Line]) -> tuple[Indicator, ...]:
             col_l1 = _col(head, lambda c: c.startswith("一级指标"))
             col_l2 = _col(head, lambda c: c.startswith("二级指标"))
             col_l3 = _col(head, lambda c: c.startswith("三级指标") or c in ("指标内容", "指标名称"))
-            col_value = _col(head, lambda c: c == "指标值")
+            col_value = _col(head, lambda c: c.endswith("指标值") and "依据" not in c)
             col_weight = _col(head, lambda c: "权重" in c or c in ("分值", "指标分值"))
             continue
         if squash(filled[0]).startswith("注"):
