@@ -23,15 +23,30 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def check_paths(paths: list[str], config: Config) -> CheckReport:
     """Parse and check each file; unreadable files become failed document reports."""
-    from yusuan.cli import parse_all
+    from yusuan.api import doc_id_for
+    from yusuan.cli import _progress, expand_inputs
+    from yusuan.ingest import load
+    from yusuan.model import Diagnostic
+    from yusuan.parse import parse_document
 
     docs: list[DocumentReport] = []
-    for o in parse_all(paths, label="检查"):
-        if o.disclosure is None:
-            docs.append(DocumentReport(doc=Path(o.path).stem, path=o.path, disclosure=None,
-                                       diagnostics=o.diagnostics, failed=True))
+    for path in _progress(expand_inputs(paths), "检查"):
+        try:
+            source, diagnostics = load(path)
+            disclosure = None
+            if source is not None:
+                disclosure, found = parse_document(source, doc_id_for(path))
+                diagnostics = diagnostics + found
+        except Exception as exc:  # a parser bug must not take the batch down with it
+            source, disclosure = None, None
+            message = f"{path}：解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
+            diagnostics = (Diagnostic("X001", Severity.ERROR, message),)
+        if disclosure is None:
+            docs.append(DocumentReport(doc=Path(path).stem, path=path, disclosure=None,
+                                       diagnostics=tuple(diagnostics), failed=True))
             continue
-        docs.append(check_disclosure(o.disclosure, config, path=o.path, diagnostics=o.diagnostics))
+        lines = tuple((ln.source.line or ln.no, ln.text) for ln in source.lines) if source is not None else ()
+        docs.append(check_disclosure(disclosure, config, path=path, diagnostics=tuple(diagnostics), lines=lines))
     return CheckReport(tuple(docs))
 
 

@@ -32,6 +32,7 @@ class RuleContext:
     checks: int = 0
     missing_reasons: list[str] = field(default_factory=list)
     skip_reasons: list[str] = field(default_factory=list)
+    lines: tuple[tuple[int, str], ...] = ()  # the source text (line number, text) where the caller has it
 
     # ------------------------------------------------------------------ recording
 

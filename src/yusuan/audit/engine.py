@@ -9,12 +9,15 @@ from yusuan.audit.report import CoverageEntry, DocumentReport, Status
 from yusuan.model import Diagnostic, Disclosure
 
 
-def run_rule(rule: Rule, disclosure: Disclosure, config: Config) -> tuple[list, CoverageEntry]:
+def run_rule(
+    rule: Rule, disclosure: Disclosure, config: Config, lines: tuple[tuple[int, str], ...] = ()
+) -> tuple[list, CoverageEntry]:
     ctx = RuleContext(
         disclosure=disclosure,
         code=rule.code,
         severity=config.severity_of(rule.code, rule.severity),
         tolerance=config.tolerance,
+        lines=lines,
     )
     doc = disclosure.meta.doc
     try:
@@ -37,14 +40,17 @@ def check_disclosure(
     config: Config | None = None,
     path: str | None = None,
     diagnostics: tuple[Diagnostic, ...] = (),
+    lines: tuple[tuple[int, str], ...] = (),
 ) -> DocumentReport:
+    """Run every enabled rule. ``lines`` (line number, text) lets text rules see what the
+    parser did not keep (e.g. a template table it could not recognise)."""
     config = config or Config()
     findings: list = []
     coverage: list[CoverageEntry] = []
     for code, rule in all_rules().items():
         if not config.enabled(code):
             continue
-        found, entry = run_rule(rule, disclosure, config)
+        found, entry = run_rule(rule, disclosure, config, lines)
         findings += found
         coverage.append(entry)
     return DocumentReport(

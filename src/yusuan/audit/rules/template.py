@@ -20,6 +20,10 @@ _PLACEHOLDER = re.compile(
 def _texts(ctx: RuleContext) -> Iterator[tuple[str, str, Source, str | None]]:
     """(where-label, text, source, table id) for every printed text the model keeps."""
     d = ctx.disclosure
+    if ctx.lines:  # the whole source text: covers what the parser did not keep
+        for no, text in ctx.lines:
+            yield "原文", text, Source(line=no), None
+        return
     if d.meta.unit_name:
         yield "单位名称", d.meta.unit_name, Source(), None
     for e in d.catalogue:
@@ -54,21 +58,21 @@ def _texts(ctx: RuleContext) -> Iterator[tuple[str, str, Source, str | None]]:
     passing="“且末县医疗保障局 2025 年部门预算”。",
 )
 def placeholders(ctx: RuleContext) -> None:
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for label, text, source, table in _texts(ctx):
         if not text:
             continue
         ctx.checked()
         norm = normalize(text)
-        for m in _PLACEHOLDER.finditer(norm):
-            snippet = norm[max(0, m.start() - 12) : m.end() + 12].replace("\n", " ").strip()
-            key = (m.group(0), snippet)
-            if key in seen:
-                continue
-            seen.add(key)
-            ctx.report(
-                f"{label}{where(source=source)}残留模板文字“{m.group(0)}”：“…{snippet}…”。请填写实际内容。",
-                table=table, source=source, values={"占位符": m.group(0)},
-            )
+        hits = list(dict.fromkeys(m.group(0) for m in _PLACEHOLDER.finditer(norm)))
+        snippet = " ".join(norm.split())[:60]
+        if not hits or snippet in seen:
+            continue
+        seen.add(snippet)
+        quoted = "、".join(f"“{h}”" for h in hits)
+        ctx.report(
+            f"{label}{where(source=source)}残留模板文字{quoted}：“{snippet}”。请填写实际内容。",
+            table=table, source=source, values={"占位符": "、".join(hits)},
+        )
     if not ctx.checks:
         ctx.missing("没有可检查的文字")
