@@ -61,6 +61,16 @@ def fill(template: Path, out: Path, break_total: bool = False, bad_cell: bool = 
     for row in other.iter_rows(min_row=2):
         if row[2].value == "operating_cost":
             row[1].value = 7.6
+    perf = wb["绩效目标"]
+    project = "全民参保及医疗服务经费项目"
+    perf.append(["项目", project, 3, "参保率95%以上", "产出指标", "质量指标", "当年财政补助资金到位率", "=100%", 20])
+    perf.append(["项目", project, None, None, "满意度指标", "满意度指标", "参保人员满意度", ">=95%", 10])
+    perf.cell(2, 8).data_type = "s"  # typed as '=100% in Excel: text, not a formula
+    for sheet, values in (("政府采购", {"total": 4.9, "goods": 1.77, "works": 0, "services": 3.13}),
+                          ("国有资产", {"as_of": "2024年底", "vehicles_total": 1, "vehicles_value": 16.47})):
+        for row in wb[sheet].iter_rows(min_row=2):
+            if row[2].value in values:
+                row[1].value = values[row[2].value]
     staff = wb["人员情况"]
     for row in staff.iter_rows(min_row=2):
         if row[2].value == "authorized":
@@ -111,6 +121,21 @@ def test_filled_workbook_reads_back_exactly(template, tmp_path):
     assert data.prior[("income", "TOTAL", "general_budget")].amount == Decimal("264.87")
     assert data.disclosure.operating_cost.amount == Decimal("7.6")
     assert data.disclosure.profile.staffing.authorized == 15
+    (target,) = data.disclosure.performance
+    assert (target.scope, target.name, target.amount, target.goal) == ("project", "全民参保及医疗服务经费项目",
+                                                                       Decimal("3.00"), "参保率95%以上")
+    assert [(i.level3, i.value, i.weight) for i in target.indicators] == [
+        ("当年财政补助资金到位率", "=100%", Decimal("20.00")), ("参保人员满意度", ">=95%", Decimal("10.00"))]
+    p = data.disclosure.procurement
+    assert (p.total, p.goods, p.works, p.services) == (Decimal("4.90"), Decimal("1.77"), Decimal("0.00"),
+                                                       Decimal("3.13"))
+    a = data.disclosure.assets
+    assert (a.as_of, a.vehicles.total, a.vehicles.value) == ("2024年底", 1, Decimal("16.47"))
+
+
+def test_unit_name_is_required(template, tmp_path):
+    _, problems = read_workbook(template)
+    assert [p.code for p in problems] == ["R101"] and "单位名称" in problems[0].message
 
 
 def test_cli_renders_the_workbook_and_the_result_parses_back(template, tmp_path):
@@ -128,6 +153,8 @@ def test_cli_renders_the_workbook_and_the_result_parses_back(template, tmp_path)
                 assert (table.id, r.code, k, str(v)) in got
     text = out.read_text(encoding="utf-8")
     assert "比上年预算减少37.68万元，下降14.23%，主要原因是在职职工预算人数比上年少2人。" in text
+    assert "编报绩效目标的项目共1个，涉及项目预算资金3.00万元" in text and "当年财政补助资金到位率\t=100%" in text
+    assert "政府采购预算4.90万元，其中：政府采购货物预算1.77万元" in text
 
 
 def test_audit_errors_stop_the_render_unless_forced(template, tmp_path):

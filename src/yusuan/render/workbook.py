@@ -108,7 +108,8 @@ def write_template(path: str | Path, year: int, style: Style) -> None:
         "4. 收支总表和财政拨款收支总表由系统根据收入表、支出表和各类预算支出表自动生成。",
         "5. “上年数及原因”填写上年预算数和增减原因；一般公共预算项级科目可另加行（表 gpb_expenditure，"
         "行编码填 7 位科目编码，列填 total）。",
-        "6. 填好后运行：yusuan render 本文件 -o 公开文件.pdf（或 .docx/.html/.txt）。",
+        "6. 以“=”开头的指标值（如 =100%）请先输入英文单引号（'=100%），否则 Excel 会当作公式。",
+        "7. 填好后运行：yusuan render 本文件 -o 公开文件.pdf（或 .docx/.html/.txt）。",
     ):
         guide.append([line])
     guide.column_dimensions["A"].width = 120
@@ -261,6 +262,10 @@ def read_workbook(path: str | Path) -> tuple[RenderInput | None, tuple[Diagnosti
                 if "unit_name" in info else None,
                 unit_code=_text(info["unit_code"].value) or None if "unit_code" in info else None, year=year,
                 narrative_unit=narrative_unit, format="xlsx")
+    for key, label in (("unit_name", "单位名称"), ("year", "预算年度")):
+        cell = info.get(key)
+        if cell is None or not _text(cell.value):
+            r.bad("单位信息", cell.coordinate if cell is not None else "B2", f"未填写{label}，请补填后重试。")
     tables = tuple(_read_table(r, ws, table_unit) for ws in wb.worksheets
                    if _text(ws["A1"].value).startswith(TABLE_MARK))
     if not tables:

@@ -58,6 +58,8 @@ p {{ text-indent: 2em; margin: .3em 0; }}
 p.right {{ text-align: right; }}
 p.center {{ text-align: center; }}
 section.table {{ page: wide; break-before: page; }}
+h2.wide {{ page: wide; }}
+section.table.first {{ break-before: auto; }}
 section.table h3 {{ text-align: center; }}
 .meta {{ display: flex; justify-content: space-between; font-size: 9pt; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 8pt; }}
@@ -73,8 +75,8 @@ def _cell(tag: str, text: str, cls: str = "") -> str:
     return f"<{tag}{attr}>{html.escape(text)}</{tag}>"
 
 
-def _html_table(b: TableView) -> str:
-    parts = ['<section class="table">']
+def _html_table(b: TableView, first: bool = False) -> str:
+    parts = [f'<section class="table{" first" if first else ""}">']
     if b.number:
         parts.append(_cell("p", _table_number_line(b.number), "right"))
     parts.append(_cell("h3", b.title))
@@ -99,13 +101,16 @@ def _html_table(b: TableView) -> str:
 
 def to_html(blocks: tuple[Block, ...], title: str = "") -> str:
     body: list[str] = []
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        follows_heading = i > 0 and isinstance(blocks[i - 1], Heading)
         if isinstance(b, Heading):
-            body.append(_cell(f"h{min(b.level + 1, 4)}", b.text))
+            # a part heading right before the tables goes on the first table's (landscape) page
+            wide = i + 1 < len(blocks) and isinstance(blocks[i + 1], TableView)
+            body.append(_cell(f"h{min(b.level + 1, 4)}", b.text, "wide" if wide else ""))
         elif isinstance(b, Paragraph):
             body.append(_cell("p", b.text, "" if b.align == "left" else b.align))
         elif isinstance(b, TableView):
-            body.append(_html_table(b))
+            body.append(_html_table(b, first=follows_heading))
         elif isinstance(b, PageBreak):
             body.append('<div class="pagebreak"></div>')
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
