@@ -95,3 +95,14 @@ def test_pdf_parses_back_to_the_same_facts(rendered):
     assert parsed is not None
     key = lambda f: (f.table, f.row_code, f.row_name, f.column, f.value, f.unit)  # noqa: E731
     assert {key(f) for f in facts(parsed)} == {key(f) for f in facts(composed.disclosure)}
+
+
+def test_pdf_rendered_from_clean_data_passes_the_audit(rendered):
+    from yusuan.audit import check_disclosure
+    from yusuan.model import Severity
+
+    path, _ = rendered
+    parsed, _ = parse(path)
+    bad = [(f.rule, f.message) for f in check_disclosure(parsed).findings
+           if f.severity in (Severity.ERROR, Severity.WARNING)]
+    assert bad == []

@@ -180,3 +180,10 @@ def test_bad_amount_is_reported_with_its_cell(template, tmp_path):
 def test_unknown_output_format_is_a_usage_error(template, tmp_path):
     result = CliRunner().invoke(render_command, [str(template), "-o", str(tmp_path / "x.rtf")])
     assert result.exit_code == 2 and "不支持的输出格式" in result.output
+
+
+def test_unwritable_output_is_a_clear_error(template, tmp_path):
+    filled = tmp_path / "filled.xlsx"
+    fill(template, filled)
+    result = CliRunner().invoke(render_command, [str(filled), "-o", str(tmp_path / "missing" / "x.txt")])
+    assert result.exit_code == 2 and "无法写入输出文件" in result.output

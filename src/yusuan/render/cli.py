@@ -45,7 +45,14 @@ def render_command(input_path: str, output: str, style: str, force: bool) -> Non
     if data is None or any(d.severity == Severity.ERROR for d in diagnostics):
         click.echo("输入有错误，未生成文件。请按上面的提示修改后重试。", err=True)
         sys.exit(EXIT_USAGE)
-    result = render(data, output, get_style(style), force=force, fmt=fmt)
+    try:
+        result = render(data, output, get_style(style), force=force, fmt=fmt)
+    except ImportError as exc:  # weasyprint (PDF) or python-docx not installed
+        click.echo(f"生成 {fmt} 需要的组件未安装（{exc.name}）。请运行 scripts/setup.sh 后重试。", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        click.echo(f"无法写入输出文件 {output}（{exc.strerror}）。请检查目录是否存在、是否有写权限。", err=True)
+        sys.exit(EXIT_USAGE)
     if not result.audit_available:
         click.echo("[警告] 审核模块不可用，已跳过生成前审核。", err=True)
     for f in result.findings:
