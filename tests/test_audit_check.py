@@ -155,3 +155,24 @@ def test_rules_cli() -> None:
     res = runner.invoke(rules_command, ["nar006"])
     assert res.exit_code == 0 and "不通过的例子" in res.output
     assert runner.invoke(rules_command, ["XXX999"]).exit_code == 2
+
+
+def test_restated_amount_off_by_last_digit_is_a_warning_not_an_error() -> None:
+    from tests.audit_builders import F, S
+
+    d = D(T("gpb_expenditure", R("210", "卫生健康支出", total="337.35")),
+          narrative=(S("gpb", F("卫生健康支出", "337.34", refers_to=("gpb_expenditure", "210", "total")),
+                       F("卫生健康支出", "337.35", refers_to=("gpb_expenditure", "210", "total"))),))
+    rep = check_disclosure(d, Config(select=("NAR001", "NAR004")))
+    assert sorted(f.rule for f in rep.findings) == ["NAR001", "NAR004"]
+    assert all(f.severity == Severity.WARNING for f in rep.findings)
+
+
+def test_same_subject_same_amount_different_change_in_one_section() -> None:
+    from tests.audit_builders import F, S
+
+    d = D(narrative=(S("gpb", F("项目支出", "96.36", change=("decrease", "7.44", "7.17")),
+                       F("项目支出", "96.36", change=("decrease", "3.14", "3.16"))),
+                     S("expenditure", F("项目支出", "96.36", change=("decrease", "3.14", "3.16")))))
+    (f,) = check_disclosure(d, Config(select=("NAR004",))).findings
+    assert "7.44" in f.message and "3.14" in f.message

@@ -131,6 +131,15 @@ class RuleContext:
         """Two printings of one quantity agree within their printed precision."""
         return self.tolerance.within(a.yuan, b.yuan, [a, b, *extra])
 
+    def restated(self, a: Money, b: Money) -> bool:
+        """One printed value restated elsewhere: at the same precision it must be identical;
+        at different precisions the finer one must round to the coarser."""
+        if a.yuan == b.yuan:
+            return True
+        if a.half == b.half:
+            return False
+        return abs(a.yuan - b.yuan) <= max(a.half, b.half) * self.tolerance.factor + self.tolerance.absolute
+
     def sum_close(self, total: Money, parts: Sequence[Money]) -> bool:
         return self.tolerance.within(total.yuan, sum((p.yuan for p in parts), Decimal(0)), [total, *parts])
 

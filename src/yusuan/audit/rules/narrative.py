@@ -12,7 +12,7 @@ from yusuan.audit.rules._common import col_zh
 from yusuan.audit.rules._figures import GUESS_CONFIDENCE, figure_money, figures, resolve, total_of
 from yusuan.audit.tolerance import WAN, Money, fmt, yuan_to
 from yusuan.model import Figure, MoneyUnit, NarrativeSection, Severity
-from yusuan.text import decimals_of, normalize
+from yusuan.text import decimals_of, normalize, squash
 
 _CITE = "《地方预决算公开操作规程》要求对预算收支增减变化等情况作出说明，说明须与公开表格一致。"
 
@@ -47,11 +47,13 @@ def narrative_vs_table(ctx: RuleContext) -> None:
         tm = ctx.money(res.table, value) if value is not None else ctx.blank(res.table)
         fm = figure_money(f)
         ctx.checked()
-        if ctx.close(fm, tm):
+        if ctx.restated(fm, tm):
             continue
         if value is not None and value != 0 and (fm.yuan == tm.yuan * WAN or fm.yuan * WAN == tm.yuan):
             continue  # a 元/万元 mix-up: UNT001 reports it
         shown = fmt(value) if value is not None else "空（0）"
+        # a last-digit difference could come from rounding elsewhere: never an error
+        tail = ctx.close(fm, tm)
         ctx.report(
             f"说明{where(source=f.source)}“{_short(f.sentence or f.subject)}”中"
             f"{f.subject} {fmt(f.amount)}{f.unit.value}，"
@@ -60,6 +62,7 @@ def narrative_vs_table(ctx: RuleContext) -> None:
             table=res.table.id, row=res.row, column=res.column, source=f.source,
             values={"说明": fmt(f.amount), "表格": shown},
             confidence=GUESS_CONFIDENCE if res.guessed else None,
+            severity=Severity.WARNING if tail and ctx.severity == Severity.ERROR else None,
         )
     if not any_figure:
         ctx.missing("未识别到说明中的金额")
@@ -176,20 +179,25 @@ def year_on_year(ctx: RuleContext) -> None:
 )
 def repeated_statements(ctx: RuleContext) -> None:
     groups: dict[tuple[str, str, str], list[Figure]] = {}
+    by_subject: dict[tuple[str, str, Decimal], list[Figure]] = {}
     for section, f in figures(ctx):
         res = resolve(ctx, section, f)
         if res is not None and not res.guessed:
             groups.setdefault(res.key, []).append(f)
-    if not groups:
+        if f.change is not None and f.change.amount is not None and f.amount:
+            # same topic only: 项目支出 of all funds and of 一般公共预算 may differ in their change
+            by_subject.setdefault((section.topic, squash(f.subject), figure_money(f).yuan), []).append(f)
+    if not groups and not by_subject:
         ctx.missing("没有可对应到表格的说明金额")
         return
+    _changes_agree(ctx, by_subject)
     for key, fs in groups.items():
         if len(fs) < 2:
             continue
         first = fs[0]
         for other in fs[1:]:
             ctx.checked()
-            if not ctx.close(figure_money(first), figure_money(other)):
+            if not ctx.restated(figure_money(first), figure_money(other)):
                 ctx.report(
                     f"说明中{first.subject}先后表述为 {fmt(first.amount)}{first.unit.value}{where(source=first.source)}"
                     f"和 {fmt(other.amount)}{other.unit.value}{where(source=other.source)}（均指{table_name(key[0])}"
@@ -208,6 +216,27 @@ def repeated_statements(ctx: RuleContext) -> None:
                     table=key[0], column=key[2], source=other.source,
                     values={"第一处": fmt(a.amount), "第二处": fmt(b.amount)},
                 )
+
+
+def _changes_agree(ctx: RuleContext, by_subject: dict[tuple[str, str, Decimal], list[Figure]]) -> None:
+    """The same subject stated with the same amount must state the same change."""
+    for fs in by_subject.values():
+        first = fs[0]
+        for other in fs[1:]:
+            a, b = first.change, other.change
+            if a is None or b is None or a.amount is None or b.amount is None:
+                continue
+            ctx.checked()
+            if a.direction == b.direction and ctx.restated(Money(a.amount, first.unit), Money(b.amount, other.unit)):
+                continue
+            verb = {"decrease": "减少", "increase": "增加"}
+            ctx.report(
+                f"说明中{first.subject} {fmt(first.amount)}{first.unit.value}的增减额前后不一："
+                f"{where(source=first.source)}称比上年"
+                f"{verb.get(a.direction, '')} {fmt(a.amount)}，{where(source=other.source)}称比上年"
+                f"{verb.get(b.direction, '')} {fmt(b.amount)}。请统一。",
+                source=other.source, values={"第一处": fmt(a.amount), "第二处": fmt(b.amount)},
+            )
 
 
 @rule(
