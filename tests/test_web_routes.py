@@ -329,6 +329,20 @@ def test_finding_marks_the_row_on_its_printed_line(tmp_path: Path) -> None:
     assert 'id="t0-r1-c0" class="num flagged sev-error"' in page
 
 
+def test_audit_html_report_is_a_download(tmp_path: Path) -> None:
+    pytest.importorskip("yusuan.report.html", reason="audit HTML report not installed")
+    client = client_for(tmp_path)
+    path = seed("002")
+    sha = upload(client, path.read_bytes(), path.name).headers["Location"].rsplit("/", 1)[1]
+    assert 'id="dl-report"' in client.get(f"/doc/{sha}").get_data(as_text=True)
+    resp = client.get(f"/doc/{sha}/download/report")
+    assert resp.status_code == 200 and resp.headers["Content-Disposition"].startswith("attachment;")
+    body = resp.get_data(as_text=True)
+    assert body.startswith("<!DOCTYPE html>") and str(tmp_path) not in body
+    findings, _ = run_checks(parse(path)[0])
+    assert findings and all(f.rule in body for f in findings)
+
+
 def test_rules_page_documents_every_rule_a_finding_links_to(tmp_path: Path) -> None:
     from yusuan.web.checks import rule_docs
 

@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from yusuan.model import Disclosure, Severity
 from yusuan.web import corpus
-from yusuan.web.checks import Checker, rule_docs
+from yusuan.web.checks import Checker, html_report, rule_docs
 from yusuan.web.library import Analysis, Library, Parser
 from yusuan.web.views import SEVERITY_LABELS, anchors_for, narrative_views, table_views
 
@@ -157,9 +157,14 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     @app.get("/doc/<sha>/download/<fmt>")
     def download(sha: str, fmt: str) -> Response:
         a = get_analysis(sha)
-        if a.disclosure is None or fmt not in ("json", "facts", "xlsx", "findings"):
+        if a.disclosure is None or fmt not in ("json", "facts", "xlsx", "findings", "report"):
             abort(404)
         name = a.doc_id
+        if fmt == "report":  # a download, never shown in this origin: the page carries its own style
+            page = html_report(a.disclosure, a.diagnostics, a.file.filename)
+            if page is None:
+                abort(404)
+            return _attachment(page.encode("utf-8"), f"{name}.report.html", "text/html; charset=utf-8")
         if fmt == "findings":
             from yusuan.report.serialize import to_data
 

@@ -59,3 +59,15 @@ def rule_docs() -> list[Any]:
     except ImportError:
         return []
     return list(all_rules().values())
+
+
+def html_report(disclosure: Disclosure, diagnostics: tuple[Any, ...], name: str) -> str | None:
+    """The audit's own self-contained HTML check report for one document (findings, coverage,
+    highlighted tables and narrative), or None when the audit package does not provide it."""
+    try:
+        from yusuan.audit import CheckReport, check_disclosure
+        from yusuan.report.html import render_html
+    except ImportError:
+        return None
+    report = check_disclosure(disclosure, None, name, tuple(diagnostics))
+    return render_html(CheckReport(documents=(report,)))
