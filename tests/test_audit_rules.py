@@ -92,6 +92,12 @@ def _project_target(amount: str) -> Disclosure:
              performance=(PerformanceTarget(scope="project", name=name, amount=Dec(amount)),))
 
 
+def _levels(upper: str, own: str) -> Disclosure:
+    return D(T("income", R("TOTAL", "总计", total="227.23", general_budget="227.19", unit_funds="0.05")),
+             performance=(PerformanceTarget(scope="unit", name="整体", funding={
+                 "上级安排": Dec(upper), "本级安排": Dec(own), "其他": Dec("0.05")}),))
+
+
 CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
     "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
     "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
@@ -180,6 +186,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                lambda: D(performance=(PerformanceTarget(scope="project", name="项目", amount=Dec("3.00"),
                                                         funding={"财政资金": Dec("2.50"), "其他": Dec("0.50")}),))),
     "PRF003": (lambda: _project_target("5.00"), lambda: _project_target("3.00")),
+    "PRF004": (lambda: _levels("227.18", "0.00"), lambda: _levels("0.00", "227.19")),
     "STF001": (lambda: D(profile=Profile(staffing=Staffing(authorized=15, actual=14, in_service=10, retired=2,
                                                            retired_early=0))),
                lambda: D(profile=Profile(staffing=Staffing(authorized=15, actual=14, in_service=12, retired=2,

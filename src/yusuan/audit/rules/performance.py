@@ -202,3 +202,48 @@ def staffing(ctx: RuleContext) -> None:
             )
     if not ctx.checks:
         ctx.skip("人员情况只给出单个数字，无可加总项")
+
+
+_LEVELS = (("上级", ("general_budget_transfer", "gov_fund_transfer", "state_capital_transfer"), "上级转移支付"),
+           ("本级", ("general_budget", "gov_fund", "state_capital"), "本级财政拨款"))
+
+
+@rule(
+    "PRF004",
+    "整体绩效目标的上级/本级资金与收入总表一致",
+    Severity.WARNING,
+    what="单位整体绩效目标表按“上级安排/本级安排”列示资金来源时，核对上级资金是否等于收入总表中上级转移支付合计，"
+    "本级资金是否等于本级一般公共预算（及政府性基金、国有资本经营预算）合计。",
+    why=_CITE + "资金来源层级填错会使绩效目标与预算脱节。",
+    failing="整体绩效目标：上级安排 227.18，本级安排 0；收入总表：一般公共预算（本级）227.19，上级转移支付 0。",
+    passing="整体绩效目标：上级资金 96.36，本级资金 307.49；收入总表上级转移支付 96.36，一般公共预算 307.49。",
+)
+def target_funding_levels(ctx: RuleContext) -> None:
+    targets = [p for p in _targets(ctx, "unit") if p.funding]
+    income = ctx.table("income")
+    itot = total_of(income) if income else None
+    if not targets:
+        ctx.missing("未识别到整体绩效目标的资金来源")
+        return
+    if income is None or itot is None:
+        ctx.missing("未找到收入总表合计行")
+        return
+    for p in targets:
+        for word, cols, name in _LEVELS:
+            items = {k: v for k, v in p.funding.items() if word in k}
+            if not items:
+                continue
+            ctx.checked()
+            stated = [Money(v, p.unit) for v in items.values()]
+            present = [ctx.money(income, itot.values[c]) for c in cols if c in itot.values]
+            table_sum = sum((m.yuan for m in present), Decimal(0))
+            if ctx.tolerance.within(sum((m.yuan for m in stated), Decimal(0)), table_sum, [*stated, *present]):
+                continue
+            s = sum(items.values(), Decimal(0))
+            listing = "、".join(f"{k} {fmt(v)}" for k, v in items.items())
+            ctx.report(
+                f"整体绩效目标“{p.name}”{where(source=p.source)}中{listing}，"
+                f"而收入总表{name}合计为 {yuan_to(p.unit, table_sum)}{p.unit.value}。请核对资金来源。",
+                table="income", row=itot, source=p.source,
+                values={"绩效目标": fmt(s), "收入总表": yuan_to(p.unit, table_sum)},
+            )
