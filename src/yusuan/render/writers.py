@@ -164,9 +164,10 @@ def write_docx(blocks: tuple[Block, ...], path: str | Path) -> None:
             if width:
                 table = doc.add_table(rows=len(rows), cols=width)
                 table.style = "Table Grid"
-                for r, row in enumerate(rows):
+                for r, (row, docx_row) in enumerate(zip(rows, table.rows, strict=True)):
+                    cells = docx_row.cells  # table.cell(r, c) re-walks the grid on every call
                     for c, text in enumerate(row):
-                        cell = table.cell(r, c)
+                        cell = cells[c]
                         cell.text = text
                         for run in cell.paragraphs[0].runs:
                             run.font.size = Pt(7.5)
