@@ -176,3 +176,20 @@ def test_same_subject_same_amount_different_change_in_one_section() -> None:
                      S("expenditure", F("项目支出", "96.36", change=("decrease", "3.14", "3.16")))))
     (f,) = check_disclosure(d, Config(select=("NAR004",))).findings
     assert "7.44" in f.message and "3.14" in f.message
+
+
+def test_code_printed_in_narrative_is_checked() -> None:
+    from tests.audit_builders import F, S
+
+    d = D(narrative=(S("gpb", F("机关对个人和家庭的补助支出(901)", "392")),))
+    (f,) = check_disclosure(d, Config(select=("COD001",))).findings
+    assert f.severity == Severity.INFO and "901" in f.message
+
+
+def test_seed_template_table_is_found_in_source_text() -> None:
+    # seed 002 keeps a 会议费培训费明细 template table ("XX 业务培训", "202X 年") the parser drops
+    from yusuan.audit.cli import check_paths
+
+    rep = check_paths([str(seed("002"))], Config(select=("TPL001",)))
+    lines = sorted(f.location.source.line for f in rep.findings)
+    assert len(lines) == 2 and all("XX" in f.message for f in rep.findings)

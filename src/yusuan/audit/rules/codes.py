@@ -4,10 +4,13 @@ The lists are partial, so these are information only."""
 
 from __future__ import annotations
 
+import re
+
 from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
 from yusuan.codes import kind_of, lookup, names_match
-from yusuan.model import Row, Severity, Table
+from yusuan.model import Figure, Row, Severity, Table
+from yusuan.text import normalize
 
 
 def _coded_rows(ctx: RuleContext) -> list[tuple[Table, Row]]:
@@ -20,20 +23,41 @@ def _coded_rows(ctx: RuleContext) -> list[tuple[Table, Row]]:
     return out
 
 
+_CITED = re.compile(r"\((\d{3,7})\)")
+
+
+def _narrative_codes(ctx: RuleContext) -> list[tuple[str, Figure]]:
+    """Codes the narrative prints in brackets after a subject: "事业运行(2101550)"."""
+    out, seen = [], set()
+    for s in ctx.disclosure.narrative:
+        for f in s.figures:
+            for code in _CITED.findall(normalize(f.subject)):
+                if code not in seen:
+                    seen.add(code)
+                    out.append((code, f))
+    return out
+
+
 @rule(
     "COD001",
     "科目编码不在编码表中",
     Severity.INFO,
-    what="表中的功能分类、经济分类科目编码在随附的政府收支分类科目表中查不到。",
+    what="表中（及说明中括注）的功能分类、经济分类科目编码在随附的政府收支分类科目表中查不到。",
     why="编码可能印错，也可能是编码表未收录（随附编码表不完整），因此只作提示。",
     failing="“2101599 其他医疗保障管理事务支出”印成“2101589”。",
     passing="“2101501 行政运行”。",
 )
 def unknown_codes(ctx: RuleContext) -> None:
     rows = _coded_rows(ctx)
-    if not rows:
+    cited = _narrative_codes(ctx)
+    if not rows and not cited:
         ctx.missing("表中没有科目编码")
         return
+    for code, f in cited:
+        ctx.checked()
+        if lookup(code) is None:
+            ctx.report(f"说明{where(source=f.source)}“{f.subject}”所注科目编码 {code} 不在编码表中"
+                       f"{'' if kind_of(code) else '（也不符合科目编码的格式）'}，请核对。", source=f.source)
     for t, r in rows:
         ctx.checked()
         if lookup(r.code) is None:
