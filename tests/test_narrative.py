@@ -97,6 +97,8 @@ def test_seed001_overview_figures():
     overview = section(r, "比上年增减情况").figures
     assert overview[0].amount == Decimal("3912.31")
     assert overview[0].change == Change("decrease", Decimal("96.11"), None)
+    assert section(r, "名词解释").topic == "glossary"
+    assert section(r, "机关运行经费安排情况").topic == "operating"
 
 
 def test_seed002_coded_figures():

@@ -106,7 +106,7 @@ _TERMINAL = re.compile(r"[。;!?:；：！？]\s*$")
 _OPEN = re.compile(r"[,、，]\s*$")
 # A 科目 named by 类/款/项 waits for its amount on the next line.
 _AWAITS = re.compile(r"\((?:类|款|项)\)\s*$")
-_HEADING_END = re.compile(r"(?:说明|情况|概况|职能|职责|解释|目标|事项)$")
+_HEADING_END = re.compile(r"(?:说明|情况|概况|职能|职责|解释|目标|事项|机构|设置|任务|收入|支出|经费|资产|采购)$")
 # "预算安排规模：…", "项目承担单位：…" start a new paragraph.
 _LABEL = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _MARKUP = re.compile(r"^\s*[-*•·]\s+|\*\*")
