@@ -177,3 +177,28 @@ def test_killed_run_resumes_with_every_document_exactly_once(tmp_path: Path) -> 
     for doc, n_facts, stored in rows:
         seed_stem = doc.rsplit("_c", 1)[0]
         assert n_facts == stored == expected[seed_stem], doc
+
+
+def _worker_dies(path: str, sha: str, check: bool = True):  # type: ignore[no-untyped-def]
+    if Path(path).name.startswith("002_"):  # the quickest seed to parse
+        os._exit(9)  # like an out-of-memory kill
+    return process_file(path, sha, check)
+
+
+def test_a_dead_worker_stops_the_run_without_blaming_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from yusuan.store.ingest import IngestAborted
+
+    ingest_module = importlib.import_module("yusuan.store.ingest")  # the package re-exports a function of that name
+
+    files = _copy_seeds(tmp_path / "in")
+    con = open_store(tmp_path / "c.duckdb")
+    monkeypatch.setattr(ingest_module, "process_file", _worker_dies)
+    with pytest.raises(IngestAborted, match="重新运行"):
+        ingest(con, [str(tmp_path / "in")], workers=2)
+    assert _scalar(con, "SELECT count(*) FROM failures") == 0
+    monkeypatch.undo()
+    summary = ingest(con, [str(tmp_path / "in")], workers=2)
+    assert _scalar(con, "SELECT count(*) FROM documents") == len(files)
+    assert summary.failed == 0

@@ -14,7 +14,7 @@ import click
 import duckdb
 
 from yusuan.store.extract import Parsed
-from yusuan.store.ingest import ingest
+from yusuan.store.ingest import IngestAborted, ingest
 from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
 from yusuan.store.queries import QUESTIONS, Result, compare, run_sql
 from yusuan.store.writer import DEFAULT_DB, StoreError, open_store
@@ -73,6 +73,10 @@ def ingest_command(
     try:
         summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
                          on_done=on_done, on_start=on_start)  # fmt: skip
+    except IngestAborted as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("已中断。已完成的文件已保存，重新运行同一命令将从中断处继续。")
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]

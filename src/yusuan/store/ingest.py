@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,11 @@ import duckdb
 
 from yusuan.store.extract import Parsed, file_sha256, process_file
 from yusuan.store.writer import known_state, record_failure, write_document
+
+
+class IngestAborted(Exception):
+    """The run cannot go on (the worker pool broke); the message is Chinese. Documents stored
+    so far stay; a re-run resumes."""
 
 
 @dataclass
@@ -120,11 +126,16 @@ def _run_pool(
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                path, sha, action = pending.pop(fut)
+                action = pending.pop(fut)[2]
                 try:
                     parsed = fut.result()
-                except Exception as exc:  # a worker died (memory, signal): record it, go on
-                    parsed = Parsed(path, sha, 0, error=f"处理该文件的进程异常退出（{type(exc).__name__}: {exc}）。")
+                except BrokenProcessPool:
+                    # a worker was killed (memory, signal, Ctrl-C): the files in flight are not
+                    # at fault, so nothing is recorded for them and a re-run processes them again
+                    raise IngestAborted(
+                        f"处理文件的子进程异常退出（可能内存不足或被中断），入库已停止；已完成的 "
+                        f"{summary.new + summary.versions} 个文件已保存。重新运行同一命令将从中断处继续。"
+                    ) from None
                 _finish(con, parsed, "failed" if parsed.failed else action, summary, on_done)
 
 
