@@ -193,3 +193,16 @@ def test_seed_template_table_is_found_in_source_text() -> None:
     rep = check_paths([str(seed("002"))], Config(select=("TPL001",)))
     lines = sorted(f.location.source.line for f in rep.findings)
     assert len(lines) == 2 and all("XX" in f.message for f in rep.findings)
+
+
+def test_html_highlights_the_cell_and_sentence_of_a_finding() -> None:
+    from tests.audit_builders import F, S
+    from yusuan.audit import CheckReport
+    from yusuan.report.html import render_html
+
+    d = D(T("expenditure", R("TOTAL", "总计", total="227.26", basic="224.19", project="3.05")),
+          narrative=(S("expenditure", F("项目支出", "3.50", refers_to=("expenditure", "TOTAL", "project"))),))
+    page = render_html(CheckReport((check_disclosure(d, Config(select=("SUM001", "NAR001"))),)))
+    assert 'class="n error"' in page  # the 合计 cell of the broken row
+    assert '<mark class="error">项目支出3.50万元</mark>' in page
+    assert page.count('href="#f') >= 2
