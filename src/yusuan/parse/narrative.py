@@ -68,7 +68,7 @@ def parse_narrative(
         first = paras[0]
         diagnostics.append(
             Diagnostic(
-                code="P301",
+                code="P350",
                 severity=Severity.WARNING,
                 message=f"第 {first.line} 行起的说明文字中未识别到任何章节标题（如“一、关于…说明”），"
                 "说明部分未能拆分。请核对文件是否包含预算情况说明。",
