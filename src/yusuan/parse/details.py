@@ -7,7 +7,7 @@ the same code reads every layout's phrasing; a section that states nothing gives
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from yusuan.model import (
@@ -49,20 +49,29 @@ _THREE_PUBLIC = (
 )
 
 
-def three_public(sections: Sequence[NarrativeSection]) -> ThreePublic | None:
-    scope = _of(sections, "three_public")
+
+def _first_match_per_key(
+    figures: Iterable[Figure], patterns: Sequence[tuple[str, str]]
+) -> tuple[dict[str, Decimal], MoneyUnit | None, Figure | None]:
+    """Each key's first stated amount: a figure counts for the first pattern its subject
+    matches. Returns the values, the unit of the first match, and that figure."""
     values: dict[str, Decimal] = {}
     unit: MoneyUnit | None = None
     first: Figure | None = None
-    for figure in _figures(scope):
+    for figure in figures:
         s = squash(figure.subject)
-        for pattern, key in _THREE_PUBLIC:
+        for pattern, key in patterns:
             if re.search(pattern, s):
                 if key not in values:
                     values[key] = figure.amount
                     unit = unit or figure.unit
                     first = first or figure
                 break
+    return values, unit, first
+
+def three_public(sections: Sequence[NarrativeSection]) -> ThreePublic | None:
+    scope = _of(sections, "three_public")
+    values, unit, first = _first_match_per_key(_figures(scope), _THREE_PUBLIC)
     if not values or first is None:
         return None
     text = "\n".join(s.text for s in scope)
@@ -107,18 +116,7 @@ _PROCUREMENT = (
 
 
 def procurement(sections: Sequence[NarrativeSection]) -> Procurement | None:
-    values: dict[str, Decimal] = {}
-    unit: MoneyUnit | None = None
-    first: Figure | None = None
-    for figure in _figures(_of(sections, "procurement")):
-        s = squash(figure.subject)
-        for pattern, key in _PROCUREMENT:
-            if re.search(pattern, s):
-                if key not in values:
-                    values[key] = figure.amount
-                    unit = unit or figure.unit
-                    first = first or figure
-                break
+    values, unit, first = _first_match_per_key(_figures(_of(sections, "procurement")), _PROCUREMENT)
     if not values or first is None:
         return None
     return Procurement(unit=unit or MoneyUnit.WAN, source=first.source, **values)
