@@ -98,6 +98,16 @@ def _levels(upper: str, own: str) -> Disclosure:
                  "上级安排": Dec(upper), "本级安排": Dec(own), "其他": Dec("0.05")}),))
 
 
+def _income_side(total: str) -> Disclosure:
+    rows = [R("TOTAL", "收入总计", "income", total=total), R("", "本年收入合计", "income", total="3909.31"),
+            R("", "上年结转结余", "income", total="3.00")]
+    from dataclasses import replace
+
+    rows[1] = replace(rows[1], key="year_total")
+    rows[2] = replace(rows[2], key="carryover")
+    return D(T("summary", *rows))
+
+
 CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
     "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
     "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
@@ -112,6 +122,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                            R("vehicle", "车", total="2.50"))),
                lambda: D(T("three_public", R("TOTAL", "合计", total="2.50"), R("vehicle", "车", total="2.50"),
                            R("vehicle_operation", "运行", total="2.50")))),
+    "SUM006": (lambda: _income_side("3909.31"), lambda: _income_side("3912.31")),
     "HIE001": (lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
                            R("2101501", "行政运行", total="165.33"), R("2101599", "其他", total="3.50"))),
                lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),

@@ -224,3 +224,29 @@ def _check_rows(ctx: RuleContext, t: Table, total: Row, parts: list[Row], col: s
         f"而 {terms} = {fmt(s)}。请核对分项数字。",
         table=t.id, row=total, column=col, values={"合计": fmt(total.values[col]), "分项之和": fmt(s)}, rows=parts,
     )
+
+
+@rule(
+    "SUM006",
+    "收支总表：收入总计 = 本年收入 + 上年结转结余",
+    Severity.ERROR,
+    what="在收支总表、财政拨款收支总表的收入方，核对收入总计是否等于本年收入合计与上年结转结余之和。",
+    why="收入总计由本年收入和上年结转结余两部分组成。" + _CITE,
+    failing="本年收入 3909.31，上年结转结余 3.00，收入总计 3909.31。",
+    passing="本年收入 3909.31，上年结转结余 3.00，收入总计 3912.31。",
+)
+def sum_income_side(ctx: RuleContext) -> None:
+    found = False
+    for tid in ("summary", "fiscal_summary"):
+        for t in ctx.tables(tid):
+            tot = total_row(t, "income")
+            year = next((r for r in t.rows if r.key == "year_total" and r.side == "income"), None)
+            if tot is None or year is None or "total" not in tot.values or "total" not in year.values:
+                continue
+            found = True
+            side = [r for r in t.rows if r.side == "income" and "total" in r.values]
+            carry = [r for r in side if r.key == "carryover"][:1] or [
+                r for r in side if r.key in ("carryover_fiscal", "carryover_nonfiscal")]
+            _check_rows(ctx, t, tot, [year, *carry], "total", "收入总计 = 本年收入 + 上年结转结余")
+    if not found:
+        ctx.missing("未识别到收支总表收入方的本年收入合计与收入总计")
