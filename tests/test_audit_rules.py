@@ -108,6 +108,12 @@ def _income_side(total: str) -> Disclosure:
     return D(T("summary", *rows))
 
 
+def _one_source(health: str) -> Disclosure:
+    return D(T("summary", R("210", "卫生健康支出", "expenditure", total=health),
+               R("TOTAL", "支出总计", "expenditure", total="604.54")),
+             T("gpb_expenditure", R("TOTAL", "合计", total="604.54"), R("210", "卫生健康支出", total="546.99")))
+
+
 CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
     "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
     "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
@@ -138,6 +144,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                lambda: D(*_full().tables, three_public=ThreePublic(total=Dec("2.50"),
                                                                    vehicle_operation=Dec("2.50")))),
     "XTB009": (lambda: _full(vop="2.00"), _full),
+    "XTB010": (lambda: _one_source("547.99"), lambda: _one_source("546.99")),
     "NAR001": (lambda: _narr(F("项目支出", "3.50", refers_to=("expenditure", "TOTAL", "project"))),
                lambda: _narr(F("项目支出", "3.05", refers_to=("expenditure", "TOTAL", "project")))),
     "NAR002": (lambda: _narr(F("基本支出", "224.19", share="96.66", refers_to=("expenditure", "TOTAL", "basic"))),

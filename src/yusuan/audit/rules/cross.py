@@ -408,3 +408,38 @@ def vehicle_operation_vs_30231(ctx: RuleContext) -> None:
         table="three_public", row=op_row, column="vehicle_operation",
         values={"三公运行费": fmt(op.value), "30231": yuan_to(unit, base.yuan)},
     )
+
+
+@rule(
+    "XTB010",
+    "全部支出均为一般公共预算时，各表同一功能科目金额一致",
+    Severity.ERROR,
+    what="当收支总表（或支出总表）的支出总计等于一般公共预算支出合计，即全部支出都由一般公共预算安排时，"
+    "核对这些表中每个功能科目的金额是否都等于一般公共预算支出表中的同一科目。",
+    why="没有其他资金来源时，同一科目在各表中是同一笔钱。" + _CITE,
+    failing="收支总表与一般公共预算支出表合计均为 604.54 万元，但 210 卫生健康支出分别为 547.99 和 546.99。",
+    passing="两表 210 卫生健康支出均为 546.99 万元。",
+)
+def same_scope_same_rows(ctx: RuleContext) -> None:
+    gpb = ctx.table("gpb_expenditure")
+    tg = total_row(gpb) if gpb else None
+    if gpb is None or tg is None or "total" not in tg.values:
+        ctx.missing("未找到一般公共预算支出表合计")
+        return
+    gm = ctx.money(gpb, tg.values["total"])
+    gcoded = {c: r for c, r in _coded(gpb).items() if c.startswith("2")}
+    compared = False
+    for tid, side in (("summary", "expenditure"), ("expenditure", None)):
+        t = ctx.table(tid)
+        tt = total_row(t, side) if t else None
+        if t is None or tt is None or "total" not in tt.values:
+            continue
+        if not ctx.close(ctx.money(t, tt.values["total"]), gm):
+            continue  # other funds are involved: XTB007 checks the inequality
+        compared = True
+        for code, r in _coded(t, side).items():
+            if code in gcoded and len(code) == 3:
+                compare(ctx, Cell(t, r, "total"), Cell(gpb, gcoded[code], "total"),
+                        "全部支出均为一般公共预算，但同一科目在两表中金额不同")
+    if not compared:
+        ctx.skip("支出中含一般公共预算以外的资金，或没有可比的表")
