@@ -181,7 +181,8 @@ def compose(data: RenderInput, style: Style) -> Composed:
                                         text="\n".join(f"{term}：{text}" for term, text in GLOSSARY))
     narrative = tuple(s for _, s in built) + tuple(s for _, s in built_others) + (glossary_section,)
 
-    blocks: list[Block] = [Heading(f"{name}{year}年单位预算公开", 0)]
+    scope = "部门" if d.meta.scope == "部门" else "单位"  # a 一级预算单位 publishes 部门预算
+    blocks: list[Block] = [Heading(f"{name}{year}年{scope}预算公开", 0)]
     # 目录
     blocks.append(Heading("目录", 1))
     if style.name == "shanghai":
