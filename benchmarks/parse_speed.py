@@ -14,7 +14,7 @@ import tracemalloc
 from pathlib import Path
 
 from yusuan.ingest import load
-from yusuan.parse import parse_document
+from yusuan.parsing import parse_document
 from yusuan.text import normalize, squash
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds").glob("*.txt"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yusuan.model import Change, MoneyUnit
-from yusuan.parse.figures import Span, extract_figures, find_change
+from yusuan.parsing.figures import Span, extract_figures, find_change
 from yusuan.text import normalize
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from yusuan import api
 from yusuan.ingest.text import lines_from_text
 from yusuan.model import Column, Row, Table
-from yusuan.parse import inference
-from yusuan.parse.blocks import TableBlock
-from yusuan.parse.loose import header_columns, income_key, parse_loose_block, refine
+from yusuan.parsing import inference
+from yusuan.parsing.blocks import TableBlock
+from yusuan.parsing.loose import header_columns, income_key, parse_loose_block, refine
 
 SEED_004 = Path(__file__).parent / "fixtures" / "seeds" / "004_54ee49bb0a7d7931.txt"
 D = Decimal

@@ -9,7 +9,7 @@ import pytest
 from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.text import lines_from_text, read_text
 from yusuan.model import DocKind, MoneyUnit
-from yusuan.parse.meta import extract_meta
+from yusuan.parsing.meta import extract_meta
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 

@@ -8,9 +8,9 @@ from functools import cache
 
 from yusuan.ingest.text import lines_from_text
 from yusuan.model import Change, Column, Meta, Row, Source, Table
-from yusuan.parse.blocks import Layout
-from yusuan.parse.narrative import NarrativeResult, paragraphs, parse_narrative
-from yusuan.parse.segment import segment
+from yusuan.parsing.blocks import Layout
+from yusuan.parsing.narrative import NarrativeResult, paragraphs, parse_narrative
+from yusuan.parsing.segment import segment
 from yusuan.text import normalize
 
 from .conftest import seed

@@ -9,8 +9,8 @@ from pathlib import Path
 from yusuan import api
 from yusuan.ingest.text import lines_from_text
 from yusuan.model import Column, Row, Table
-from yusuan.parse.loose import infer_rows, refine
-from yusuan.parse.ocr_repair import split_stream, three_public_key
+from yusuan.parsing.loose import infer_rows, refine
+from yusuan.parsing.ocr_repair import split_stream, three_public_key
 
 SEED_001 = Path(__file__).parent / "fixtures" / "seeds" / "001_2bc1f60d8e8166ed.txt"
 D = Decimal

@@ -9,9 +9,9 @@ from pathlib import Path
 from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.text import lines_from_text, read_text
 from yusuan.model import Meta, MoneyUnit, Table
-from yusuan.parse.meta import extract_meta
-from yusuan.parse.segment import segment
-from yusuan.parse.tables import parse_tables
+from yusuan.parsing.meta import extract_meta
+from yusuan.parsing.segment import segment
+from yusuan.parsing.tables import parse_tables
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -345,7 +345,6 @@ def test_cells_beyond_the_header_are_reported() -> None:
 
 
 def test_loose_lines_without_inference_are_reported_not_dropped(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # yusuan.parse is also the name of the top-level parse() function: reach the module directly.
     monkeypatch.setattr(sys.modules[parse_tables.__module__], "_loose_module", lambda: None)
     tables, _, diagnostics = tables_of("\n".join([
         "单位支出总体情况表", "单位：万元", "项目 合计 基本支出", "210 卫生健康支出 7.17 7.17",

@@ -7,9 +7,9 @@ from functools import cache
 
 from yusuan.ingest.text import lines_from_text
 from yusuan.model import Indicator, PerformanceTarget
-from yusuan.parse.blocks import Layout, TableBlock
-from yusuan.parse.performance import parse_performance
-from yusuan.parse.segment import segment
+from yusuan.parsing.blocks import Layout, TableBlock
+from yusuan.parsing.performance import parse_performance
+from yusuan.parsing.segment import segment
 
 from .conftest import seed
 from .test_narrative import meta

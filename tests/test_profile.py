@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from yusuan.ingest.text import lines_from_text
 from yusuan.model import Staffing
-from yusuan.parse.blocks import Layout
-from yusuan.parse.narrative import parse_narrative
-from yusuan.parse.profile import staffing_from_text
+from yusuan.parsing.blocks import Layout
+from yusuan.parsing.narrative import parse_narrative
+from yusuan.parsing.profile import staffing_from_text
 
 from .test_narrative import meta, narrative
 

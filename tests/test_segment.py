@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from yusuan.ingest.text import lines_from_text, read_text
-from yusuan.parse.segment import segment
+from yusuan.parsing.segment import segment
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 

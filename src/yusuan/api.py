@@ -9,7 +9,7 @@ from pathlib import Path
 
 from yusuan.ingest import load
 from yusuan.model import Diagnostic, Disclosure
-from yusuan.parse import parse_document
+from yusuan.parsing import parse_document
 
 
 def doc_id_for(path: str | Path) -> str:

@@ -27,7 +27,7 @@ def check_paths(paths: list[str], config: Config) -> CheckReport:
     from yusuan.cli import _progress, expand_inputs
     from yusuan.ingest import load
     from yusuan.model import Diagnostic
-    from yusuan.parse import parse_document
+    from yusuan.parsing import parse_document
 
     docs: list[DocumentReport] = []
     for path in _progress(expand_inputs(paths), "检查"):

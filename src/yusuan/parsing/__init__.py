@@ -14,12 +14,12 @@ from __future__ import annotations
 from yusuan.catalogue import TABLE_KINDS
 from yusuan.ingest.document import SourceDocument
 from yusuan.model import Diagnostic, Disclosure, Severity, Source
-from yusuan.parse import meta as meta_stage
-from yusuan.parse import narrative as narrative_stage
-from yusuan.parse import performance as performance_stage
-from yusuan.parse import segment as segment_stage
-from yusuan.parse import tables as tables_stage
-from yusuan.parse.blocks import Layout
+from yusuan.parsing import meta as meta_stage
+from yusuan.parsing import narrative as narrative_stage
+from yusuan.parsing import performance as performance_stage
+from yusuan.parsing import segment as segment_stage
+from yusuan.parsing import tables as tables_stage
+from yusuan.parsing.blocks import Layout
 
 __all__ = ["parse_document"]
 

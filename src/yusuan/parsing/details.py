@@ -20,7 +20,7 @@ from yusuan.model import (
     ThreePublic,
     Vehicles,
 )
-from yusuan.parse.figures import find_change
+from yusuan.parsing.figures import find_change
 from yusuan.text import parse_amount, squash
 
 __all__ = ["assets", "operating_cost", "procurement", "three_public"]

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Indicator, Meta, MoneyUnit, PerformanceTarget, Severity, Source
-from yusuan.parse.blocks import Layout
+from yusuan.parsing.blocks import Layout
 from yusuan.text import clean_cjk_spaces, parse_amount, squash
 
 __all__ = ["parse_performance"]

@@ -30,9 +30,9 @@ from yusuan.model import (
     Table,
     ThreePublic,
 )
-from yusuan.parse import details, profile
-from yusuan.parse.blocks import Layout
-from yusuan.parse.figures import Span, extract_figures
+from yusuan.parsing import details, profile
+from yusuan.parsing.blocks import Layout
+from yusuan.parsing.figures import Span, extract_figures
 from yusuan.text import clean_cjk_spaces, squash
 
 __all__ = ["NarrativeResult", "Paragraph", "paragraphs", "parse_narrative", "sections_of"]

@@ -20,9 +20,9 @@ from yusuan import codes
 from yusuan.catalogue import column_key
 from yusuan.ingest.document import Line
 from yusuan.model import Column, Diagnostic, Inference, Row, Severity, Source, Table
-from yusuan.parse import inference
-from yusuan.parse.blocks import TableBlock
-from yusuan.parse.ocr_repair import RawRow, split_stream, three_public_key
+from yusuan.parsing import inference
+from yusuan.parsing.blocks import TableBlock
+from yusuan.parsing.ocr_repair import RawRow, split_stream, three_public_key
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 TWO_SIDED = frozenset({"summary", "fiscal_summary"})

@@ -5,7 +5,7 @@ printed again on the next page, then more data. Page furniture (预算年度, �
 and column-number rows (栏次, ※) are skipped. Each band's header gives the columns; a
 header damaged by extraction borrows the header of another band of the same table.
 Blocks made of loose lines (blank cells lost) and loose lines inside a grid table are
-handed to ``yusuan.parse.loose`` for inference.
+handed to ``yusuan.parsing.loose`` for inference.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from yusuan.model import (
     Source,
     Table,
 )
-from yusuan.parse.blocks import Layout, TableBlock
-from yusuan.parse.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
-from yusuan.parse.rows import panel_sides, read_rows, transposed_rows
+from yusuan.parsing.blocks import Layout, TableBlock
+from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
+from yusuan.parsing.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
@@ -91,7 +91,7 @@ def parse_tables(
 def _loose_module() -> ModuleType | None:
     """The loose-line inference module, when installed in this build."""
     try:
-        return importlib.import_module("yusuan.parse.loose")
+        return importlib.import_module("yusuan.parsing.loose")
     except ImportError:
         return None
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from yusuan.catalogue import classify_title
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Severity, Source
-from yusuan.parse.blocks import Layout, TableBlock
+from yusuan.parsing.blocks import Layout, TableBlock
 from yusuan.text import squash
 
 _NUMBER_LINE = re.compile(r"^(?:附表|表)(\d{1,2})$|^公开(\d{1,2})表$")

@@ -17,7 +17,7 @@ from yusuan import codes
 from yusuan.catalogue import column_key
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Row, Severity, Source
-from yusuan.parse.headers import (
+from yusuan.parsing.headers import (
     CODE,
     CODE_PART,
     GOV_CODE,
