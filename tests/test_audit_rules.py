@@ -108,6 +108,25 @@ def _income_side(total: str) -> Disclosure:
     return D(T("summary", *rows))
 
 
+def _panels(econ_year: str, basic_group: str) -> Disclosure:
+    """A 4-panel 收支总表 (吴堡 layout): income, function, department-economic sides."""
+    from dataclasses import replace
+
+    def keyed(row, key: str):  # type: ignore[no-untyped-def]
+        return replace(row, key=key)
+
+    return D(T("summary",
+               keyed(R("", "本年收入合计", "income", total="6045356.68"), "year_total"),
+               keyed(R("", "财政拨款", "income", total="6045356.68"), "fiscal"),
+               keyed(R("", "一般公共预算拨款", "income", total="6045356.68"), "general_budget"),
+               keyed(R("", "本年支出合计", "expenditure", total="6045356.68"), "year_total"),
+               keyed(R("", "人员经费和公用经费支出", "expenditure_econ", total=basic_group), "basic"),
+               R("301", "工资福利支出", "expenditure_econ", basic="2073356.68"),
+               R("302", "商品和服务支出", "expenditure_econ", basic="52000"),
+               keyed(R("", "本年支出合计", "expenditure_econ", total=econ_year), "year_total"),
+               unit=YUAN))
+
+
 def _one_source(health: str) -> Disclosure:
     return D(T("summary", R("210", "卫生健康支出", "expenditure", total=health),
                R("TOTAL", "支出总计", "expenditure", total="604.54")),
@@ -129,6 +148,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                lambda: D(T("three_public", R("TOTAL", "合计", total="2.50"), R("vehicle", "车", total="2.50"),
                            R("vehicle_operation", "运行", total="2.50")))),
     "SUM006": (lambda: _income_side("3909.31"), lambda: _income_side("3912.31")),
+    "SUM007": (lambda: _panels("6054356.68", "2125356.68"), lambda: _panels("6045356.68", "2125356.68")),
     "HIE001": (lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
                            R("2101501", "行政运行", total="165.33"), R("2101599", "其他", total="3.50"))),
                lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
@@ -212,3 +232,12 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
 }
 
 
+
+
+def test_sum007_group_row_must_equal_its_economic_classes() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    report = check_disclosure(_panels("6045356.68", "2125000.00"), Config(select=("SUM007",)))
+    assert [f.rule for f in report.findings] == ["SUM007"]
+    assert "人员经费和公用经费支出" in report.findings[0].message
+    assert "2125356.68" in report.findings[0].message  # the sum of 301 + 302 is shown

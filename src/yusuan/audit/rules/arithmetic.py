@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from yusuan.audit.context import RuleContext, row_label, table_name, total_row, where
@@ -250,3 +251,92 @@ def sum_income_side(ctx: RuleContext) -> None:
             _check_rows(ctx, t, tot, [year, *carry], "total", "收入总计 = 本年收入 + 上年结转结余")
     if not found:
         ctx.missing("未识别到收支总表收入方的本年收入合计与收入总计")
+
+
+def _first_per_side(t: Table, pick: Callable[[Row], bool]) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    for r in t.rows:
+        if r.side and pick(r) and "total" in r.values:
+            out.setdefault(r.side, r)
+    return out
+
+
+def _panel_group_rows(t: Table, side: str) -> list[tuple[Row, str, list[Row]]]:
+    """(group row, column, member rows) on one side: 财政拨款 over its funding sources (收入方),
+    基本支出 / 项目支出 groups over the economic-class rows printed under them (经济分类方)."""
+    rows = [r for r in t.rows if r.side == side]
+    out: list[tuple[Row, str, list[Row]]] = []
+    fiscal = next((r for r in rows if r.key == "fiscal" and "total" in r.values), None)
+    if fiscal is not None:
+        parts = [r for r in rows if r.key in _FISCAL_PARTS and "total" in r.values]
+        if parts:
+            out.append((fiscal, "total", parts))
+    for key in ("basic", "project"):
+        head = next((r for r in rows if r.key == key and "total" in r.values), None)
+        parts = [r for r in rows if r.code.isdigit() and len(r.code) == 3 and key in r.values]
+        if head is not None and parts:
+            out.append((head, key, parts))
+    return out
+
+
+@rule(
+    "SUM007",
+    "收支总表：收入方与各支出方合计一致，各方分组 = 所属科目之和",
+    Severity.ERROR,
+    what="收支总表、财政拨款收支总表分为收入方和一个或多个支出方（按功能分类、部门经济分类、政府经济分类）。"
+    "核对各方的总计是否相等、各支出方的本年支出合计是否相等；收入方“财政拨款”是否等于其下各资金来源之和；经济分类方"
+    "“人员经费和公用经费（基本支出）”“专项业务经费（项目支出）”是否等于其下各经济类科目之和。",
+    why="同一张总表的各方反映同一笔预算，合计必须相等，分组数必须等于组内科目之和。" + _CITE,
+    failing="功能分类方本年支出合计 6045356.68，部门经济分类方本年支出合计 6054356.68。",
+    passing="功能分类方、部门经济分类方、政府经济分类方本年支出合计均为 6045356.68。",
+)
+def sum_panels_agree(ctx: RuleContext) -> None:
+    found = False
+    for tid in ("summary", "fiscal_summary"):
+        for t in ctx.tables(tid):
+            for label, pick in (("总计", lambda r: r.code == "TOTAL"), ("本年合计", lambda r: r.key == "year_total")):
+                per_side = _first_per_side(t, pick)
+                if label == "本年合计":
+                    # 本年收入 and 本年支出 differ by the carry-over in and out; only the
+                    # spending panels restate one and the same 本年支出.
+                    per_side.pop("income", None)
+                if len(per_side) < 2:
+                    continue
+                found = True
+                ref_side = "income" if "income" in per_side else sorted(per_side)[0]
+                ref = per_side[ref_side]
+                for side, r in sorted(per_side.items()):
+                    if side != ref_side:
+                        _check_pair(ctx, t, ref, r, label)
+            for side in sorted({r.side for r in t.rows if r.side}):
+                for head, col, parts in _panel_group_rows(t, side):
+                    found = True
+                    _check_group(ctx, t, head, col, parts)
+    if not found:
+        ctx.skip("收支总表没有可相互核对的多方合计或分组")
+
+
+def _check_pair(ctx: RuleContext, t: Table, a: Row, b: Row, label: str) -> None:
+    ctx.checked()
+    if ctx.sum_close(ctx.money(t, a.values["total"]), [ctx.money(t, b.values["total"])]):
+        return
+    va, vb = a.values["total"], b.values["total"]
+    ctx.report(
+        f"{table_name(t.id)}各方{label}不一致：{row_label(a)}{where(a)} {fmt(va)}，"
+        f"{row_label(b)}{where(b)} {fmt(vb)}，相差 {fmt(va - vb)}{ctx.unit_of(t)}。请核对各方合计。",
+        table=t.id, row=b, column="total", values={"收入方": fmt(va), "支出方": fmt(vb)}, rows=[a],
+    )
+
+
+def _check_group(ctx: RuleContext, t: Table, head: Row, col: str, parts: list[Row]) -> None:
+    ctx.checked()
+    total = head.values["total"]
+    if ctx.sum_close(ctx.money(t, total), [ctx.money(t, p.values[col]) for p in parts]):
+        return
+    s = sum((p.values[col] for p in parts), Decimal(0))
+    terms = " + ".join(f"{p.code or p.name} {fmt(p.values[col])}" for p in parts)
+    ctx.report(
+        f"{table_name(t.id)}{where(head)}：“{row_label(head)}” {fmt(total)}，而其下各项（{terms}）之和为 {fmt(s)}，"
+        f"相差 {fmt(total - s)}{ctx.unit_of(t)}。请核对分组数与明细。",
+        table=t.id, row=head, column="total", values={"分组数": fmt(total), "明细之和": fmt(s)}, rows=parts,
+    )
