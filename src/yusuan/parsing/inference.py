@@ -180,11 +180,15 @@ def _group_score(values: Sequence[dict[str, Decimal]] | dict[int, dict[str, Deci
     decides, the difference leads the search out of plateaus where one move alone fixes
     nothing (a parent whose children all sit in the wrong column)."""
     score, gap = 0, Decimal(0)
+    head = values[parent]
+    rows = [values[k] for k in kids]
+    # Only columns printed in the parent or a child take part; most rows fill few columns.
+    printed = set(head).union(*rows)
     for key in keys:
-        terms = [values[k][key] for k in kids if key in values[k]]
-        whole = values[parent].get(key)
-        if whole is None and not terms:
+        if key not in printed:
             continue
+        terms = [row[key] for row in rows if key in row]
+        whole = head.get(key)
         total = whole if whole is not None else Decimal(0)
         diff = abs(total - sum(terms, Decimal(0)))
         ok = diff <= (len(terms) + 1) * unit
