@@ -217,3 +217,21 @@ def test_ingest_command_reports_summary_and_failure(tmp_path: Path) -> None:
     assert "新增 1 个" in out.output and "失败 1 个" in out.output and "bad.bin" in out.output
     out = CliRunner().invoke(ingest_command, [str(src / "a.txt"), "--db", str(db)])
     assert out.exit_code == 0 and "未变跳过 1 个" in out.output
+
+
+def test_budget_and_final_accounts_are_kept_apart(corpus: Path) -> None:
+    from dataclasses import replace
+
+    from yusuan.model import DocKind
+
+    final = _disclosure("f2025", 2025, MoneyUnit.WAN, D("1"), 10)
+    final = replace(final, meta=replace(final.meta, kind=DocKind.FINAL))
+    con = open_store(corpus)
+    write_document(con, build_record(final, (), "/x/f2025.txt", "f" * 64, 1))
+    yoy = {(r["类型"], r["指标"], r["年度"]): r for r in [dict(zip(c.columns, row, strict=True)) for c in
+           [compare(con, "yoy")] for row in c.rows]}  # fmt: skip
+    assert yoy[("预算", "支出合计", 2025)]["增减额"] == D("10.00")  # not compared with the 决算 of 2025
+    assert yoy[("决算", "支出合计", 2025)]["对比金额"] is None
+    only_final = compare(con, "basic-project", kind="final_accounts")
+    assert [row[-1] for row in only_final.rows] == ["f2025"]
+    con.close()

@@ -129,11 +129,16 @@ _WHAT_HELP = (
 @click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出（xlsx 必须指定）。")
 @click.option("--unit", help="只看单位名称（未识别名称时为文件名）包含该文字的文件。")
 @click.option("--year", type=int, help="只看该年度。")
-def compare_command(what: str, db: str, fmt: str, output: str | None, unit: str | None, year: int | None) -> None:
+@click.option(
+    "--kind", type=click.Choice(["budget", "final_accounts"]), help="只看预算（budget）或决算（final_accounts）。"
+)
+def compare_command(
+    what: str, db: str, fmt: str, output: str | None, unit: str | None, year: int | None, kind: str | None
+) -> None:
     con = _open(db, read_only=True)
     try:
         keys = list(QUESTIONS) if what == "all" else [what]
-        results = [(k, compare(con, k, unit, year)) for k in keys]
+        results = [(k, compare(con, k, unit, year, kind)) for k in keys]
     except duckdb.Error as exc:
         _fail(f"查询语料库失败：{exc}。数据库可能来自不兼容的版本，请重新 ingest。")
     finally:

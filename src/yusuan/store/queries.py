@@ -2,7 +2,8 @@
 
 Amounts are in 万元 (documents printed in 元 are converted exactly, then shown to 0.01).
 Each query starts from ``d``: the latest documents, filtered by ``--unit`` (substring of
-the unit name, or of the document id when the name was not found) and ``--year``.
+the unit name, or of the document id when the name was not found), ``--year`` and
+``--kind`` (budget 预算 / final_accounts 决算; ``yoy`` keeps the two apart).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _D = """d AS (
     SELECT *, coalesce(unit_name, doc) AS unit_label FROM latest_documents
     WHERE ($unit::VARCHAR IS NULL OR coalesce(unit_name, doc) LIKE '%' || $unit::VARCHAR || '%')
       AND ($year::INTEGER IS NULL OR year = $year::INTEGER)
+      AND ($kind::VARCHAR IS NULL OR kind = $kind::VARCHAR)
 )"""
 
 # Per-document totals from the spending tables: 支出总表 first, 一般公共预算支出表 otherwise.
@@ -143,24 +145,28 @@ STRUCTURE_ECONOMIC = _structure(("gpb_econ", "gpb_basic_econ"), "经济分类类
 # One value per unit, measure and year (the newest document of that unit-year), compared
 # with the unit's previous year present in the corpus.
 YOY = f"""WITH {_D}, {_SPLIT}, {_THREE}, m AS (
-    SELECT d.id, d.unit_label, d.year, '支出合计' AS measure, coalesce(s.total, s.basic + s.project) AS v
+    SELECT d.id, d.unit_label, d.kind, d.year, '支出合计' AS measure, coalesce(s.total, s.basic + s.project) AS v
         FROM d JOIN split s ON s.doc_pk = d.id
-    UNION ALL SELECT d.id, d.unit_label, d.year, '基本支出', s.basic FROM d JOIN split s ON s.doc_pk = d.id
-    UNION ALL SELECT d.id, d.unit_label, d.year, '项目支出', s.project FROM d JOIN split s ON s.doc_pk = d.id
-    UNION ALL SELECT d.id, d.unit_label, d.year, '三公合计', coalesce(t.total, a.total)
+    UNION ALL SELECT d.id, d.unit_label, d.kind, d.year, '基本支出', s.basic
+        FROM d JOIN split s ON s.doc_pk = d.id
+    UNION ALL SELECT d.id, d.unit_label, d.kind, d.year, '项目支出', s.project
+        FROM d JOIN split s ON s.doc_pk = d.id
+    UNION ALL SELECT d.id, d.unit_label, d.kind, d.year, '三公合计', coalesce(t.total, a.total)
         FROM d LEFT JOIN three t ON t.doc_pk = d.id LEFT JOIN three_said a ON a.doc_pk = d.id
-    UNION ALL SELECT d.id, d.unit_label, d.year, '机关运行经费', o.amount FROM d JOIN operating o ON o.doc_pk = d.id
+    UNION ALL SELECT d.id, d.unit_label, d.kind, d.year, '机关运行经费', o.amount
+        FROM d JOIN operating o ON o.doc_pk = d.id
 ), one AS (
-    SELECT unit_label, year, measure, arg_max(v, id) AS v FROM m
-    WHERE year IS NOT NULL AND v IS NOT NULL GROUP BY unit_label, year, measure
+    SELECT unit_label, kind, year, measure, arg_max(v, id) AS v FROM m
+    WHERE year IS NOT NULL AND v IS NOT NULL GROUP BY unit_label, kind, year, measure
 ), lagged AS (
     SELECT *, lag(v) OVER w AS prev, lag(year) OVER w AS prev_year FROM one
-    WINDOW w AS (PARTITION BY unit_label, measure ORDER BY year)
+    WINDOW w AS (PARTITION BY unit_label, kind, measure ORDER BY year)
 )
-SELECT unit_label AS 单位, measure AS 指标, year AS 年度, round(v, 2) AS 金额, prev_year AS 对比年度,
+SELECT unit_label AS 单位, CASE kind WHEN 'final_accounts' THEN '决算' ELSE '预算' END AS 类型, measure AS 指标,
+    year AS 年度, round(v, 2) AS 金额, prev_year AS 对比年度,
     round(prev, 2) AS 对比金额, round(v - prev, 2) AS 增减额,
     round(100 * (v - prev) / nullif(prev, 0), 2) AS 增减百分比
-FROM lagged ORDER BY 单位, 指标, 年度"""
+FROM lagged ORDER BY 单位, 类型, 指标, 年度"""
 
 STATED_CHANGES = f"""WITH {_D}
 SELECT d.unit_label AS 单位, d.year AS 年度, g.topic AS 部分, g.subject AS 事项,
@@ -211,8 +217,15 @@ class Result:
     rows: list[tuple[Any, ...]]
 
 
-def compare(con: duckdb.DuckDBPyConnection, what: str, unit: str | None = None, year: int | None = None) -> Result:
-    cur = con.execute(QUESTIONS[what].sql, {"unit": unit, "year": year})
+def compare(
+    con: duckdb.DuckDBPyConnection,
+    what: str,
+    unit: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+) -> Result:
+    """``kind``: "budget" (预算) or "final_accounts" (决算); None for both."""
+    cur = con.execute(QUESTIONS[what].sql, {"unit": unit, "year": year, "kind": kind})
     # ratios come back as doubles: show them, like amounts, to exactly two places
     rows = [tuple(_two(v) for v in row) for row in cur.fetchall()]
     return Result([c[0] for c in cur.description], rows)
