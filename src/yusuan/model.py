@@ -89,9 +89,16 @@ class Row:
     label: str = ""  # the row label exactly as printed, numbering included
     text: dict[str, str] = field(default_factory=dict)  # non-money cells (项目名称, 指标值 ...)
     inferred: tuple[Inference, ...] = ()
+    # column key -> where that value's own cell is (page and box in a PDF, "Sheet!C7" in a
+    # workbook), where the reader knows more than the row's line
+    value_sources: dict[str, Source] = field(default_factory=dict)
 
     def __hash__(self) -> int:  # dict fields make the default hash fail; identity is enough
         return id(self)
+
+    def source_of(self, column: str) -> Source:
+        """Provenance of one value: its cell where known, else the row's."""
+        return self.value_sources.get(column, self.source)
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ def _read_panel(
     label = next((n for n in names if n), "")
     code = "".join(p for p in parts if p) if any(parts) else next((c for c in code_cells if c), "")
     values: dict[str, Decimal] = {}
+    value_sources: dict[str, Source] = {}
     text: dict[str, str] = {}
     for c in cols:
         cell = cells[c.index].strip() if c.index < len(cells) else ""
@@ -154,6 +155,9 @@ def _read_panel(
             amount = parse_amount(cell)
             if amount is not None:
                 values[c.key] = amount
+                cell_source = line.cell_source(c.index)
+                if cell_source.bbox is not None or cell_source.ref is not None:
+                    value_sources[c.key] = replace(cell_source, line=line.no)
             elif cell not in ("-", "--", "—", "——", "/"):
                 diagnostics.append(Diagnostic(
                     code="P131", severity=Severity.WARNING,
@@ -200,11 +204,13 @@ def _read_panel(
             groups[panel] = key
         elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
             values = {groups[panel]: values["total"]}
+            if "total" in value_sources:
+                value_sources = {groups[panel]: value_sources["total"]}
         elif not code:
             groups.pop(panel, None)
     level = codes.level_of(code) if code.isdigit() else None
     return Row(code=code, name=name, values=values, source=_where(line),
-               level=level, side=side, key=key, label=label, text=text), diagnostics
+               level=level, side=side, key=key, label=label, text=text, value_sources=value_sources), diagnostics
 
 
 def _strip_prefix(name: str) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from html import escape
 
 from yusuan.audit.report import SEVERITY_ZH, STATUS_ZH, CheckReport, DocumentReport, Status
-from yusuan.model import Finding, Severity, Table
+from yusuan.model import Finding, Severity, Source, Table
 from yusuan.report.findings import _sorted, location_text
 
 _CSS = """
@@ -33,6 +33,20 @@ def _worst(fs: list[Finding]) -> str:
     return ""
 
 
+
+def provenance(src: Source) -> str:
+    """"第 3 页 第 41 行 (x0,top,x1,bottom)" / "Sheet1!C7": where a value was printed."""
+    parts = []
+    if src.page is not None:
+        parts.append(f"第 {src.page} 页")
+    if src.line is not None:
+        parts.append(f"第 {src.line} 行")
+    if src.bbox is not None:
+        parts.append("(" + ",".join(f"{x:.1f}" for x in src.bbox) + ")")
+    if src.ref:
+        parts.append(src.ref)
+    return " ".join(parts)
+
 def _table_html(t: Table, marks: dict, ids: dict[int, int]) -> str:
     cols = [c.key for c in t.columns] or sorted({k for r in t.rows for k in r.values})
     heads = {c.key: c.header for c in t.columns}
@@ -49,10 +63,12 @@ def _table_html(t: Table, marks: dict, ids: dict[int, int]) -> str:
         for c in cols:
             fs = marks.get((t.id, r.code or r.name, c), [])
             v = r.values.get(c)
-            title = escape("；".join(f"{f.rule} {f.message}" for f in fs))
+            where = provenance(r.source_of(c)) if v is not None else ""
+            title = escape("；".join([*(f"{f.rule} {f.message}" for f in fs), *([where] if where else [])]))
             refs = "".join(f'<a href="#f{ids[id(f)]}">*</a>' for f in fs)
-            cls_c = f' class="n {_worst(fs)}" title="{title}"' if fs else ' class="n"'
-            cells.append(f"<td{cls_c}>{'' if v is None else escape(format(v, 'f'))}{refs}</td>")
+            data = f' data-source="{escape(where)}"' if where else ""
+            cls_c = f' class="n {_worst(fs)}"' if fs else ' class="n"'
+            cells.append(f"<td{cls_c} title=\"{title}\"{data}>{'' if v is None else escape(format(v, 'f'))}{refs}</td>")
         out.append(f"<tr{cls}><td>{escape(r.code)}</td><td>{escape(r.name)}</td>{''.join(cells)}</tr>")
     out.append("</table>")
     return "".join(out)

@@ -152,11 +152,11 @@ def _tables_and_facts(disclosure: Disclosure) -> tuple[list[tuple[Any, ...]], li
         )  # fmt: skip
         for row_no, row in enumerate(table.rows, 1):
             confidence = {inf.column: inf.confidence for inf in row.inferred}
-            where = _where(row.source)
             for column, value in row.values.items():
                 facts.append(
                     (doc, table_no, table.id, row_no, row.code, row.name, row.level, row.side, row.key, column,
-                     str(value), str(value), unit, to_wan(value, unit), confidence.get(column), *where)
+                     str(value), str(value), unit, to_wan(value, unit), confidence.get(column),
+                     *_where(row.source_of(column)))
                 )  # fmt: skip
     return tables, facts
 
