@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from yusuan.codes import level_of
 from yusuan.model import Column, MoneyUnit, Row, Table
-from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS
+from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS, fiscal_parts
 from yusuan.text import normalize
 
 
@@ -69,7 +69,7 @@ def fiscal_summary_table(income: Table | None, by_fund: dict[str, Table | None],
     inc = total_row(income)
     left: list[Row] = []
     if inc is not None:
-        parts = {k: inc.values[k] for k, _ in FISCAL_ITEMS if k in inc.values}
+        parts = fiscal_parts(inc.values)
         fiscal = inc.values.get("fiscal", sum(parts.values(), Decimal(0)) if parts else None)
         if fiscal is not None:
             left.append(Row(code="", name=normalize("财政拨款（补助）"), values={"total": fiscal}, side="income",

@@ -12,7 +12,7 @@ from yusuan.codes import level_of, lookup
 from yusuan.model import Change, Figure, MoneyUnit, NarrativeSection, Row, Table
 from yusuan.render.derive import class_rows, total_row
 from yusuan.render.inputs import OPERATING, Prior, RenderInput, Subject
-from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ROWS
+from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ROWS, fiscal_parts
 
 CENT = Decimal("0.01")
 _TO_WAN = Decimal(10000)
@@ -246,7 +246,7 @@ class Narrative:
         w = self._w()
         income = self.d.table("income")
         inc = total_row(income)
-        parts = {k: inc.values[k] for k, _ in FISCAL_ITEMS if inc and inc.values.get(k)}
+        parts = {k: v for k, v in fiscal_parts(inc.values).items() if v} if inc else {}
         fiscal = inc.values.get("fiscal") if inc else None
         if fiscal is None:
             fiscal = sum(parts.values(), Decimal(0))

@@ -9,6 +9,7 @@ most provinces: 单位收支总体情况表 … 上年结转结余情况明细�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from yusuan.model import MoneyUnit
 
@@ -85,6 +86,17 @@ FISCAL_ITEMS: tuple[tuple[str, str], ...] = (
     ("gov_fund", "政府性基金预算"),
     ("state_capital", "国有资本经营预算"),
 )
+
+
+def fiscal_parts(values: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Each fund's appropriation from an income row: the fund's own column plus the
+    transfers from above (上级…转移支付), which the 财政拨款 tables count as that fund."""
+    out: dict[str, Decimal] = {}
+    for key, _ in FISCAL_ITEMS:
+        present = [values[k] for k in (key, f"{key}_transfer") if k in values]
+        if present:
+            out[key] = sum(present, Decimal(0))
+    return out
 
 _INCOME_COLUMNS = _c(
     "total", "总计",
