@@ -12,7 +12,7 @@ to all of them are kept, the rest is reported, never guessed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -74,19 +74,14 @@ def _half_unit(places: int) -> Decimal:
     return Decimal(5) / Decimal(10) ** (places + 1)
 
 
-def _unit_of(items: Sequence[Item]) -> Decimal:
-    """Half a unit of the finest printed place in a table (one rounding slack per term)."""
-    places = max((decimals_of(v) for it in items for v in (*it.amounts, *it.fixed.values())), default=2)
-    return _half_unit(places)
-
-
-def check(values: dict[str, Decimal], whole: str, parts: Sequence[str], unit: Decimal | None = None) -> int:
-    """+1 when the identity holds, -1 when it fails, 0 when nothing of it is printed."""
+def check(values: dict[str, Decimal], whole: str, parts: Sequence[str], unit: Decimal | int | None = None) -> int:
+    """+1 when the identity holds, -1 when it fails, 0 when nothing of it is printed.
+    The solver passes amounts scaled to integers (``unit`` 1); callers may pass Decimals."""
     terms = [values[p] for p in parts if p in values]
     if whole not in values and not terms:
         return 0
-    total = values.get(whole, Decimal(0))
-    diff = abs(total - sum(terms, Decimal(0)))
+    total = values.get(whole, 0)
+    diff = abs(total - sum(terms, 0))
     slack = (len(terms) + 1) * unit if unit is not None else tolerance([total, *terms])
     return 1 if diff <= slack else -1
 
@@ -101,14 +96,17 @@ def placements(k: int, n: int, ordered: bool) -> Iterator[tuple[int, ...]]:
     return itertools.permutations(range(n), k)
 
 
+Amount = Decimal | int  # printed amounts; the solver works on them scaled to ints
+
+
 @dataclass
 class Item:
     """One row to place: its amounts in print order and where it sits in the hierarchy."""
 
     code: str  # classification code, "TOTAL", or "" (no hierarchy)
-    amounts: tuple[Decimal, ...]
+    amounts: tuple[Amount, ...]
     ordered: bool = True
-    fixed: dict[str, Decimal] = field(default_factory=dict)  # values already known (grid cells)
+    fixed: dict[str, Amount] = field(default_factory=dict)  # values already known (grid cells)
     allowed: tuple[str, ...] | None = None  # restrict candidate columns (None: all)
 
 
@@ -125,22 +123,26 @@ class Placement:
 _MAX_CANDIDATES = 60000
 
 
-Candidate = tuple[int, tuple[str, ...], dict[str, Decimal]]  # (row identity score, columns, values)
+Candidate = tuple[int, tuple[str, ...], dict[str, Amount]]  # (row identity score, columns, values)
 
 
 def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
-                    unit: Decimal) -> list[Candidate]:
+                    unit: Amount) -> list[Candidate]:
     cols = [c for c in keys if c not in item.fixed and (item.allowed is None or c in item.allowed)]
     out: list[Candidate] = []
-    seen: set[tuple[tuple[str, Decimal], ...]] = set()
+    # Distinct column sets give distinct placements; only a reordering of equal amounts
+    # can repeat one.
+    dedup = not item.ordered and len(set(item.amounts)) < len(item.amounts)
+    seen: set[tuple[tuple[str, Amount], ...]] = set()
     for idx in placements(len(item.amounts), len(cols), item.ordered):
         names = tuple(cols[i] for i in idx)
         values = dict(item.fixed)
         values.update(zip(names, item.amounts, strict=True))
-        sig = tuple(sorted(values.items()))
-        if sig in seen:
-            continue
-        seen.add(sig)
+        if dedup:
+            sig = tuple(sorted(values.items()))
+            if sig in seen:
+                continue
+            seen.add(sig)
         out.append((sum(check(values, w, p, unit) for w, p in idents), names, values))
         if len(out) >= _MAX_CANDIDATES:
             break
@@ -174,12 +176,13 @@ def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
     return sorted(children.items())
 
 
-def _group_score(values: Sequence[dict[str, Decimal]] | dict[int, dict[str, Decimal]], parent: int, kids: Sequence[int],
-                 keys: Sequence[str], unit: Decimal) -> tuple[int, Decimal]:
+def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], parent: int, kids: Sequence[int],
+                 keys: Sequence[str]) -> tuple[int, int]:
     """(identities held minus identities failed, total absolute difference): the count
     decides, the difference leads the search out of plateaus where one move alone fixes
-    nothing (a parent whose children all sit in the wrong column)."""
-    score, gap = 0, Decimal(0)
+    nothing (a parent whose children all sit in the wrong column). Amounts are scaled
+    integers whose rounding unit is 1."""
+    score, gap = 0, 0
     head = values[parent]
     rows = [values[k] for k in kids]
     # Only columns printed in the parent or a child take part; most rows fill few columns.
@@ -188,12 +191,12 @@ def _group_score(values: Sequence[dict[str, Decimal]] | dict[int, dict[str, Deci
         if key not in printed:
             continue
         terms = [row[key] for row in rows if key in row]
-        whole = head.get(key)
-        total = whole if whole is not None else Decimal(0)
-        diff = abs(total - sum(terms, Decimal(0)))
-        ok = diff <= (len(terms) + 1) * unit
-        score += 1 if ok else -1
-        gap += Decimal(0) if ok else diff
+        diff = abs(head.get(key, 0) - sum(terms))
+        if diff <= len(terms) + 1:
+            score += 1
+        else:
+            score -= 1
+            gap += diff
     return score, gap
 
 
@@ -226,28 +229,60 @@ def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
     order does: then the print order is kept as evidence (OCR reorders only sometimes)."""
     keys = tuple(keys)
     idents = identities(keys)
-    unit = _unit_of([Item("", tuple(amounts))])
+    scale = _scale(amounts)
+    scaled = tuple(_scaled(a, scale) for a in amounts)
 
     def best(ordered: bool) -> int:
-        found = _all_candidates(Item("", tuple(amounts), ordered=ordered), keys, idents, unit)
+        found = _all_candidates(Item("", scaled, ordered=ordered), keys, idents, 1)
         return max((c[0] for c in found), default=-len(idents) - 1)
 
-    return best(True) >= best(False)
+    in_order = best(True)
+    # Every identity holding is the most any order can reach: no need to try the others.
+    return in_order >= len(idents) or in_order >= best(False)
+
+
+def _scale(values: Iterable[Decimal]) -> int:
+    """The factor that turns every amount into an integer whose rounding unit (half of the
+    finest printed place) is 1: the search then runs on ints, several times faster than
+    Decimal, and stays exact."""
+    places = max((decimals_of(v) for v in values), default=2)
+    return 2 * 10 ** places
+
+
+def _scaled(value: Decimal, scale: int) -> int:
+    return int(value * scale)
+
+
+def _scale_item(item: Item, scale: int) -> Item:
+    return Item(item.code, tuple(_scaled(a, scale) for a in item.amounts), item.ordered,
+                {k: _scaled(v, scale) for k, v in item.fixed.items()}, item.allowed)
 
 
 @dataclass
 class _Solution:
-    cands: list[list[tuple[int, tuple[str, ...], dict[str, Decimal]]]]
+    cands: list[list[Candidate]]
     choice: list[int]
     local: list[int]  # hierarchy + evidence score of each row's choice
     ties: list[list[int]]
     score: int
 
 
+def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
+    """The row and every row sharing a hierarchy group with it."""
+    out = {row}
+    for g in member.get(row, []):
+        out.add(groups[g][0])
+        out.update(groups[g][1])
+    return out
+
+
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
-           evidence: dict[int, dict[str, Decimal]], every: list[list[Candidate]]) -> _Solution:
+           evidence: dict[int, dict[str, int]], every: list[list[Candidate]],
+           start: _Solution | None = None, detail: bool = True) -> _Solution:
+    """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
+    ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
+    re-solve with one column excluded converges in a round or two."""
     idents = identities(keys)
-    unit = _unit_of(items)
     cands = [_candidates(e, exclude) for e in every]
     for i, it in enumerate(items):
         if not cands[i]:  # nothing fits: keep the fixed values only
@@ -259,8 +294,23 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         for k in kids:
             member.setdefault(k, []).append(g)
     choice = [max(range(len(c)), key=lambda j, c=c: _prior(c[j][1], keys)) for c in cands]
+    # Rows whose best move may have changed since they were last looked at: all of them on a
+    # cold start; on a warm start only the rows whose choice was excluded and their groups.
+    dirty = set(range(len(items)))
+    if start is not None:
+        moved = set()
+        for i, c in enumerate(cands):
+            was = start.cands[i][start.choice[i]]
+            kept = next((j for j, cand in enumerate(c) if cand is was), None)
+            if kept is None:
+                moved.add(i)
+            else:
+                choice[i] = kept
+        dirty = set(moved)
+        for i in moved:
+            dirty.update(_neighbours(i, member, groups))
 
-    def area(change: dict[int, int]) -> tuple[int, Decimal]:
+    def area(change: dict[int, int]) -> tuple[int, int]:
         """Score of the groups and evidence touching the changed rows, with the change."""
         touched = sorted({g for i in change for g in member.get(i, [])})
         # Only the rows of the touched groups are read: building every row's values on
@@ -270,19 +320,20 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             rows.add(groups[g][0])
             rows.update(groups[g][1])
         vals = {r: cands[r][change.get(r, choice[r])][2] for r in rows}
-        score, gap = 0, Decimal(0)
+        score, gap = 0, 0
         for g in touched:
-            s, d = _group_score(vals, groups[g][0], groups[g][1], keys, unit)
+            s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
             score, gap = score + s, gap + d
         for i in change:
             for key, value in evidence.get(i, {}).items():
-                got = vals[i].get(key, Decimal(0))
-                ok = abs(got - value) <= 2 * unit
-                score += 2 if ok else -2
-                gap += Decimal(0) if ok else abs(got - value)
+                miss = abs(vals[i].get(key, 0) - value)
+                if miss <= 2:
+                    score += 2
+                else:
+                    score, gap = score - 2, gap + miss
         return score, -gap
 
-    def local(i: int, j: int) -> tuple[int, Decimal]:
+    def local(i: int, j: int) -> tuple[int, int]:
         return area({i: j})
 
     def prior(change: dict[int, int]) -> int:
@@ -290,13 +341,15 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
     def improve_singles() -> bool:
         changed = False
-        for i in range(len(items)):
+        for i in sorted(dirty):
+            dirty.discard(i)
             if len(cands[i]) < 2:
                 continue
-            now = (*local(i, choice[i]), prior({i: choice[i]}))
-            best = max(range(len(cands[i])), key=lambda j, i=i: (*local(i, j), prior({i: j})))
-            if (*local(i, best), prior({i: best})) > now:
+            scored = [(*local(i, j), prior({i: j})) for j in range(len(cands[i]))]
+            best = max(range(len(scored)), key=scored.__getitem__)
+            if scored[best] > scored[choice[i]]:
                 choice[i] = best
+                dirty.update(_neighbours(i, member, groups))
                 changed = True
         return changed
 
@@ -305,7 +358,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         # wrong column cannot be repaired one child at a time.
         vals = [cands[r][choice[r]][2] for r in range(len(items))]
         for parent, kids in groups:
-            if _group_score(vals, parent, kids, keys, unit)[1] == 0:
+            if _group_score(vals, parent, kids, keys)[1] == 0:
                 continue  # this group already adds up
             rows = [r for r in (parent, *kids) if len(cands[r]) > 1]
             for a, b in itertools.combinations(rows, 2):
@@ -317,21 +370,23 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                         change = {a: ja, b: jb}
                         if (*area(change), prior(change)) > now:
                             choice[a], choice[b] = ja, jb
+                            dirty.update(_neighbours(a, member, groups), _neighbours(b, member, groups))
                             return True
         return False
 
     for _ in range(50):  # small tables converge in a few rounds
         if not improve_singles() and not improve_pairs():
             break
-    locals_ = [local(i, choice[i])[0] for i in range(len(items))]
-    ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
+    locals_, ties = [], []
+    if detail:  # a re-solve is asked for its score only
+        locals_ = [local(i, choice[i])[0] for i in range(len(items))]
+        ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
     vals = [cands[r][choice[r]][2] for r in range(len(items))]
     score = sum(cands[r][choice[r]][0] for r in range(len(items)))
-    score += sum(_group_score(vals, p, kids, keys, unit)[0] for p, kids in groups)
+    score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
     for i, stated in evidence.items():
         if i < len(items):
-            score += sum(2 if abs(vals[i].get(k, Decimal(0)) - v) <= 2 * unit else -2
-                         for k, v in stated.items())
+            score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
     return _Solution(cands, choice, locals_, ties, score)
 
 
@@ -342,20 +397,25 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     or the other side of the table say it has."""
     keys = tuple(keys)
     evidence = evidence or {}
-    unit = _unit_of(items)
+    scale = _scale(v for it in items for v in (*it.amounts, *it.fixed.values()))
+    scaled = [_scale_item(it, scale) for it in items]
+    scaled_evidence = {i: {k: _scaled(v, scale) for k, v in stated.items()} for i, stated in evidence.items()}
     idents = identities(keys)
-    every = [_all_candidates(it, keys, idents, unit) for it in items]
-    sol = _solve(items, keys, exclude, evidence, every)
+    every = [_all_candidates(it, keys, idents, 1) for it in scaled]
+    sol = _solve(scaled, keys, exclude, scaled_evidence, every)
     # A column chosen only because it is further left is not evidence: if the table scores as
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
-    doubtful = {c for c in used if _solve(items, keys, exclude | {c}, evidence, every).score >= sol.score}
+    doubtful = {c for c in used if sol.score <= _solve(scaled, keys, exclude | {c}, scaled_evidence, every,
+                                                        start=sol, detail=False).score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):
-        row_score, names, values = sol.cands[i][sol.choice[i]]
+        row_score, names, _ = sol.cands[i][sol.choice[i]]
+        values = dict(it.fixed)
+        values.update(zip(names, it.amounts, strict=False))
         if not it.amounts:
-            out.append(Placement(dict(values), (), 1.0, "固定列"))
+            out.append(Placement(values, (), 1.0, "固定列"))
             continue
         if not names:
             out.append(Placement(dict(it.fixed), ("",) * len(it.amounts), 0.0, "无可用的列位置",
