@@ -133,6 +133,13 @@ def _one_source(health: str) -> Disclosure:
              T("gpb_expenditure", R("TOTAL", "合计", total="604.54"), R("210", "卫生健康支出", total="546.99")))
 
 
+def _procurement(subtotal: str) -> Disclosure:
+    return D(T("procurement", R("TOTAL", "合计", total="16.80", general_budget="16.80"),
+               R("", "局本级小计", total=subtotal, general_budget=subtotal),
+               R("", "居民医保意外伤害认定调查外包服务费", project_budget="16.80", unit_price="16.80",
+                 total="16.80", general_budget="16.80")))
+
+
 CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
     "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
     "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
@@ -149,6 +156,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                            R("vehicle_operation", "运行", total="2.50")))),
     "SUM006": (lambda: _income_side("3909.31"), lambda: _income_side("3912.31")),
     "SUM007": (lambda: _panels("6054356.68", "2125356.68"), lambda: _panels("6045356.68", "2125356.68")),
+    "SUM008": (lambda: _procurement("10.60"), lambda: _procurement("16.80")),
     "HIE001": (lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),
                            R("2101501", "行政运行", total="165.33"), R("2101599", "其他", total="3.50"))),
                lambda: D(T("gpb_expenditure", R("21015", "医疗保障管理事务", total="168.33"),

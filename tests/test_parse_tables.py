@@ -491,3 +491,25 @@ def test_blank_template_without_note_is_empty_without_reason() -> None:
         T.join(["206", "科学技术支出", ""]),
     ]))
     assert table.empty and table.empty_reason is None and len(table.rows) == 1
+
+
+def test_procurement_item_table_titled_without_biao_with_wrapped_cells() -> None:
+    # 兴隆 (seed 001) layout: 项目名称 | 预算资金 | 采购物品名称 | 目录序号 | 计量单位 | 数量 | 单价 | 合计 | sources;
+    # the project name and the item text wrap over the lines above and below the amounts.
+    (table,) = tables_of("\n".join([
+        "单位政府采购预算", "单位:万元",
+        T.join(["项目名称", "预算资金", "采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价", "合计",
+                "一般公共预算拨款", "预留中小微企业份额"]),
+        T.join(["合计", "", "", "", "", "", "", "16.80", "16.80", ""]),
+        T.join(["本级小计", "", "", "", "", "", "", "16.80", "16.80", ""]),
+        T.join(["2025年居民医", "", "其他保险", "C1804990", "·"]),
+        T.join(["保意外伤害认定", "16.80", "服务", "01004330", "万元", "1", "16.80", "16.80", "16.80", ""]),
+        T.join(["调查外包服务费"]),
+    ]))[0]
+    assert table.id == "procurement"
+    assert [r.name for r in table.rows] == ["合计", "本级小计", "2025年居民医保意外伤害认定调查外包服务费"]
+    item = table.rows[2]
+    assert item.values == {"project_budget": Decimal("16.80"), "unit_price": Decimal("16.80"),
+                           "total": Decimal("16.80"), "general_budget": Decimal("16.80")}
+    assert item.text == {"item": "其他保险服务", "catalogue_no": "C180499001004330", "measure_unit": "万元",
+                         "quantity": "1"}

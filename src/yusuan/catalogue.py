@@ -65,6 +65,8 @@ _KIND_BY_ID = {k.id: k for k in TABLE_KINDS}
 # A title line is short and ends like a title; narrative sentences mentioning a table
 # ("…情况表为空表。") must not be taken for one.
 _TITLE_END = re.compile(r"(?:表|目录|明细表)(?:\(.{1,20}\))?$")
+# A few tables are titled without 表 ("单位政府采购预算"): only these exact forms count.
+_BARE_TITLE = re.compile(r"^(?:.{0,20}(?:单位|部门))?政府采购(?:预算|决算)(?:明细)?$")
 _NOT_TITLE = re.compile(r"[。，,；;：:]|为空表|空表$|见下表|详见|附表$|^表\d+$|^\d+$")
 
 
@@ -77,6 +79,8 @@ def classify_title(title: str) -> str | None:
     s = squash(title)
     s = re.sub(r"^(?:(?:表|附表)\d+[、.:-]?|(?:\d+|[一二三四五六七八九十]+)[、.:])", "", s)  # "表5 …", "5、…"
     s = re.sub(r"^公开\d+表[:：]?", "", s)
+    if _BARE_TITLE.match(s):
+        return "procurement"
     if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
         return None
     for kind in TABLE_KINDS:
@@ -105,7 +109,7 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"上级.*国有资本.*转移支付|国有资本.*上级.*转移支付", "state_capital_transfer"),
     (r"财政拨款(?:\(补助\))?(?:收入)?小计|^财政拨款(?:\(补助\))?(?:收入)?$", "fiscal"),
     (r"一般公共预算|公共财政|^本级财力|一般财力", "general_budget"),
-    (r"政府性基金", "gov_fund"),
+    (r"政府性基金|^基金预算(?:拨款)?$", "gov_fund"),
     (r"国有资本经营", "state_capital"),
     (r"财政专户|专户管理", "fiscal_special"),
     (r"单位资金", "unit_funds"),
@@ -118,6 +122,8 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^财政拨款结转|年初财政拨款结转", "carryover_fiscal"),
     (r"^非财政拨款$", "nonfiscal"),
     (r"上年结转|结转结余", "carryover"),
+    (r"^单价$", "unit_price"),
+    (r"[预預]留.*中小|中小微?企业.*(?:份额|预留)", "sme_reserved"),
 )
 
 

@@ -35,6 +35,16 @@ _TEXT = {
     "备注": "note", "项目简介": "description", "说明": "note", "时间": "time", "人数": "headcount",
     "单位编码": "unit_code", "单位代码": "unit_code", "是否空表": "empty", "公开空表理由": "reason", "理由": "reason",
 }
+# 政府采购 item tables (one row per purchase: 项目名称 | 预算资金 | 采购物品名称 | 目录序号 |
+# 计量单位 | 数量 | 单价 | 合计 | funding sources | 预留中小企业份额): the item's descriptive
+# cells are text of its row, not a second row label or an amount.
+_PROCUREMENT_TEXT = (
+    (re.compile(r"^(?:采购)?物品名称$|^采购品目(?:名称)?$"), "item"),
+    (re.compile(r"目录(?:序号|编码|代码)$|^品目编码$"), "catalogue_no"),
+    (re.compile(r"^计量单位$"), "measure_unit"),
+    (re.compile(r"^数量$"), "quantity"),
+)
+_PROCUREMENT_MONEY = ((re.compile(r"^预算资金$"), "project_budget"),)
 # Plain header words (for recognising header rows repeated on later pages).
 HEADER_WORDS = frozenset(
     {"项目", "科目", "类", "款", "项", "合计", "总计", "小计", "序号", "栏次", "收入", "支出", "预算数", "金额",
@@ -110,7 +120,8 @@ def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = Fals
     specs: list[ColumnSpec] = []
     subject_before = False
     for j in range(width):
-        spec = _spec(j, paths[j], subject_before, table_id)
+        known_money = any(sp.role == MONEY and sp.key and not sp.key.startswith("col") for sp in specs)
+        spec = _spec(j, paths[j], subject_before, table_id, known_money)
         specs.append(spec)
         if spec.role == NAME:
             subject_before = True
@@ -183,7 +194,8 @@ def _repair(grid: list[list[str]], width: int) -> list[list[str]]:
     return grid
 
 
-def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str) -> ColumnSpec:
+def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str,
+          after_money: bool = False) -> ColumnSpec:
     header = "/".join(levels)
     bottom_up = list(reversed(levels))
     if not levels:
@@ -199,6 +211,15 @@ def _spec(j: int, levels: tuple[str, ...], has_subject_name: bool, table_id: str
         return ColumnSpec(j, header, levels, GOV_NAME, "gov_econ_name")
     if leaf in _TEXT:
         return ColumnSpec(j, header, levels, TEXT, _TEXT[leaf])
+    if table_id == "procurement":
+        for pattern, key in _PROCUREMENT_TEXT:
+            # 采购物品名称 right of an amount describes the purchase; left of every amount it
+            # is the last level of the row's name (items listed under 品目 and 专项).
+            if pattern.search(leaf) and (key != "item" or after_money):
+                return ColumnSpec(j, header, levels, TEXT, key)
+        for pattern, key in _PROCUREMENT_MONEY:
+            if pattern.search(leaf):
+                return ColumnSpec(j, header, levels, MONEY, key)
     if _CODE.search(leaf) or (len(levels) > 1 and _CODE.search(levels[0]) and _CODE_PART.match(leaf)):
         return ColumnSpec(j, header, levels, CODE, None)
     if _PROJECT_NAME.match(leaf):

@@ -129,6 +129,8 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
         diagnostics += found
 
     rows.sort(key=lambda r: r.source.line or 0)  # inferred rows join the grid rows in print order
+    if block.table_id == "procurement":
+        rows = _join_wrapped_items(rows)
     has_values = any(r.values for r in rows)
     # No amount anywhere: an empty table, with or without a printed note (the note, when
     # printed, is the reason). Loose lines that could not be placed are not emptiness.
@@ -357,6 +359,46 @@ def _joins_previous(rows: list[Row], row: Row) -> bool:
     # Not in the (partial) code lists: in a one-sided coded table a row with a bare,
     # unnumbered label and nothing else is the rest of the name above it.
     return row.side is None and not _NUMBERED.match(squash(row.label)) and len(squash(row.name)) <= 12
+
+
+_SUBTOTAL = re.compile(r"小计|合计|总计")
+
+
+def _join_wrapped_items(rows: list[Row]) -> list[Row]:
+    """政府采购 item rows whose cells wrap over several lines: the amounts sit on one line,
+    the rest of the project name and of the item's text above and below it. A line with
+    neither code nor amounts joins the next row with amounts, or else the one before; a
+    subtotal row (…小计) never takes an item's text."""
+    def joinable(row: Row | None) -> bool:
+        return row is not None and bool(row.values) and row.code != "TOTAL" and not _SUBTOTAL.search(row.name)
+
+    def merged(first: Row, second: Row, keep: Row) -> Row:
+        text: dict[str, str] = {}
+        for part in (first.text, second.text):
+            for key, value in part.items():
+                if squash(value).strip("·.,、-—"):  # a stray dot is OCR dust, not text
+                    text[key] = text.get(key, "") + value
+        return replace(keep, name=first.name + second.name, label=first.label + second.label, text=text)
+
+    out: list[Row] = []
+    pending: list[Row] = []
+    for row in rows:
+        if not row.code and not row.values and row.name:
+            pending.append(row)
+            continue
+        if joinable(row):
+            for wrap in reversed(pending):
+                row = merged(wrap, row, row)
+            pending = []
+        out += pending
+        pending = []
+        out.append(row)
+    for wrap in pending:
+        if out and joinable(out[-1]):
+            out[-1] = merged(out[-1], wrap, out[-1])
+        else:
+            out.append(wrap)
+    return out
 
 
 def _repeats_total(rows: list[Row], row: Row) -> bool:

@@ -340,3 +340,67 @@ def _check_group(ctx: RuleContext, t: Table, head: Row, col: str, parts: list[Ro
         f"相差 {fmt(total - s)}{ctx.unit_of(t)}。请核对分组数与明细。",
         table=t.id, row=head, column="total", values={"分组数": fmt(total), "明细之和": fmt(s)}, rows=parts,
     )
+
+
+_ITEM_TEXT = ("item", "catalogue_no", "quantity", "measure_unit")
+_ITEM_MONEY = ("unit_price", "project_budget")
+
+
+def _is_item(row: Row) -> bool:
+    """A purchase line of a 政府采购 table (it names what is bought or prices it)."""
+    return any(row.text.get(k) for k in _ITEM_TEXT) or any(k in row.values for k in _ITEM_MONEY)
+
+
+@rule(
+    "SUM008",
+    "政府采购表：合计、小计 = 其下各采购项目之和",
+    Severity.ERROR,
+    what="在逐项列示采购项目（采购物品名称、目录序号、数量、单价等）的政府采购预算表中，核对合计行是否等于全部采购"
+    "项目行之和，各“小计”行是否等于其下（到下一个小计为止）的采购项目之和，逐栏核对。",
+    why="政府采购预算表的合计、小计是采购项目的加总，并与情况说明中的政府采购预算总额相互印证。"
+    "《地方预决算公开操作规程》要求公开政府采购预算情况。",
+    failing="合计 16.80；“局本级小计” 10.60，而其下采购项目“居民医保意外伤害认定调查外包服务费”为 16.80。",
+    passing="合计 16.80，小计 16.80，其下唯一采购项目 16.80。",
+)
+def sum_procurement_items(ctx: RuleContext) -> None:
+    found = False
+    for t in ctx.tables("procurement"):
+        items = [r for r in t.rows if _is_item(r)]
+        if not items:
+            continue
+        total = total_row(t, None)
+        if total is not None:
+            found = True
+            _item_sums(ctx, t, total, items)
+        rows = list(t.rows)
+        for i, head in enumerate(rows):
+            if head.code == "TOTAL" or _is_item(head) or "小计" not in head.name or not head.values:
+                continue
+            below: list[Row] = []
+            for r in rows[i + 1:]:
+                if r.code == "TOTAL" or "小计" in r.name:
+                    break
+                if _is_item(r):
+                    below.append(r)
+            if below:
+                found = True
+                _item_sums(ctx, t, head, below)
+    if not found:
+        ctx.skip("没有逐项列示采购项目的政府采购表")
+
+
+def _item_sums(ctx: RuleContext, t: Table, head: Row, items: list[Row]) -> None:
+    for col, value in head.values.items():
+        parts = [r for r in items if col in r.values]
+        ctx.checked()
+        if ctx.sum_close(ctx.money(t, value), [ctx.money(t, r.values[col]) for r in parts]):
+            continue
+        s = sum((r.values[col] for r in parts), Decimal(0))
+        listing = "、".join(f"{r.name} {fmt(r.values[col])}" for r in parts[:5]) or "无"
+        listing += "…" if len(parts) > 5 else ""
+        ctx.report(
+            f"{table_name(t.id)}“{col_zh(col)}”栏{where(head)}：{row_label(head)} {fmt(value)}，而其下 {len(parts)} 个"
+            f"采购项目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
+            "请核对合计、小计与采购明细。",
+            table=t.id, row=head, column=col, values={"合计/小计": fmt(value), "采购项目之和": fmt(s)}, rows=parts,
+        )
