@@ -1,9 +1,11 @@
 """Corpus store benchmark: ingest throughput and latency of the compare queries.
 
     .venv/bin/python benchmarks/ingest_corpus.py [--files 1000] [--workers N] [--no-check]
+                                                 [--pdf-dir DIR] [--no-pdf]
 
-Builds a corpus of N files (copies of the seeds under varied names, spread over folders) in
-a temporary directory, ingests it into a fresh DuckDB file on all cores, re-runs the ingest
+Builds a corpus of N files (copies of the seed texts and of the real PDFs in
+tests/fixtures/pdf, or of any folder given with --pdf-dir, under varied names, spread over
+folders) in a temporary directory, ingests it into a fresh DuckDB file on all cores, re-runs the ingest
 (nothing to do), then times every ``yusuan compare`` question on the resulting database.
 """
 
@@ -19,15 +21,20 @@ from pathlib import Path
 
 from yusuan.store import QUESTIONS, compare, ingest, open_store
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds").glob("*.txt"))
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 
 
-def build_corpus(root: Path, n: int) -> None:
+def build_corpus(root: Path, n: int, sources: list[Path]) -> dict[str, int]:
+    """N copies cycling through the sources; returns how many of each suffix."""
+    made: dict[str, int] = {}
     for i in range(n):
-        seed = SEEDS[i % len(SEEDS)]
+        src = sources[i % len(sources)]
         folder = root / f"region{i % 17:02d}" / f"batch{i // 100:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(seed, folder / f"unit{i:05d}_{seed.stem}.txt")
+        shutil.copyfile(src, folder / f"unit{i:05d}_{src.stem}{src.suffix}")
+        made[src.suffix] = made.get(src.suffix, 0) + 1
+    return made
 
 
 def main() -> None:
@@ -36,10 +43,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-check", action="store_true", help="skip the audit (parse and store only)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per compare query")
+    parser.add_argument("--pdf-dir", type=Path, default=FIXTURES / "pdf", help="real PDFs to replicate")
+    parser.add_argument("--no-pdf", action="store_true", help="seed texts only")
     args = parser.parse_args()
+    sources = SEEDS + ([] if args.no_pdf else sorted(args.pdf_dir.glob("*.pdf")))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "corpus"
-        build_corpus(root, args.files)
+        made = build_corpus(root, args.files, sources)
         db = Path(tmp) / "corpus.duckdb"
         con = open_store(db)
         t0 = time.perf_counter()
@@ -52,7 +62,9 @@ def main() -> None:
         rerun = time.perf_counter() - t0
         con.close()
         size_mib = db.stat().st_size / 2**20
-        print(f"files: {args.files}  workers: {args.workers}  audit: {'off' if args.no_check else 'on'}")
+        mix = ", ".join(f"{count} {suffix}" for suffix, count in sorted(made.items()))
+        print(f"files: {args.files} ({mix}, from {len(sources)} sources)  workers: {args.workers}  "
+              f"audit: {'off' if args.no_check else 'on'}")
         print(f"ingest: {summary.new} new, {summary.failed} failed in {seconds:.1f} s "
               f"= {summary.new / seconds * 60:.0f} documents/minute")  # fmt: skip
         print(f"stored: {facts} facts, {findings} findings; database {size_mib:.1f} MiB")

@@ -249,3 +249,31 @@ def test_sum007_group_row_must_equal_its_economic_classes() -> None:
     assert [f.rule for f in report.findings] == ["SUM007"]
     assert "人员经费和公用经费支出" in report.findings[0].message
     assert "2125356.68" in report.findings[0].message  # the sum of 301 + 302 is shown
+
+
+def test_sum001_counts_other_spending_columns_printed_beside_basic_and_project() -> None:
+    # 江苏 支出预算总表: 合计 = 基本支出 + 项目支出 + 单位预留机动经费 (+ 结转下年资金).
+    from yusuan.audit import Config, check_disclosure
+
+    def doc(reserve: str) -> Disclosure:
+        return D(T("expenditure", R("TOTAL", "合计", total="13649.07", basic="7666.68", project="5853.96",
+                                    reserve=reserve)))
+
+    assert not check_disclosure(doc("128.43"), Config(select=("SUM001",))).findings
+    (f,) = check_disclosure(doc("128.00"), Config(select=("SUM001",))).findings
+    assert "单位预留机动经费" in f.message
+
+
+def test_sum005_total_of_a_three_public_meeting_training_table_includes_them() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    def doc(training: str) -> Disclosure:
+        return D(T("three_public", R("TOTAL", "合计", total="2542.60"), R("abroad", "因公出国(境)费", total="222.50"),
+                   R("vehicle", "公务用车购置及运行维护费", total="183.60"),
+                   R("reception", "公务接待费", total="427.50"),
+                   R("meeting", "会议费", total="1305.25"), R("training", "培训费", total=training),
+                   title="“三公”经费、会议费、培训费支出预算表"))
+
+    assert not check_disclosure(doc("403.75"), Config(select=("SUM005",))).findings
+    (f,) = check_disclosure(doc("400.75"), Config(select=("SUM005",))).findings
+    assert "会议费" in f.message and "培训费" in f.message

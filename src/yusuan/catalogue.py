@@ -122,6 +122,8 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^财政拨款结转|年初财政拨款结转", "carryover_fiscal"),
     (r"^非财政拨款$", "nonfiscal"),
     (r"上年结转|结转结余", "carryover"),
+    (r"预留机动|机动经费|^预备费$", "reserve"),
+    (r"结转下年", "carry_forward"),
     (r"^单价$", "unit_price"),
     (r"[预預]留.*中小|中小微?企业.*(?:份额|预留)", "sme_reserved"),
 )

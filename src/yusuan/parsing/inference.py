@@ -25,7 +25,7 @@ FISCAL_PARTS = (
 )
 UNIT_PARTS = ("institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income")
 CARRYOVER_PARTS = ("carryover", "carryover_fiscal", "carryover_nonfiscal")
-SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate")
+SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")
 
 
 def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -385,11 +385,17 @@ class Narrative:
         def c(v: Decimal | None) -> Decimal:
             return convert(v, p.unit, self.unit) if v is not None else Decimal("0.00")
 
-        w.text(f"{self.year}年，{self.name}政府采购预算{c(p.total)}{w.u}，其中：政府采购货物预算{c(p.goods)}{w.u}，"
-               f"政府采购工程预算{c(p.works)}{w.u}，政府采购服务预算{c(p.services)}{w.u}。")
+        if (p.goods, p.works, p.services) == (None, None, None):
+            # Only the total is known (a 政府采购 table without the narrative's split): a
+            # breakdown of zeros would contradict the purchases listed.
+            w.text(f"{self.year}年，{self.name}政府采购预算{c(p.total)}{w.u}。")
+        else:
+            w.text(f"{self.year}年，{self.name}政府采购预算{c(p.total)}{w.u}，其中：政府采购货物预算{c(p.goods)}{w.u}，"
+                   f"政府采购工程预算{c(p.works)}{w.u}，政府采购服务预算{c(p.services)}{w.u}。")
         if p.sme_reserved is not None:
-            w.text(f"{self.year}年，{self.name}面向中小企业预留政府采购项目预算金额{c(p.sme_reserved)}{w.u}，"
-                   f"其中：预留给小型和微型企业的政府采购项目预算金额{c(p.small_micro_reserved)}{w.u}。")
+            small = (f"，其中：预留给小型和微型企业的政府采购项目预算金额{c(p.small_micro_reserved)}{w.u}"
+                     if p.small_micro_reserved is not None else "")
+            w.text(f"{self.year}年，{self.name}面向中小企业预留政府采购项目预算金额{c(p.sme_reserved)}{w.u}{small}。")
         return w.section(heading, "procurement")
 
     def assets(self, heading: str) -> NarrativeSection:

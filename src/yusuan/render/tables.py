@@ -16,7 +16,9 @@ from yusuan.render.styles import ECON, FUNC, KEYED, TWO_SIDED, TableSpec
 # Printed headers of non-money columns, as the parser names them (parse/headers.py).
 TEXT_HEADERS = {"project_name": "项目名称", "gov_econ_code": "政府预算支出经济分类科目编码",
                 "gov_econ_name": "政府预算支出经济分类科目名称", "note": "备注", "description": "项目简介",
-                "unit_code": "单位编码", "time": "时间", "headcount": "人数"}
+                "unit_code": "单位编码", "time": "时间", "headcount": "人数", "item": "采购物品名称",
+                "catalogue_no": "政府采购目录序号", "measure_unit": "计量单位", "quantity": "数量",
+                "category": "采购品目", "econ_name": "经济科目", "procurement_method": "采购组织形式"}
 _NOT_PRINTED = {"printed_code"}  # the parser's record of the code as printed, not a column
 
 
@@ -111,6 +113,10 @@ def layout_table(table: Table, spec: TableSpec | None, number: str, title: str, 
 def _grid(table: Table, spec: TableSpec | None, layout: str) -> tuple[tuple, tuple, int]:
     columns = _columns(table, spec)
     text_keys = _text_keys(table, spec)
+    # Text columns the table orders among its amounts (政府采购: 预算资金 | 采购物品名称 | … | 单价)
+    # keep their place; the others follow the name.
+    is_text = {c.key for c in columns} & {k for k, _ in text_keys}
+    text_keys = [(k, h) for k, h in text_keys if k not in is_text]
     names = [header_for(c, spec) for c in columns]
     if layout == FUNC:
         width, code_head, levels = 3, "功能分类科目编码", ("类", "款", "项")
@@ -138,7 +144,8 @@ def _grid(table: Table, spec: TableSpec | None, layout: str) -> tuple[tuple, tup
     for row in table.rows:
         code_cells = _split_code(row.code, width) if width else []
         text_cells = [row.text.get(k, "") for k, _ in text_keys]
-        body.append(tuple([*code_cells, _row_name(row), *text_cells, *(fmt(row.values.get(c.key)) for c in columns)]))
+        cells = [row.text.get(c.key, "") if c.key in is_text else fmt(row.values.get(c.key)) for c in columns]
+        body.append(tuple([*code_cells, _row_name(row), *text_cells, *cells]))
     return tuple(header), tuple(body), width + 1 + len(texts)
 
 

@@ -31,6 +31,13 @@ COLUMN_ZH = {
     "upper_subsidy": "上级补助收入",
     "subordinate_remit": "附属单位上缴收入",
     "other_income": "其他收入",
+    "remit_upper": "上缴上级支出",
+    "subsidy_subordinate": "对附属单位补助支出",
+    "reserve": "单位预留机动经费",
+    "carry_forward": "结转下年",
+    "project_budget": "预算资金",
+    "unit_price": "单价",
+    "sme_reserved": "预留中小企业份额",
 }
 
 

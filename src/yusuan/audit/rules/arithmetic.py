@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -21,6 +22,9 @@ def _has(table: Table, *keys: str) -> bool:
     return all(k in present for k in keys)
 
 
+_OTHER_SPENDING = ("business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")
+
+
 def _money_tables(ctx: RuleContext) -> list[Table]:
     return [t for t in ctx.disclosure.tables if not t.empty and t.rows]
 
@@ -30,7 +34,8 @@ def _money_tables(ctx: RuleContext) -> list[Table]:
     "行内：合计 = 基本支出 + 项目支出",
     Severity.ERROR,
     what="在列有“合计、基本支出、项目支出”的表（支出总表、一般公共预算支出表、政府性基金预算支出表等）中，"
-    "逐行核对合计是否等于基本支出与项目支出之和（基本支出拆为人员经费、公用经费时取二者之和）。",
+    "逐行核对合计是否等于基本支出与项目支出之和（基本支出拆为人员经费、公用经费时取二者之和）；表中另列经营支出、"
+    "上缴上级支出、对附属单位补助支出、单位预留机动经费、结转下年等栏的，一并计入。",
     why="合计栏是基本支出与项目支出的加总，二者不等说明表内有错填或漏填。" + _CITE,
     failing="支出总表“2101501 行政运行”：合计 165.37，基本支出 165.33，项目支出 0.50（165.83 ≠ 165.37）。",
     passing="“2101501 行政运行”：合计 165.37，基本支出 165.33，项目支出 0.05（差 0.01 在四舍五入误差内）。",
@@ -42,12 +47,16 @@ def sum_total_basic_project(ctx: RuleContext) -> None:
         ctx.skip("没有同时列示合计、基本支出、项目支出的表")
         return
     for t in tables:
+        # Spending outside 基本/项目 that a 支出总表 may print beside them (江苏: 单位预留机动经费,
+        # 结转下年资金; others: 经营支出, 上缴上级支出, 对附属单位补助支出) is part of 合计 too.
+        extra = [k for k in _OTHER_SPENDING if _has(t, k)]
+        named = "".join(f" + {col_zh(k)}" for k in extra)
         for r in t.rows:
             if "basic" in r.values:
-                check_sum(ctx, t, r, "total", ["basic", "project"], what="合计 = 基本支出 + 项目支出")
+                check_sum(ctx, t, r, "total", ["basic", "project", *extra], what=f"合计 = 基本支出 + 项目支出{named}")
             elif "personnel" in r.values or "public" in r.values or "project" in r.values:
-                check_sum(ctx, t, r, "total", ["personnel", "public", "project"],
-                          what="合计 = 人员经费 + 公用经费 + 项目支出")
+                check_sum(ctx, t, r, "total", ["personnel", "public", "project", *extra],
+                          what=f"合计 = 人员经费 + 公用经费 + 项目支出{named}")
 
 
 @rule(
@@ -176,7 +185,8 @@ _THREE = {"abroad", "reception", "vehicle", "vehicle_purchase", "vehicle_operati
     "“三公”经费表：合计 = 出国 + 接待 + 公务用车；公务用车 = 购置 + 运行",
     Severity.ERROR,
     what="核对“三公”经费支出表中合计是否等于因公出国（境）费、公务接待费、公务用车购置及运行费之和，"
-    "公务用车购置及运行费是否等于购置费与运行费之和（逐栏）。",
+    "公务用车购置及运行费是否等于购置费与运行费之和（逐栏）。表名含会议费、培训费的（如“三公”经费、会议费、培训费"
+    "支出预算表），合计还包括会议费和培训费；印有“三公”小计的，小计等于三项之和。",
     why="《地方预决算公开操作规程》要求公开“三公”经费预算并细化到三项；分项与合计不符则公开数据失真。",
     failing="合计 2.50，因公出国 0，公务接待 0.50，公务用车购置及运行 2.50（3.00 ≠ 2.50）。",
     passing="合计 2.50，公务用车购置及运行 2.50，其中运行费 2.50。",
@@ -195,13 +205,24 @@ def sum_three_public(ctx: RuleContext) -> None:
         by = {r.code: r for r in t.rows if r.code in _THREE | {"TOTAL"}}
         tot, car = by.get("TOTAL"), by.get("vehicle")
         cols = sorted({c for r in by.values() for c in r.values})
+        sub = next((r for r in t.rows if r.code == "three_public_subtotal"), None)
+        # A "三公"经费、会议费、培训费 table (江苏): its 合计 covers 会议费 and 培训费 too, and a
+        # "三公"小计 (when printed) covers the three items.
+        also = [by[k] for k in ("meeting", "training") if k in by] if re.search("会议费|培训费", t.title) else []
         for col in cols:
-            if tot and col in tot.values:
-                parts = [by[k] for k in ("abroad", "reception", "vehicle") if k in by and col in by[k].values]
-                if car is None:
-                    parts += [by[k] for k in ("vehicle_purchase", "vehicle_operation")
-                              if k in by and col in by[k].values]
-                _check_rows(ctx, t, tot, parts, col, "合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+            three = [by[k] for k in ("abroad", "reception", "vehicle") if k in by and col in by[k].values]
+            if car is None:
+                three += [by[k] for k in ("vehicle_purchase", "vehicle_operation") if k in by and col in by[k].values]
+            more = [r for r in also if col in r.values]
+            if sub is not None and col in sub.values:
+                _check_rows(ctx, t, sub, three, col,
+                            "“三公”小计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+                if tot and col in tot.values and more:
+                    _check_rows(ctx, t, tot, [sub, *more], col, "合计 = “三公”小计 + 会议费 + 培训费")
+            elif tot and col in tot.values:
+                what = "合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费" + ("".join(
+                    f" + {r.name}" for r in more))
+                _check_rows(ctx, t, tot, three + more, col, what)
             if car and col in car.values:
                 parts = [by[k] for k in ("vehicle_purchase", "vehicle_operation") if k in by and col in by[k].values]
                 _check_rows(ctx, t, car, parts, col, "公务用车购置及运行费 = 购置费 + 运行费")
