@@ -129,6 +129,41 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Income items of a 收支总表 (row labels, not column headers) -> key. Checked in order before
+# the column patterns; used by the grid and the loose-line readers alike.
+INCOME_ITEM_KEYS: tuple[tuple[str, str], ...] = (
+    (r"^本年收入(?:合计)?$", "year_total"),
+    (r"^(?:收入)?总计$|^收入合计$", "TOTAL"),
+    (r"上年结转结余|^上年结转$|年初.*结转", "carryover"),
+    (r"^使用.*结余", "use_surplus"),  # 决算: 使用非财政拨款结余, beside 年初结转和结余
+    (r"^非财政拨款结转", "carryover_nonfiscal"),
+    (r"^财政拨款结转", "carryover_fiscal"),
+    (r"上级.*一般公共预算.*转移支付", "general_budget_transfer"),
+    (r"上级.*政府性基金.*转移支付", "gov_fund_transfer"),
+    (r"上级.*国有资本.*转移支付", "state_capital_transfer"),
+    (r"^财政拨款(?:\(补助\))?(?:收入)?$", "fiscal"),
+    (r"一般公共预算|一般财力|本级财力", "general_budget"),
+    (r"政府性基金|基金预算", "gov_fund"),
+    (r"国有资本经营", "state_capital"),
+    (r"财政专户", "fiscal_special"),
+    (r"^单位资金", "unit_funds"),
+    (r"^事业收入", "institution_income"),
+    (r"事业单位经营收入|^经营收入", "business_income"),
+    (r"^上级补助", "upper_subsidy"),
+    (r"附属单位上缴", "subordinate_remit"),
+    (r"^其他收入", "other_income"),
+)
+
+
+def income_item_key(label: str) -> str | None:
+    """The key of a 收支总表 income item, from its label without numbering."""
+    s = squash(label).replace("（", "(").replace("）", ")")
+    for pattern, key in INCOME_ITEM_KEYS:
+        if re.search(pattern, s):
+            return key
+    return column_key(s)
+
+
 def column_key(header: str) -> str | None:
     s = squash(header)
     for pattern, key in COLUMN_PATTERNS:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from yusuan import codes
-from yusuan.catalogue import column_key
+from yusuan.catalogue import income_item_key
 from yusuan.ingest.document import Line
 from yusuan.model import Column, Diagnostic, Inference, Row, Severity, Source, Table
 from yusuan.parsing import inference
@@ -342,36 +342,11 @@ def _wraps(prev: str, nxt: str) -> bool:
 
 
 # Income items of two-sided tables -> funding keys (DESIGN §4), most specific first.
-_INCOME_KEYS = (
-    (r"^本年收入(?:合计)?$", "year_total"),
-    (r"^(?:收入)?总计$|^收入合计$", "TOTAL"),
-    (r"上年结转结余|^上年结转$|年初.*结转", "carryover"),
-    (r"^非财政拨款结转", "carryover_nonfiscal"),
-    (r"^财政拨款结转", "carryover_fiscal"),
-    (r"上级.*一般公共预算.*转移支付", "general_budget_transfer"),
-    (r"上级.*政府性基金.*转移支付", "gov_fund_transfer"),
-    (r"上级.*国有资本.*转移支付", "state_capital_transfer"),
-    (r"^财政拨款(?:\(补助\))?(?:收入)?$", "fiscal"),
-    (r"一般公共预算|一般财力|本级财力", "general_budget"),
-    (r"政府性基金|基金预算", "gov_fund"),
-    (r"国有资本经营", "state_capital"),
-    (r"财政专户", "fiscal_special"),
-    (r"^单位资金", "unit_funds"),
-    (r"^事业收入", "institution_income"),
-    (r"事业单位经营收入|^经营收入", "business_income"),
-    (r"^上级补助", "upper_subsidy"),
-    (r"附属单位上缴", "subordinate_remit"),
-    (r"^其他收入", "other_income"),
-)
 _SUB_ITEM = re.compile(r"^其中[:：]")
 
 
 def income_key(label: str) -> str | None:
-    s = squash(_name_of(label)).replace("（", "(").replace("）", ")")
-    for pattern, key in _INCOME_KEYS:
-        if re.search(pattern, s):
-            return key
-    return column_key(s)
+    return income_item_key(squash(_name_of(label)))
 
 
 def _income_keys(rows: list[_Pending]) -> None:

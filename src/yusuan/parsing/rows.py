@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from yusuan import codes
-from yusuan.catalogue import column_key
+from yusuan.catalogue import column_key, income_item_key
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Row, Severity, Source
 from yusuan.parsing.headers import (
@@ -256,7 +256,8 @@ def _gov_econ_from_name(sq: str) -> str | None:
 def _income_key(sq: str) -> str | None:
     if sq in _YEAR_TOTALS or sq == "本年收入":
         return "year_total"
-    return column_key(sq)
+    key = income_item_key(sq)
+    return None if key == "TOTAL" else key
 
 
 def _econ_group_key(sq: str) -> str | None:

@@ -252,7 +252,8 @@ def _check_rows(ctx: RuleContext, t: Table, total: Row, parts: list[Row], col: s
     "SUM006",
     "收支总表：收入总计 = 本年收入 + 上年结转结余",
     Severity.ERROR,
-    what="在收支总表、财政拨款收支总表的收入方，核对收入总计是否等于本年收入合计与上年结转结余之和。",
+    what="在收支总表、财政拨款收支总表的收入方，核对收入总计是否等于本年收入合计与上年结转结余（决算表为"
+    "年初结转和结余，另加使用非财政拨款结余）之和。",
     why="收入总计由本年收入和上年结转结余两部分组成。" + _CITE,
     failing="本年收入 3909.31，上年结转结余 3.00，收入总计 3909.31。",
     passing="本年收入 3909.31，上年结转结余 3.00，收入总计 3912.31。",
@@ -269,6 +270,7 @@ def sum_income_side(ctx: RuleContext) -> None:
             side = [r for r in t.rows if r.side == "income" and "total" in r.values]
             carry = [r for r in side if r.key == "carryover"][:1] or [
                 r for r in side if r.key in ("carryover_fiscal", "carryover_nonfiscal")]
+            carry += [r for r in side if r.key == "use_surplus"][:1]  # 决算: 使用非财政拨款结余
             _check_rows(ctx, t, tot, [year, *carry], "total", "收入总计 = 本年收入 + 上年结转结余")
     if not found:
         ctx.missing("未识别到收支总表收入方的本年收入合计与收入总计")
