@@ -303,3 +303,29 @@ def test_spaces_beside_cjk_punctuation_removed_numbers_kept() -> None:
 
     assert _tidy("社区事务受理 、社区管理 ,为居民") == "社区事务受理、社区管理,为居民"
     assert _tidy("1. 一般公共预算 13,649.07 万元") == "1. 一般公共预算 13,649.07 万元"
+
+
+@pytest.mark.parametrize("path", [SH_108, SH_101], ids=["108", "101"])
+def test_pdfium_geometry_reads_the_same_tables_as_pdfminer(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast path (PDFium words and rulings) must rebuild every table cell for cell as the
+    # pdfplumber/pdfminer path does; only the source boxes of loose text may differ.
+    from yusuan.ingest import pdf
+
+    fast, _ = load(path)
+    monkeypatch.setattr(pdf, "_open_pdfium", lambda data: None)
+    slow, _ = load(path)
+    assert fast is not None and slow is not None
+
+    def cells(doc: SourceDocument) -> list[tuple[int | None, tuple[str, ...]]]:
+        return [(ln.source.page, ln.cells) for ln in doc.lines if ln.grid]
+
+    assert cells(fast) == cells(slow)
+    assert len(cells(fast)) > 80
+
+
+def test_pdfium_words_split_at_gaps_and_blanks() -> None:
+    from yusuan.ingest.pdf_geometry import Char, words
+
+    chars = [Char("合", 10, 20, 100, 110), Char("计", 20, 30, 100.5, 110), Char(" ", 30, 33, 100, 110),
+             Char("2", 40, 45, 101, 110), Char("7", 45, 50, 101, 110), Char("项", 10, 20, 130, 140)]
+    assert [w[0] for w in words(chars)] == ["合计", "27", "项"]

@@ -21,6 +21,7 @@ from typing import Any
 from yusuan.catalogue import classify_title
 from yusuan.ingest import limits
 from yusuan.ingest.document import Line, SourceDocument
+from yusuan.ingest.pdf_geometry import PageGeometry, read_page
 from yusuan.model import Diagnostic, Severity, Source
 from yusuan.text import clean_cjk_spaces, normalize, parse_amount, squash
 
@@ -112,18 +113,22 @@ def _inside(x: float, y: float, box: BBox, pad: float = 0.5) -> bool:
 # --------------------------------------------------------------------------- one page
 
 
-def _page_words(page: Any) -> list[Word]:
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
-    w, h = page.width, page.height
+def _page_words(page: Any, geometry: PageGeometry | None = None) -> list[Word]:
+    if geometry is not None:
+        raw = [(t, x0, x1, top, bottom) for t, x0, x1, top, bottom in geometry.words]
+        w, h = geometry.width, geometry.height
+    else:
+        found = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+        raw = [(r["text"], r["x0"], r["x1"], r["top"], r["bottom"]) for r in found]
+        w, h = page.width, page.height
     out = []
-    for r in raw:
-        text = r["text"]
+    for text, x0, x1, top, bottom in raw:
         if not text.strip():
             continue
-        cx, cy = (r["x0"] + r["x1"]) / 2, (r["top"] + r["bottom"]) / 2
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
         if not (0 <= cx <= w and 0 <= cy <= h):
             continue  # drawn off the page: invisible in every viewer
-        out.append(Word(text, r["x0"], r["x1"], r["top"], r["bottom"]))
+        out.append(Word(text, x0, x1, top, bottom))
     return out
 
 
@@ -132,8 +137,19 @@ def _is_page_background(obj: dict[str, Any], width: float, height: float) -> boo
         obj["bottom"] - obj["top"]) > 0.9 * height
 
 
-def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS) -> list[Any]:
+def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS,
+                 geometry: PageGeometry | None = None) -> list[Any]:
     w, h = page.width, page.height
+    if geometry is not None:
+        # The rulings PDFium read, handed to pdfplumber's table finder as explicit edges: the
+        # same snapping and joining, without pdfminer interpreting the page again.
+        v = [e for e in geometry.edges if e["orientation"] == "v" and e["height"] >= 1]
+        hz = [e for e in geometry.edges if e["orientation"] == "h" and e["width"] >= 1]
+        if len(v) < 2 or len(hz) < 2:
+            return []
+        explicit = {**settings, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                    "explicit_vertical_lines": v, "explicit_horizontal_lines": hz}
+        return [t for t in page.find_tables(explicit) if t.bbox[1] < h and t.bbox[3] > 0]
 
     def keep(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") in ("rect", "line", "curve"):
@@ -201,13 +217,13 @@ def _has_sliver_columns(tables: list[Item]) -> bool:
     return False
 
 
-def _page_items(page: Any) -> list[Item]:
-    words = _page_words(page)
+def _page_items(page: Any, geometry: PageGeometry | None = None) -> list[Item]:
+    words = _page_words(page, geometry)
     best: tuple[int, int, list[Item], set[int]] | None = None
     for settings in (_TABLE_SETTINGS, _WIDE_SNAP):
         used: set[int] = set()
         tables: list[Item] = []
-        for table in _find_tables(page, settings):
+        for table in _find_tables(page, settings, geometry):
             rows = _table_rows(table, words, used)
             if rows:
                 tables.append(Item(top=table.bbox[1], kind="table", rows=rows))
@@ -658,26 +674,29 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
     state: dict[str, Any] = {}
     ocr_pages: list[int] = []
     fmt = "pdf"
+    fast = _open_pdfium(data)
     with pdf:
         for index in range(min(n_pages, max_pages)):
             page_no = index + 1
             try:
                 page = pdf.pages[index]
-                if len(page.chars) > limits.MAX_CHARS_PER_PAGE:
+                geometry = _geometry(fast, index)
+                n_chars = geometry.chars if geometry else len(page.chars)
+                if n_chars > limits.MAX_CHARS_PER_PAGE:
                     diags.append(limits.diagnostic(
-                        "I105", f"{name} 第 {page_no} 页：文字对象过多（{len(page.chars)} 个），已跳过该页。"
+                        "I105", f"{name} 第 {page_no} 页：文字对象过多（{n_chars} 个），已跳过该页。"
                         "请检查该页是否异常。", path, Severity.WARNING, page_no))
                     continue
-                usable = _text_layer_usable(page)
-                few_chars = len(page.chars) < 40
+                usable = geometry.text_usable if geometry else _text_layer_usable(page)
+                images = geometry.image_area if geometry else _page_image_area(page)
                 # A scan with a stamped page number or header still needs OCR.
-                if not usable or (few_chars and _page_image_area(page) > 0.5):
-                    if _page_image_area(page) > 0.2:
+                if not usable or (n_chars < 40 and images > 0.5):
+                    if images > 0.2:
                         ocr_pages.append(page_no)
                         _ocr_into(builder, data, page, page_no, name, path, diags, state, len(ocr_pages))
                         fmt = "pdf-ocr"
                     continue
-                emit_page(builder, _page_items(page), page_no, page.width, state)
+                emit_page(builder, _page_items(page, geometry), page_no, page.width, state)
             except Exception as exc:  # one bad page must not lose the rest of the document
                 diags.append(limits.diagnostic(
                     "I106", f"{name} 第 {page_no} 页：读取失败（{type(exc).__name__}），已跳过该页。"
@@ -685,6 +704,8 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
             finally:
                 if index < len(pdf.pages):
                     pdf.pages[index].close()
+    if fast is not None:
+        fast.close()
     builder.flush()
     if ocr_pages:
         diags.append(limits.diagnostic(
@@ -693,6 +714,32 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
     doc = SourceDocument(path=path, format=fmt, lines=tuple(builder.lines), sha256=sha256,
                          pages=n_pages, diagnostics=tuple(diags))
     return doc, tuple(diags)
+
+
+def _open_pdfium(data: bytes) -> Any | None:
+    """The document opened with PDFium for fast page geometry, or None (then pdfplumber
+    reads every page)."""
+    try:
+        import pypdfium2 as pdfium
+
+        return pdfium.PdfDocument(data)
+    except Exception:  # an odd file pdfminer still reads: take the slow path
+        return None
+
+
+def _geometry(doc: Any | None, index: int) -> PageGeometry | None:
+    if doc is None:
+        return None
+    try:
+        page = doc[index]
+    except Exception:
+        return None
+    try:
+        return read_page(page)
+    except Exception:  # a page PDFium cannot model: pdfplumber reads it
+        return None
+    finally:
+        page.close()
 
 
 def _ocr_into(builder: _Builder, data: bytes, page: Any, page_no: int, name: str, path: str | None,
