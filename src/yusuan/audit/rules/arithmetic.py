@@ -156,24 +156,28 @@ def sum_column_total(ctx: RuleContext) -> None:
 
 
 def _column_sums(ctx: RuleContext, t: Table, tot: Row, kids: list[Row]) -> None:
-    for col, value in tot.values.items():
-        parts = [k for k in kids if col in k.values]
+    _sums_down(ctx, t, tot, kids, parts_are="类级科目", label=lambda k: k.code,
+               advice="请核对是否漏列科目或合计数填错。", names=("合计", "各类之和"))
+
+
+def _sums_down(ctx: RuleContext, t: Table, head: Row, rows: list[Row], *, parts_are: str,
+               label: Callable[[Row], str], advice: str, names: tuple[str, str], shown: int = 8) -> None:
+    """Each column of ``head`` against the sum of that column over ``rows``."""
+    for col, value in head.values.items():
+        parts = [r for r in rows if col in r.values]
         if not parts:
             continue
         ctx.checked()
-        total = ctx.money(t, value)
-        ms = [ctx.money(t, k.values[col]) for k in parts]
-        if ctx.sum_close(total, ms):
+        if ctx.sum_close(ctx.money(t, value), [ctx.money(t, r.values[col]) for r in parts]):
             continue
-        s = sum((k.values[col] for k in parts), Decimal(0))
-        listing = "、".join(f"{k.code} {fmt(k.values[col])}" for k in parts[:8])
-        listing += "…" if len(parts) > 8 else ""
+        s = sum((r.values[col] for r in parts), Decimal(0))
+        listing = "、".join(f"{label(r)} {fmt(r.values[col])}" for r in parts[:shown])
+        listing += "…" if len(parts) > shown else ""
         ctx.report(
-            f"{table_name(t.id)}“{col_zh(col)}”栏{where(tot)}：{row_label(tot)} {fmt(value)}，"
-            f"而 {len(parts)} 个类级科目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
-            "请核对是否漏列科目或合计数填错。",
-            table=t.id, row=tot, column=col,
-            values={"合计": fmt(value), "各类之和": fmt(s)}, rows=parts,
+            f"{table_name(t.id)}“{col_zh(col)}”栏{where(head)}：{row_label(head)} {fmt(value)}，"
+            f"而 {len(parts)} 个{parts_are}（{listing}）之和为 {fmt(s)}，"
+            f"相差 {fmt(value - s)}{ctx.unit_of(t)}。{advice}",
+            table=t.id, row=head, column=col, values={names[0]: fmt(value), names[1]: fmt(s)}, rows=parts,
         )
 
 
@@ -413,17 +417,5 @@ def sum_procurement_items(ctx: RuleContext) -> None:
 
 
 def _item_sums(ctx: RuleContext, t: Table, head: Row, items: list[Row]) -> None:
-    for col, value in head.values.items():
-        parts = [r for r in items if col in r.values]
-        ctx.checked()
-        if ctx.sum_close(ctx.money(t, value), [ctx.money(t, r.values[col]) for r in parts]):
-            continue
-        s = sum((r.values[col] for r in parts), Decimal(0))
-        listing = "、".join(f"{r.name} {fmt(r.values[col])}" for r in parts[:5]) or "无"
-        listing += "…" if len(parts) > 5 else ""
-        ctx.report(
-            f"{table_name(t.id)}“{col_zh(col)}”栏{where(head)}：{row_label(head)} {fmt(value)}，而其下 {len(parts)} 个"
-            f"采购项目（{listing}）之和为 {fmt(s)}，相差 {fmt(value - s)}{ctx.unit_of(t)}。"
-            "请核对合计、小计与采购明细。",
-            table=t.id, row=head, column=col, values={"合计/小计": fmt(value), "采购项目之和": fmt(s)}, rows=parts,
-        )
+    _sums_down(ctx, t, head, items, parts_are="采购项目", label=lambda r: r.name,
+               advice="请核对合计、小计与采购明细。", names=("合计/小计", "采购项目之和"), shown=5)
