@@ -20,10 +20,12 @@ class TableKind:
     required: bool  # required by 《地方预决算公开操作规程》 for a 部门/单位 budget
     patterns: tuple[str, ...]  # regexes over the squashed title; any match selects it
     excludes: tuple[str, ...] = ()  # regexes that veto the match
+    bare: tuple[str, ...] = ()  # full-title regexes accepted without the usual 表 ending
 
 
-def _k(id: str, name: str, required: bool, *patterns: str, excludes: tuple[str, ...] = ()) -> TableKind:
-    return TableKind(id, name, required, patterns, excludes)
+def _k(id: str, name: str, required: bool, *patterns: str, excludes: tuple[str, ...] = (),
+       bare: tuple[str, ...] = ()) -> TableKind:
+    return TableKind(id, name, required, patterns, excludes, bare)
 
 
 # Order matters: the first kind whose pattern matches (and no exclude does) wins.
@@ -35,7 +37,9 @@ TABLE_KINDS: tuple[TableKind, ...] = (
     _k("three_public", "“三公”经费支出表", True, r"三公"),
     _k("operating_costs", "机关运行经费支出表", False, r"机关运行经费"),
     _k("carryover", "上年结转结余情况表", False, r"结转结余"),
-    _k("procurement", "政府采购预算表", False, r"政府采购"),
+    # 兴隆 (001) titles its table "单位政府采购预算", without 表.
+    _k("procurement", "政府采购预算表", False, r"政府采购",
+       bare=(r"^(?:.{0,20}(?:单位|部门))?政府采购(?:预算|决算)(?:明细)?$",)),
     _k("assets", "国有资产占用情况表", False, r"固定资产", r"国有资产", r"资产占用", r"资产配置"),
     _k("state_capital", "国有资本经营预算支出表", True, r"国有资本经营预算.*(?:支出|收支)"),
     _k("gov_fund", "政府性基金预算支出表", True, r"政府性基金.*(?:支出|收支)"),
@@ -65,8 +69,6 @@ _KIND_BY_ID = {k.id: k for k in TABLE_KINDS}
 # A title line is short and ends like a title; narrative sentences mentioning a table
 # ("…情况表为空表。") must not be taken for one.
 _TITLE_END = re.compile(r"(?:表|目录|明细表)(?:\(.{1,20}\))?$")
-# A few tables are titled without 表 ("单位政府采购预算"): only these exact forms count.
-_BARE_TITLE = re.compile(r"^(?:.{0,20}(?:单位|部门))?政府采购(?:预算|决算)(?:明细)?$")
 _NOT_TITLE = re.compile(r"[。，,；;：:]|为空表|空表$|见下表|详见|附表$|^表\d+$|^\d+$")
 
 
@@ -79,8 +81,9 @@ def classify_title(title: str) -> str | None:
     s = squash(title)
     s = re.sub(r"^(?:(?:表|附表)\d+[、.:-]?|(?:\d+|[一二三四五六七八九十]+)[、.:])", "", s)  # "表5 …", "5、…"
     s = re.sub(r"^公开\d+表[:：]?", "", s)
-    if _BARE_TITLE.match(s):
-        return "procurement"
+    for kind in TABLE_KINDS:
+        if any(re.match(p, s) for p in kind.bare):
+            return kind.id
     if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
         return None
     for kind in TABLE_KINDS:
@@ -153,6 +156,11 @@ INCOME_ITEM_KEYS: tuple[tuple[str, str], ...] = (
     (r"附属单位上缴", "subordinate_remit"),
     (r"^其他收入", "other_income"),
 )
+
+
+# Parts of a 支出总表's 合计 beside each other: 基本支出 + 项目支出, and what some layouts print
+# next to them (经营支出, 上缴上级, 对附属单位补助, 江苏's 单位预留机动经费 and 结转下年).
+SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")
 
 
 def income_item_key(label: str) -> str | None:

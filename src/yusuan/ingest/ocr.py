@@ -87,18 +87,15 @@ def ruling_edges(gray: Any, scale: float) -> tuple[list[dict[str, Any]], list[di
 def page_items(page: Any, words: list[Word], h_edges: list[dict[str, Any]],
                v_edges: list[dict[str, Any]]) -> list[Item]:
     """Items of a scanned page: tables from the detected rulings, other words as lines."""
-    from yusuan.ingest.pdf import _table_rows
+    from yusuan.ingest.pdf import _table_rows, explicit_tables
 
     items: list[Item] = []
     used: set[int] = set()
-    if len(h_edges) >= 2 and len(v_edges) >= 2:
-        settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                    "explicit_vertical_lines": v_edges, "explicit_horizontal_lines": h_edges,
-                    "snap_tolerance": 4, "join_tolerance": 4, "intersection_tolerance": 4}
-        for table in page.find_tables(settings):
-            rows = _table_rows(table, words, used, inset=4.0)
-            if rows:
-                items.append(Item(top=table.bbox[1], kind="table", rows=rows))
+    tolerances = {"snap_tolerance": 4, "join_tolerance": 4, "intersection_tolerance": 4}
+    for table in explicit_tables(page, v_edges, h_edges, tolerances):
+        rows = _table_rows(table, words, used, inset=4.0)
+        if rows:
+            items.append(Item(top=table.bbox[1], kind="table", rows=rows))
     rest = [w for i, w in enumerate(words) if i not in used]
     if not items:
         items, rest = unruled_table(rest)

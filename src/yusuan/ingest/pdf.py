@@ -21,7 +21,7 @@ from typing import Any
 from yusuan.catalogue import classify_title
 from yusuan.ingest import limits
 from yusuan.ingest.document import Line, SourceDocument
-from yusuan.ingest.pdf_geometry import PageGeometry, read_page
+from yusuan.ingest.pdf_geometry import PageGeometry, covers_page, read_page
 from yusuan.model import Diagnostic, Severity, Source
 from yusuan.text import clean_cjk_spaces, normalize, parse_amount, squash
 
@@ -133,8 +133,8 @@ def _page_words(page: Any, geometry: PageGeometry | None = None) -> list[Word]:
 
 
 def _is_page_background(obj: dict[str, Any], width: float, height: float) -> bool:
-    return obj.get("object_type") == "rect" and (obj["x1"] - obj["x0"]) > 0.9 * width and (
-        obj["bottom"] - obj["top"]) > 0.9 * height
+    return obj.get("object_type") == "rect" and covers_page(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"],
+                                                            width, height)
 
 
 def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS,
@@ -145,11 +145,7 @@ def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS,
         # same snapping and joining, without pdfminer interpreting the page again.
         v = [e for e in geometry.edges if e["orientation"] == "v" and e["height"] >= 1]
         hz = [e for e in geometry.edges if e["orientation"] == "h" and e["width"] >= 1]
-        if len(v) < 2 or len(hz) < 2:
-            return []
-        explicit = {**settings, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                    "explicit_vertical_lines": v, "explicit_horizontal_lines": hz}
-        return [t for t in page.find_tables(explicit) if t.bbox[1] < h and t.bbox[3] > 0]
+        return [t for t in explicit_tables(page, v, hz, settings) if t.bbox[1] < h and t.bbox[3] > 0]
 
     def keep(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") in ("rect", "line", "curve"):
@@ -164,6 +160,16 @@ def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS,
     tables = filtered.find_tables(settings)
     # Clip to the page: content drawn off-page is not part of the document.
     return [t for t in tables if t.bbox[1] < h and t.bbox[3] > 0]
+
+
+def explicit_tables(page: Any, v_edges: list[dict[str, Any]], h_edges: list[dict[str, Any]],
+                    settings: dict[str, Any]) -> list[Any]:
+    """pdfplumber's table finder over rulings found elsewhere (PDFium paths, or lines
+    detected in a scanned image) instead of the page's own objects."""
+    if len(v_edges) < 2 or len(h_edges) < 2:
+        return []
+    return page.find_tables({**settings, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                             "explicit_vertical_lines": v_edges, "explicit_horizontal_lines": h_edges})
 
 
 def _table_rows(table: Any, words: list[Word], used: set[int],

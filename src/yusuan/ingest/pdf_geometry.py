@@ -127,6 +127,11 @@ def _flush(current: list[Char], out: list[tuple[str, float, float, float, float]
                     min(c.top for c in current), max(c.bottom for c in current)))
 
 
+def covers_page(w: float, h: float, width: float, height: float) -> bool:
+    """A shape this large is the page's background, not a ruling."""
+    return w > 0.9 * width and h > 0.9 * height
+
+
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -189,7 +194,7 @@ def _path_edges(obj: Any, m: Matrix, height: float, width: float, edges: list[di
         return
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    if max(xs) - min(xs) > 0.9 * width and max(ys) - min(ys) > 0.9 * height:
+    if covers_page(max(xs) - min(xs), max(ys) - min(ys), width, height):
         return
     start = points[0]
     prev = points[0]

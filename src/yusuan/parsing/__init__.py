@@ -11,11 +11,9 @@ A short explicit pipeline; each stage returns its result and its diagnostics:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from yusuan.catalogue import TABLE_KINDS
 from yusuan.ingest.document import SourceDocument
-from yusuan.model import Diagnostic, Disclosure, MoneyUnit, Procurement, Severity, Source, Table
+from yusuan.model import Diagnostic, Disclosure, Severity, Source
 from yusuan.parsing import meta as meta_stage
 from yusuan.parsing import narrative as narrative_stage
 from yusuan.parsing import performance as performance_stage
@@ -52,22 +50,12 @@ def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tup
         narrative=narrative.sections,
         three_public=narrative.three_public,
         operating_cost=narrative.operating_cost,
-        procurement=narrative.procurement or _procurement_from_table(tables),
+        procurement=narrative.procurement,
         assets=narrative.assets,
         performance=performance,
     )
     diagnostics += _document_checks(source, layout, disclosure)
     return disclosure, tuple(diagnostics)
-
-
-def _procurement_from_table(tables: Sequence[Table]) -> Procurement | None:
-    """When the narrative states no 政府采购 figures, the total row of the 政府采购 table."""
-    table = next((t for t in tables if t.id == "procurement"), None)
-    total = next((r for r in table.rows if r.code == "TOTAL"), None) if table else None
-    if table is None or total is None or "total" not in total.values:
-        return None
-    return Procurement(total=total.values["total"], sme_reserved=total.values.get("sme_reserved"),
-                       unit=table.unit or MoneyUnit.WAN, source=total.source)
 
 
 _REQUIRED = {k.id for k in TABLE_KINDS if k.required}

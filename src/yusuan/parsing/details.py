@@ -17,6 +17,7 @@ from yusuan.model import (
     MoneyUnit,
     NarrativeSection,
     Procurement,
+    Table,
     ThreePublic,
     Vehicles,
 )
@@ -115,11 +116,18 @@ _PROCUREMENT = (
 )
 
 
-def procurement(sections: Sequence[NarrativeSection]) -> Procurement | None:
+def procurement(sections: Sequence[NarrativeSection], tables: Sequence[Table] = ()) -> Procurement | None:
+    """The 政府采购 statement of the narrative; when it states no figures, the total row of
+    the 政府采购 table."""
     values, unit, first = _first_match_per_key(_figures(_of(sections, "procurement")), _PROCUREMENT)
-    if not values or first is None:
+    if values and first is not None:
+        return Procurement(unit=unit or MoneyUnit.WAN, source=first.source, **values)
+    table = next((t for t in tables if t.id == "procurement"), None)
+    total = next((r for r in table.rows if r.code == "TOTAL"), None) if table else None
+    if table is None or total is None or "total" not in total.values:
         return None
-    return Procurement(unit=unit or MoneyUnit.WAN, source=first.source, **values)
+    return Procurement(total=total.values["total"], sme_reserved=total.values.get("sme_reserved"),
+                       unit=table.unit or MoneyUnit.WAN, source=total.source)
 
 
 # --------------------------------------------------------------------------- 国有资产

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from yusuan.catalogue import SPENDING_PARTS
 from yusuan.text import decimals_of
 
 FISCAL_PARTS = (
@@ -25,7 +26,6 @@ FISCAL_PARTS = (
 )
 UNIT_PARTS = ("institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income")
 CARRYOVER_PARTS = ("carryover", "carryover_fiscal", "carryover_nonfiscal")
-SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")
 
 
 def identities(keys: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:

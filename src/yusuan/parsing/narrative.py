@@ -80,7 +80,7 @@ def parse_narrative(
         profile=profile.extract_profile(resolved, meta.unit_name),
         three_public=details.three_public(resolved),
         operating_cost=details.operating_cost(resolved),
-        procurement=details.procurement(resolved),
+        procurement=details.procurement(resolved, tables),
         assets=details.assets(resolved),
     )
     return result, tuple(diagnostics)

@@ -11,6 +11,7 @@ from yusuan.audit.context import RuleContext, row_label, table_name, total_row, 
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import check_sum, col_zh
 from yusuan.audit.tolerance import fmt
+from yusuan.catalogue import SPENDING_PARTS
 from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
 
@@ -22,7 +23,7 @@ def _has(table: Table, *keys: str) -> bool:
     return all(k in present for k in keys)
 
 
-_OTHER_SPENDING = ("business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")
+_OTHER_SPENDING = SPENDING_PARTS[2:]  # beside 基本支出 and 项目支出
 
 
 def _money_tables(ctx: RuleContext) -> list[Table]:
