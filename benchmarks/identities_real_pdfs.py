@@ -21,7 +21,7 @@ RULES = ("SUM001", "SUM002", "SUM003", "SUM004", "SUM005", "SUM006", "SUM007", "
 
 
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/corpus/real"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "tests/fixtures/real"
     pdfs = sorted(folder.glob("*.pdf"))
     if not pdfs:
         print(f"no PDFs in {folder}")

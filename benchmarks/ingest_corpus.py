@@ -4,7 +4,7 @@
                                                  [--pdf-dir DIR] [--no-pdf]
 
 Builds a corpus of N files (copies of the seed texts and of the real PDFs in
-tests/fixtures/pdf, or of any folder given with --pdf-dir, under varied names, spread over
+tests/fixtures/real, or of any folder given with --pdf-dir, under varied names, spread over
 folders) in a temporary directory, ingests it into a fresh DuckDB file on all cores, re-runs the ingest
 (nothing to do), then times every ``yusuan compare`` question on the resulting database.
 """
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-check", action="store_true", help="skip the audit (parse and store only)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per compare query")
-    parser.add_argument("--pdf-dir", type=Path, default=FIXTURES / "pdf", help="real PDFs to replicate")
+    parser.add_argument("--pdf-dir", type=Path, default=FIXTURES / "real", help="real PDFs to replicate")
     parser.add_argument("--no-pdf", action="store_true", help="seed texts only")
     args = parser.parse_args()
     sources = SEEDS + ([] if args.no_pdf else sorted(args.pdf_dir.glob("*.pdf")))

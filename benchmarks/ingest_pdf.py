@@ -19,7 +19,7 @@ from pathlib import Path
 from yusuan.ingest import load, load_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIRS = [Path("/work/shared/corpus/real"), ROOT / "tests" / "fixtures" / "pdf"]
+DEFAULT_DIRS = [ROOT / "tests" / "fixtures" / "real"]
 
 
 def _rss_mib() -> float:

@@ -14,7 +14,7 @@ import pytest
 from yusuan.ingest import limits, load_bytes
 from yusuan.model import Severity
 
-PDF_108 = Path(__file__).parent / "fixtures" / "pdf" / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
+PDF_108 = Path(__file__).parent / "fixtures" / "real" / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
 
 
 def minimal_pdf(n_pages: int, content: bytes = b"", resources: bytes = b"", extra: list[bytes] | None = None) -> bytes:

@@ -20,7 +20,7 @@ pytest.importorskip("cv2")
 
 pytestmark = pytest.mark.slow  # about 7-15 s of OCR per page on 2 cores
 
-PDF_DIR = Path(__file__).parent / "fixtures" / "pdf"
+PDF_DIR = Path(__file__).parent / "fixtures" / "real"
 PAGES = [(PDF_DIR / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf", 14),  # Shanghai, 元, 类/款/项 split codes
          (PDF_DIR / "116_js-rendabgt-2017-bumen-yusuan.pdf", 16)]  # Jiangsu, 万元, 7-digit codes
 

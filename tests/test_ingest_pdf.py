@@ -12,8 +12,9 @@ from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.pdf import Item, Word, _Builder, emit_page, group_rows
 
 PDF_DIR = Path(__file__).parent / "fixtures" / "pdf"
-SH_108 = PDF_DIR / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
-JS_116 = PDF_DIR / "116_js-rendabgt-2017-bumen-yusuan.pdf"
+REAL_DIR = Path(__file__).parent / "fixtures" / "real"
+SH_108 = REAL_DIR / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
+JS_116 = REAL_DIR / "116_js-rendabgt-2017-bumen-yusuan.pdf"
 SH_101 = PDF_DIR / "101_sh-putuo-ghzyj-2024-bumen-juesuan-p7-11.pdf"
 
 

@@ -12,7 +12,7 @@ from yusuan.cli import main
 from yusuan.report.html import provenance
 from yusuan.report.serialize import document_data
 
-PDF_108 = Path(__file__).parent / "fixtures" / "pdf" / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
+PDF_108 = Path(__file__).parent / "fixtures" / "real" / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
 
 
 def test_pdf_values_carry_page_and_box() -> None:
