@@ -112,6 +112,10 @@ class Table:
     empty: bool = False
     empty_reason: str | None = None
     source: Source = Source()
+    # Why the reading of this table is doubtful (Chinese, one reason each): its own totals do
+    # not hold *and* cells were placed by inference, columns could not be mapped, values look
+    # shifted … The audit reports "could not check" for an uncertain table instead of errors.
+    uncertain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,9 @@ class Meta:
     narrative_unit: MoneyUnit | None = None
     format: str = "text"  # text, pdf, pdf-ocr, xlsx, docx, html
     sha256: str | None = None
+    # What this file holds of its publication: ("tables", "narrative") for a complete
+    # disclosure, ("tables",) for a 表格 file, ("narrative",) for a 文本 file (DESIGN §4c).
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

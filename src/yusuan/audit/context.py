@@ -100,8 +100,24 @@ class RuleContext:
             conf = min(conf if conf is not None else 1.0, OCR_CONFIDENCE)
         return conf
 
+    def readable(self, tables: Iterable[Table]) -> list[Table]:
+        """The tables with values that were read reliably. A table the parser marked uncertain
+        is left out and goes to the coverage ledger ("could not check"), so a misreading never
+        becomes a finding."""
+        out: list[Table] = []
+        for t in tables:
+            if t.empty or not t.rows:
+                continue
+            if t.uncertain:
+                reason = f"{table_name(t.id)}读取存疑（{'；'.join(t.uncertain)}），未核对"
+                if reason not in self.missing_reasons:
+                    self.missing(reason)
+                continue
+            out.append(t)
+        return out
+
     def tables(self, table_id: str) -> tuple[Table, ...]:
-        return tuple(t for t in self.disclosure.tables_by_id(table_id) if not t.empty and t.rows)
+        return tuple(self.readable(self.disclosure.tables_by_id(table_id)))
 
     def table(self, table_id: str) -> Table | None:
         found = self.tables(table_id)

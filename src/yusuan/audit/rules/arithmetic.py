@@ -27,7 +27,7 @@ _OTHER_SPENDING = SPENDING_PARTS[2:]  # beside 基本支出 and 项目支出
 
 
 def _money_tables(ctx: RuleContext) -> list[Table]:
-    return [t for t in ctx.disclosure.tables if not t.empty and t.rows]
+    return ctx.readable(ctx.disclosure.tables)
 
 
 @rule(

@@ -25,9 +25,7 @@ from yusuan.model import Row, Severity
 )
 def hierarchy_sums(ctx: RuleContext) -> None:
     found = False
-    for t in ctx.disclosure.tables:
-        if t.empty:
-            continue
+    for t in ctx.readable(ctx.disclosure.tables):
         for side in ({r.side for r in t.rows} or {None}):
             first: dict[str, Row] = {}
             for r in t.rows:
