@@ -207,6 +207,7 @@ class Figure:
     completion: Decimal | None = None  # 决算: 完成年初预算的 x%
     share_of: str = ""  # what the share is of, as printed ("“三公”经费", "本年支出合计")
     scope: str = ""  # funds covered: fiscal, gpb, gov_fund, state_capital, "" (all funds)
+    key: str = ""  # what total or item the subject is (income_general_budget, abroad, procurement …), "" for a 科目
     other_changes: tuple[Change, ...] = ()  # the same change stated again in the statement
 
 
@@ -223,6 +224,7 @@ class Claim:
     section: str = ""  # heading of the section it is in
     code: str | None = None
     refers_to: tuple[str, str, str] | None = None  # (table id, row code, column)
+    key: str = ""  # the total or item it is about where no code applies (income_general_budget, procurement …)
     basis: str = ""  # 预算 | 执行数 | 决算 | ""
     year: int | None = None
     statement: int | None = None  # index of its statement (Figure) in document order

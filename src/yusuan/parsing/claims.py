@@ -47,7 +47,7 @@ def _figure_claims(f: Figure, section: str, index: int) -> Iterator[Claim]:
 
     def claim(quantity: str, value: Decimal, unit: str = unit, basis: str = "", year: int | None = None) -> Claim:
         return Claim(quantity=quantity, value=value, unit=unit, subject=f.subject, section=section, code=f.code,
-                     refers_to=f.refers_to, basis=basis, year=year, statement=index, source=f.source)
+                     refers_to=f.refers_to, key=f.key, basis=basis, year=year, statement=index, source=f.source)
 
     yield claim("amount", f.amount, year=f.year)
     if f.stated is not None:

@@ -126,13 +126,11 @@ def paragraphs(lines: Sequence[Line]) -> list[Paragraph]:
     loose = [_MARKUP.sub("", ln.text).strip() for ln in lines if not ln.grid and not ln.blank]
     widths = sorted(_width(t) for t in loose if _width(t) >= 20)
     full = widths[int(len(widths) * 0.9)] * 0.85 if widths else 10**9
+    items = [(ln, "" if ln.grid else _MARKUP.sub("", ln.text).strip()) for ln in lines if not ln.blank]
     out: list[Paragraph] = []
     parts: list[tuple[str, int]] = []
     open_ = False
-    for line in lines:
-        if line.blank:
-            continue
-        text = "" if line.grid else _MARKUP.sub("", line.text).strip()
+    for i, (line, text) in enumerate(items):
         if not text:
             open_ = False  # a table inside the narrative ends the paragraph
             continue
@@ -145,13 +143,19 @@ def paragraphs(lines: Sequence[Line]) -> list[Paragraph]:
             if parts:
                 out.append(_paragraph(parts))
             parts = [(text, line.no)]
-        open_ = _continues(text, full)
+        following = items[i + 1][1] if i + 1 < len(items) else ""
+        open_ = _continues(text, full, following)
     if parts:
         out.append(_paragraph(parts))
     return out
 
 
-def _continues(text: str, full: float) -> bool:
+# A line that can only continue the sentence before it: an amount or a unit, closing
+# punctuation, or the rest of a number ("3,958.67 万元,增长 21.95 %。").
+_CONTINUATION = re.compile(r"^(?:[\d,.]+\s*(?:万元|元|%|万)|万元|元|%|[,，。;；、)）])")
+
+
+def _continues(text: str, full: float, following: str = "") -> bool:
     """Does the sentence on this line go on on the next one?"""
     if _TERMINAL.search(text):
         return False
@@ -162,7 +166,19 @@ def _continues(text: str, full: float) -> bool:
     if (_L1.match(s) or _L2.match(s) or _PART.match(s)) and _HEADING_END.search(s):
         # "关于…情况说明" headings end with 说明; "…拨款情况" is wrapped before it.
         return "关于" in s and not s.endswith("说明")
-    return _width(text) >= full
+    if _width(text) >= full:
+        return True
+    # Lines wrapped short of the usual width (a page that prints paragraphs as single long
+    # lines raises that width): the next line shows the sentence is not over.
+    nxt = squash(following)
+    if not nxt or _heading_level(following) is not None or _ITEM_START.match(nxt):
+        return False
+    return bool(_CONTINUATION.match(nxt)) or (_ENDS_MID.search(s) is not None and _width(text) >= 20)
+
+
+# A line ending mid-phrase: a comparison or verb waiting for its number ("与上年相比增加").
+_ENDS_MID = re.compile(r"(?:增加|减少|增长|下降|相比|比|较|为|是|与|和|及|的|占|上|其中|合计|总计|预算|支出|收入|经费|资金"
+                       r"|[\d.,]+)$")
 
 
 def _paragraph(parts: list[tuple[str, int]]) -> Paragraph:
@@ -338,11 +354,10 @@ def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table])
         for f in s.figures:
             found = linker.link(f, s.topic)
             if found is None:
-                figures.append(replace(f, refers_to=None))
+                figures.append(replace(f, refers_to=None, key=""))
                 continue
-            ref, how, confidence = found
-            figures.append(replace(f, refers_to=ref, resolution=f.resolution or how,
-                                   confidence=f.confidence if f.code else confidence))
+            figures.append(replace(f, refers_to=found.ref, key=found.key, resolution=f.resolution or found.how,
+                                   confidence=f.confidence if f.code else found.confidence))
         out.append(replace(s, figures=tuple(figures)))
     return tuple(out)
 

@@ -69,8 +69,10 @@ class StatementContext:
 
 # --------------------------------------------------------------------------- vocabulary
 
+# "0.39 万(含…)": 万 alone is 万元 only where a bracket or punctuation follows (not 万人, 万平方米).
 _MONEY = re.compile(
-    r"(?<![\d.,])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)(?![/]|以上|以下|以内|\(含\)|及以上|左右)"
+    r"(?<![\d.,])(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元|万(?=[(,;。，；]|$))"
+    r"(?![/]|以上|以下|以内|\(含\)|及以上|左右)"
 )
 _PERCENT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d+)?)\s*%")
 _COUNT = re.compile(r"(?<![\d.,])(\d+)\s*(辆|台\(套\)|台套|台|套|个|项|人次|批次|人|名)(?![\u4e00-\u9fff]*以上)")
@@ -98,6 +100,10 @@ _PRIOR_WORDS = re.compile(
     r"(?:上年|上一年度?|去年)(?:同期)?(?:预算)?(?:执行数|预算数|决算数|预算|决算|执行)?(?:数)?(?:为|是)?\s*$"
 )
 _YEAR = re.compile(r"(\d{4})\s*年")
+_RATE = re.compile(r"(?:每人|人均|每户|每月|每年|每平方米|标准为?)\s*$")
+# Inside an open bracket that says what the amount before it includes ("0.39万(含外宾接待0.00万元)");
+# "(其中：购置费0万元，运维费3万元)" lists items of their own and stays.
+_INSIDE = re.compile(r"\(含[^()]*$")
 _BUDGET_WORDS = re.compile(r"预算|执行|决算|支出|收入|安排|拨款|经费|资金")
 _AS_OF = re.compile(r"截[至止]")
 _REASON = re.compile(
@@ -184,7 +190,8 @@ def _tokens(text: str, year: int | None) -> list[_Token]:
         value = parse_amount(m.group(1))
         if value is None:
             continue
-        out.append(_classify_money(text, m.start(), m.end(), value, m.group(2), year))
+        unit = "万元" if m.group(2) == "万" else m.group(2)
+        out.append(_classify_money(text, m.start(), m.end(), value, unit, year))
     for m in _PERCENT.finditer(text):
         value = Decimal(m.group(1))
         out.append(_classify_percent(text, m.start(), m.end(), value))
@@ -194,6 +201,10 @@ def _tokens(text: str, year: int | None) -> list[_Token]:
 def _classify_money(text: str, start: int, end: int, value: Decimal, unit: str, year: int | None) -> _Token:
     _, clause = _clause_before(text, start)
     tail = clause[-24:]
+    if _RATE.search(tail) or text[end : end + 2].startswith(("/人", "/年")):
+        return _Token("money", start, end, value, unit, "other")  # 每人 7.03 元: a rate, not an amount
+    if _INSIDE.search(text[:start]):
+        return _Token("money", start, end, value, unit, "part")  # "(含外宾接待支出 0.00 万元)"
     verb = _CHANGE_BEFORE.search(tail)
     if verb:
         word = verb.group(1) + (verb.group(2) or "")
@@ -209,9 +220,9 @@ def _classify_money(text: str, start: int, end: int, value: Decimal, unit: str, 
     if prior and not _COMPARE.search(clause):
         return _Token("money", start, end, value, unit, "prior", basis=_basis_of(prior.group(0)),
                       year=(year - 1) if year else None)
-    years = [int(y) for y in _YEAR.findall(_COMPARE.sub("", clause))]
-    if (year and years and years[-1] < year and _BUDGET_WORDS.search(clause) and not _AS_OF.search(clause)
-            and not _COMPARE.search(clause)):
+    bare = _COMPARE.sub("", clause)  # "与2016年度相比(2016年度部门支出8648.07万元": the year of the amount
+    years = [int(y) for y in _YEAR.findall(bare)]
+    if year and years and years[-1] < year and _BUDGET_WORDS.search(bare) and not _AS_OF.search(bare):
         return _Token("money", start, end, value, unit, "prior", year=years[-1], basis=_basis_of(clause))
     return _Token("money", start, end, value, unit, "primary", year=years[-1] if years else None)
 
@@ -518,6 +529,10 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
             opened.append(st)
             para.statements.append(st)
             floor = tok.end
+            continue
+        if tok.role == "part":
+            subject = _clean_subject(re.sub(r"^.*\(含", "", sentence[floor : tok.start]), ctx.unit_name)
+            loose.append(_claim(span, s_start + tok.start, "amount", tok.value, tok.unit, subject, ctx, note="其中"))
             continue
         owner = opened[-1] if opened else None
         if owner is None and tok.role in ("prior", "budget"):

@@ -220,15 +220,23 @@ def _path_without_class(names: list[str], rows: Sequence[CodedName]) -> tuple[st
 
 
 def _class_code(name: str, rows: Sequence[CodedName]) -> str | None:
+    """A 类 by name: 功能 (一般公共服务支出 -> 201) or 经济 (工资福利支出 -> 301)."""
     key = name_key(re.sub(r"(?:支出)?科目$", "", name))
-    for candidate in (key, key + "支出"):
-        code = function_class_from_name(candidate)
-        if code:
-            return code
-        found = {r.code for r in rows if len(r.code) == 3 and r.code.startswith("2") and r.key == candidate}
+    candidates = (key, key + "支出", key.removesuffix("支出"))
+    for candidate in candidates:
+        found = {r.code for r in rows if len(r.code) == 3 and r.key == candidate}
         if len(found) == 1:
             return found.pop()
+    for candidate in candidates:
+        code = function_class_from_name(candidate) or _econ_class(candidate)
+        if code:
+            return code
     return None
+
+
+def _econ_class(name: str) -> str | None:
+    code = econ_code_from_name(name)
+    return code if code and len(code) == 3 else None
 
 
 def _child_code(parent: str, name: str, rows: Sequence[CodedName]) -> str | None:
