@@ -177,8 +177,9 @@ def _continues(text: str, full: float, following: str = "") -> bool:
 
 
 # A line ending mid-phrase: a comparison or verb waiting for its number ("与上年相比增加").
-_ENDS_MID = re.compile(r"(?:增加|减少|增长|下降|相比|比|较|为|是|与|和|及|的|占|上|其中|合计|总计|预算|支出|收入|经费|资金"
-                       r"|[\d.,]+)$")
+_ENDS_MID = re.compile(
+    r"(?:增加|减少|增长|下降|相比|比|较|为|是|与|和|及|的|占|上|其中|合计|总计|预算|支出|收入|经费|资金|[\d.,]+)$"
+)
 
 
 def _paragraph(parts: list[tuple[str, int]]) -> Paragraph:
