@@ -119,7 +119,7 @@ _JOINED_PAIR = re.compile(r"(收)、(支)")
 _REASON_GOES_ON = re.compile(r"^\s*(?:[一二三四五六七八九十]是|其[一二三四]|其次|另外|同时|此外|再次|最后|以及)")
 _LEADING = re.compile(
     r"^(?:其中|包括|主要包括|分别是|分别为|另外|此外|合计|共计|本单位|我单位|本部门|我部门|我局|本局|当年度|本年度|当年"
-    r"|以及|和|及|与|的|为|具体|情况|如下|即)+[:：]?"
+    r"|以及|和|及|与|的|为|具体|情况|如下|即|[一二三四五六七八九十]是|其[一二三四]|此外)+[:：]?"
 )
 _TRAILING = re.compile(
     r"(?:预算数为|预算数|共计安排|安排了|预算安排|安排|共计|合计|总额为|为|是|达到|达|约|共)+$"
@@ -612,7 +612,8 @@ def _continued(sentence: str, tok: _Token, para: _Paragraph, ctx: StatementConte
     compare = _COMPARE.search(head)
     named = head[compare.end():] if compare and compare.end() > start else head[start:]
     if compare and not _clean_subject(re.sub(rf"(?:{_VERB}|小于|大于|低于|高于).*$", "", named), ctx.unit_name):
-        named = head[start:compare.start()] if compare.start() > start else head[: compare.start()]
+        # "收入支出总计与上年相比增加…": the subject before the comparison, within the clause
+        named = head[start : compare.start()] if compare.start() > start else ""
     named = re.sub(rf"(?:{_VERB}|小于|大于|低于|高于).*$", "", named)
     subject = _clean_subject(named, ctx.unit_name)
     if para.statements:

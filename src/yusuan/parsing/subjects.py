@@ -87,6 +87,8 @@ def rows_index(tables: Iterable[Table]) -> tuple[CodedName, ...]:
 _BRACKET_CODE = re.compile(r"[(\[](\d{3}|\d{5}|\d{7})[)\]]")
 _LEVEL_CODES = re.compile(r"\((\d{3})类\)(?:[^()]*?\((\d{2})款\))?(?:[^()]*?\((\d{2})项\))?")
 _LEADING_CODE = re.compile(r"^(\d{3})(?:\s?(\d{2}))?(?:\s?(\d{2}))?(?![\d.])")
+# "3.204 06 01 行政运行": item numbering glued to a code printed in groups.
+_NUMBERED_CODE = re.compile(r"^\d{1,2}[.、](\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?![\d.])")
 
 
 def _printed_code(subject: str) -> str | None:
@@ -97,7 +99,7 @@ def _printed_code(subject: str) -> str | None:
     m = _BRACKET_CODE.search(squash(s))
     if m and kind_of(m.group(1)):
         return m.group(1)
-    m = _LEADING_CODE.match(strip_numbering(s.strip()))
+    m = _NUMBERED_CODE.match(s.strip()) or _LEADING_CODE.match(strip_numbering(s.strip()))
     if m:
         code = "".join(g for g in m.groups() if g)
         if kind_of(code):
@@ -126,6 +128,8 @@ def _path_names(subject: str) -> tuple[list[tuple[str, str]], bool]:
         return [("", p) for p in parts], True
     if quoted:
         return [("", quoted.group(1))], True
+    if s.endswith("科目") and len(s) > 2:
+        return [("", s[:-2])], True  # “城乡社区支出”科目 (the quotes are gone by now)
     return [], False
 
 
