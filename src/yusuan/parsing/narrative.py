@@ -124,8 +124,10 @@ def paragraphs(lines: Sequence[Line]) -> list[Paragraph]:
     """Loose narrative lines rejoined into paragraphs. Grid lines (tables printed inside
     the narrative) end a paragraph and are not part of any."""
     loose = [_MARKUP.sub("", ln.text).strip() for ln in lines if not ln.grid and not ln.blank]
-    widths = sorted(_width(t) for t in loose if _width(t) >= 20)
-    full = widths[int(len(widths) * 0.9)] * 0.85 if widths else 10**9
+    # The usual width of a wrapped line, from lines that stop mid-sentence: a page that prints
+    # some paragraphs as single long lines must not raise it.
+    widths = sorted(_width(t) for t in loose if _width(t) >= 20 and not _TERMINAL.search(t))
+    full = widths[int(len(widths) * 0.75)] * 0.85 if widths else 10**9
     items = [(ln, "" if ln.grid else _MARKUP.sub("", ln.text).strip()) for ln in lines if not ln.blank]
     out: list[Paragraph] = []
     parts: list[tuple[str, int]] = []

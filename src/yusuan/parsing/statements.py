@@ -115,6 +115,7 @@ _REASON = re.compile(
 _REASON_AFTER_CHANGE = re.compile(r"主要是(?!用于)")
 _QUOTE_CHARS = re.compile(r"[\"'“”‘’]")
 _USES = re.compile(r"主要用于")
+_MARKED = re.compile(r"\((?:类|款)\)")
 _JOINED_PAIR = re.compile(r"(收)、(支)")
 _REASON_GOES_ON = re.compile(r"^\s*(?:[一二三四五六七八九十]是|其[一二三四]|其次|另外|同时|此外|再次|最后|以及)")
 _LEADING = re.compile(
@@ -363,11 +364,21 @@ class _Statement:
 
 
 @dataclass
+class _Section:
+    """What the extractor carries from one paragraph to the next within a section."""
+
+    statements: list[_Statement] = field(default_factory=list)
+    # The 类 or 款 the last item naming one resolved to: "检察(款)：…合计16,444.36万元。其中：" then
+    # "1.行政运行(项)支出…" — the 项 is under that 款.
+    code: str | None = None
+
+
+@dataclass
 class _Paragraph:
     """What the extractor carries from one sentence to the next within a paragraph."""
 
     statements: list[_Statement] = field(default_factory=list)
-    earlier: list[_Statement] = field(default_factory=list)  # the section's statements before this paragraph
+    section: _Section = field(default_factory=_Section)
     pending_subject: str = ""  # an item line that names a 科目 and states its amount later
     in_reason: bool = False
 
@@ -378,15 +389,15 @@ def extract_statements(spans: Iterable[Span], ctx: StatementContext) -> tuple[li
     figures: list[Figure] = []
     loose: list[Claim] = []
     scope = ctx.scope
-    earlier: list[_Statement] = []
+    section = _Section()
     made: list[tuple[_Statement, str]] = []
     for span in spans:
-        para = _Paragraph(earlier=list(earlier))
+        para = _Paragraph(section=section)
         text = span.text
         for s_start, s_end in _sentence_bounds(text):
             _sentence(span, s_start, s_end, para, ctx, loose)
         scope = _intro_scope(text, scope) if not para.statements else scope
-        earlier.extend(para.statements)
+        section.statements.extend(para.statements)
         made.extend((st, _scope_of(st.subject, "", scope)) for st in para.statements)
         loose.extend(_counts(span, ctx))
         # An intro paragraph ("财政拨款支出主要内容如下：") sets the scope of the items after it.
@@ -522,7 +533,7 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
                 elif para.pending_subject:
                     subject, explicit = para.pending_subject, False
                     para.pending_subject = ""
-            st = _open(span, s_start, tok, subject, explicit, ctx)
+            st = _open(span, s_start, tok, subject, explicit, ctx, para.section)
             for w in waiting:
                 _attach(st, sentence, w, ctx)
             waiting.clear()
@@ -582,7 +593,8 @@ def _is_generic(subject: str) -> bool:
     return bool(_GENERIC_SUBJECT.match(squash(subject)))
 
 
-def _open(span: Span, s_start: int, tok: _Token, subject: str, explicit: bool, ctx: StatementContext) -> _Statement:
+def _open(span: Span, s_start: int, tok: _Token, subject: str, explicit: bool, ctx: StatementContext,
+          section: _Section) -> _Statement:
     offset = s_start + tok.start
     st = _Statement(
         subject=subject,
@@ -596,9 +608,13 @@ def _open(span: Span, s_start: int, tok: _Token, subject: str, explicit: bool, c
         explicit=explicit,
     )
     if ctx.resolve is not None:
-        found = ctx.resolve(subject, ctx.code)
+        found = ctx.resolve(subject, section.code or ctx.code)
+        if found is None and section.code and ctx.code:
+            found = ctx.resolve(subject, ctx.code)
         if found:
             st.code, st.how, st.confidence = found
+            if len(st.code) in (3, 5) and _MARKED.search(squash(subject)):
+                section.code = st.code
     return st
 
 
@@ -622,7 +638,7 @@ def _continued(sentence: str, tok: _Token, para: _Paragraph, ctx: StatementConte
                 or _same_subject(subject, last.subject)):
             return last
     if subject and not _is_generic(subject):
-        for st in reversed(para.statements + para.earlier):
+        for st in reversed(para.statements + para.section.statements):
             if _same_subject(subject, st.subject) and not st.changes:
                 return st
     return None
