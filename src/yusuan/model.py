@@ -170,6 +170,7 @@ class Change:
     word: str = ""  # the direction word as printed: 增加, 下降, 持平, 增加(减少) …
     basis: str = ""  # what the comparison is with: 预算 | 执行数 | 决算 | "" when not stated
     year: int | None = None  # the year compared with, as printed (上年: the budget year − 1)
+    source: Source = Source()  # where the change is printed (it may follow its statement's sentence)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class Prior:
     unit: MoneyUnit
     basis: str = ""  # 预算 | 执行数 | 决算 | ""
     year: int | None = None
+    source: Source = Source()
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,11 @@ class Figure:
     scope: str = ""  # funds covered: fiscal, gpb, gov_fund, state_capital, "" (all funds)
     key: str = ""  # what total or item the subject is (income_general_budget, abroad, procurement …), "" for a 科目
     other_changes: tuple[Change, ...] = ()  # the same change stated again in the statement
+    # where stated, budget, completion and share are printed when not where the amount is
+    quantity_sources: dict[str, Source] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # dict fields make the default hash fail; identity is enough
+        return id(self)
 
 
 @dataclass(frozen=True)

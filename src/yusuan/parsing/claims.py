@@ -12,9 +12,10 @@ change stated alone, counts) come from the sections as they are.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from yusuan.model import Change, Claim, Figure, NarrativeSection
+from yusuan.model import Change, Claim, Figure, NarrativeSection, Source
 
 __all__ = ["claims_of", "signed"]
 
@@ -45,31 +46,38 @@ def claims_of(sections: Sequence[NarrativeSection]) -> tuple[Claim, ...]:
 def _figure_claims(f: Figure, section: str, index: int) -> Iterator[Claim]:
     unit = f.unit.value
 
-    def claim(quantity: str, value: Decimal, unit: str = unit, basis: str = "", year: int | None = None) -> Claim:
+    def claim(quantity: str, value: Decimal, unit: str = unit, basis: str = "", year: int | None = None,
+              at: Source | None = None) -> Claim:
+        # Each quantity where it is printed: a change may follow its amount's sentence.
+        source = f.source if at is None or at.line is None else replace(f.source, line=at.line, page=at.page)
         return Claim(quantity=quantity, value=value, unit=unit, subject=f.subject, section=section, code=f.code,
-                     refers_to=f.refers_to, key=f.key, basis=basis, year=year, statement=index, source=f.source)
+                     refers_to=f.refers_to, key=f.key, basis=basis, year=year, statement=index, source=source)
 
+    where = f.quantity_sources.get
     yield claim("amount", f.amount, year=f.year)
     if f.stated is not None:
-        yield claim("stated_amount", f.stated, year=f.year)
+        yield claim("stated_amount", f.stated, year=f.year, at=where("stated"))
     if f.budget is not None:
-        yield claim("budget_amount", f.budget, basis="预算", year=f.year)
+        yield claim("budget_amount", f.budget, basis="预算", year=f.year, at=where("budget"))
     if f.completion is not None:
-        yield claim("completion_pct", f.completion, unit="%", year=f.year)
+        yield claim("completion_pct", f.completion, unit="%", year=f.year, at=where("completion"))
     if f.prior is not None:
-        yield claim("prior_amount", f.prior.amount, unit=f.prior.unit.value, basis=f.prior.basis, year=f.prior.year)
+        yield claim("prior_amount", f.prior.amount, unit=f.prior.unit.value, basis=f.prior.basis, year=f.prior.year,
+                    at=f.prior.source)
     for change in (f.change, *f.other_changes):
         if change is not None:
             yield from _change_claims(change, claim)
     if f.share is not None:
-        yield claim("share_pct", f.share, unit="%", year=f.year)
+        yield claim("share_pct", f.share, unit="%", year=f.year, at=where("share"))
 
 
 def _change_claims(change: Change, claim) -> Iterator[Claim]:
+    at = change.source
     if change.direction == "flat" and change.amount is None and change.percent is None:
-        yield claim("change_amount", Decimal(0), basis=change.basis, year=change.year)  # 持平: a change of 0
+        yield claim("change_amount", Decimal(0), basis=change.basis, year=change.year, at=at)  # 持平: a change of 0
     if change.amount is not None:
-        yield claim("change_amount", signed(change.amount, change.direction), basis=change.basis, year=change.year)
+        yield claim("change_amount", signed(change.amount, change.direction), basis=change.basis, year=change.year,
+                    at=at)
     if change.percent is not None:
         yield claim("change_pct", signed(change.percent, change.direction), unit="%", basis=change.basis,
-                    year=change.year)
+                    year=change.year, at=at)

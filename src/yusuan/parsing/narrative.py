@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from yusuan.ingest.document import Line
 from yusuan.model import (
     Assets,
+    Change,
     Claim,
     Diagnostic,
     Figure,
@@ -60,7 +61,7 @@ def parse_narrative(
     resolved = tuple(
         replace(
             s,
-            figures=tuple(replace(f, source=_page_of(f.source, pages)) for f in s.figures),
+            figures=tuple(_figure_pages(f, pages) for f in s.figures),
             claims=tuple(replace(c, source=_page_of(c.source, pages)) for c in s.claims),
             source=_page_of(s.source, pages),
         )
@@ -324,7 +325,7 @@ def sections_of(
         claims: tuple[Claim, ...] = ()
         if sec.topic != "glossary":
             ctx = StatementContext(year=year, unit_name=unit_name, scope=sec.scope, code=sec.code,
-                                   resolve=resolver(sec.topic), section=sec.heading)
+                                   resolve=resolver(sec.topic), section=sec.heading, topic=sec.topic)
             found, loose = extract_statements(sec.spans, ctx)
             figures, claims = tuple(found), tuple(loose)
         out.append(NarrativeSection(sec.heading, sec.topic, text, figures, Source(line=sec.line), claims=claims,
@@ -363,6 +364,21 @@ def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table])
                                    confidence=f.confidence if f.code else found.confidence))
         out.append(replace(s, figures=tuple(figures)))
     return tuple(out)
+
+
+def _figure_pages(f: Figure, pages: dict[int, int | None]) -> Figure:
+    """The page of every quantity of a statement, each from its own line."""
+    def changed(c: Change | None) -> Change | None:
+        return replace(c, source=_page_of(c.source, pages)) if c is not None else None
+
+    return replace(
+        f,
+        source=_page_of(f.source, pages),
+        change=changed(f.change),
+        other_changes=tuple(changed(c) for c in f.other_changes),
+        prior=replace(f.prior, source=_page_of(f.prior.source, pages)) if f.prior else None,
+        quantity_sources={k: _page_of(v, pages) for k, v in f.quantity_sources.items()},
+    )
 
 
 def _page_of(source: Source, pages: dict[int, int | None]) -> Source:

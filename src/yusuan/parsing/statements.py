@@ -65,6 +65,7 @@ class StatementContext:
     code: str | None = None  # the 科目 the headings name ("(一)一般公共服务(类)" -> 201)
     resolve: Callable[[str, str | None], tuple[str, str, float] | None] | None = None
     section: str = ""
+    topic: str = ""
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -75,8 +76,13 @@ _MONEY = re.compile(
     r"(?![/]|以上|以下|以内|\(含\)|及以上|左右)"
 )
 _PERCENT = re.compile(r"(?<![\d.,])(-?\d+(?:\.\d+)?)\s*%")
+_PEOPLE = {"人", "名"}
+_COUNT_CHANGE = re.compile(r"(?:增加|减少|增|减|少|多|新增|调入|调出|变动)(?:了)?\s*$")
+_AUTHORIZED = re.compile(r"编制(?:数|人数)?(?:为|共)?\s*(\d+)(?!\s*(?:人|名|个|%|\d|\.))")
+_AS_OF_YEAR = re.compile(r"截[至止](?:到)?\s*(\d{4})\s*年")
 _COUNT = re.compile(r"(?<![\d.,])(\d+)\s*(辆|台\(套\)|台套|台|套|个|项|人次|批次|人|名)(?![\u4e00-\u9fff]*以上)")
 _SENTENCE_END = re.compile(r"[。!?！？]")
+_BARE_RATE = re.compile(r"(?:增长|下降|增幅|降幅|上升|降低)\s*(-?\d+\.\d+)\s*(?=[。,;，；]|$)")
 _PIECE_END = re.compile(r"[;；]")
 _CLAUSE_BREAK = re.compile(r"[,:、，：;；]")
 
@@ -94,7 +100,7 @@ _COMPARE = re.compile(
 )
 _FLAT = re.compile(r"持平|一致|无变化|无变动|没有变化|保持不变|相同|未发生变化")
 _SHARE = re.compile(r"占(?:比)?([^\d%,;。，；]{0,20}?)(?:的|比例为|比重为|比例|比重)?\s*$")
-_COMPLETION = re.compile(r"完成(?:了)?(?:年初|调整后?)?预算(?:数)?的\s*$")
+_COMPLETION = re.compile(r"完成(?:了)?(?:年初|调整后?)?(?:预算)?(?:数)?的?\s*$")
 _BUDGET_BEFORE = re.compile(r"(?:年初|调整后?)预算(?:数)?(?:为|是)?\s*$")
 _PRIOR_WORDS = re.compile(
     r"(?:上年|上一年度?|去年)(?:同期)?(?:预算)?(?:执行数|预算数|决算数|预算|决算|执行)?(?:数)?(?:为|是)?\s*$"
@@ -114,9 +120,9 @@ _REASON = re.compile(
 # after a bare amount it describes the spending ("支出 315 万元，主要是检察官学院运行费").
 _REASON_AFTER_CHANGE = re.compile(r"主要是(?!用于)")
 _QUOTE_CHARS = re.compile(r"[\"'“”‘’]")
-_USES = re.compile(r"主要用于")
+_USES = re.compile(r"主要用于(?!以下|如下|下列)")
 _MARKED = re.compile(r"\((?:类|款)\)")
-_JOINED_PAIR = re.compile(r"(收)、(支)")
+_JOINED_PAIR = re.compile(r"(收入?)、(支出?)")
 _REASON_GOES_ON = re.compile(r"^\s*(?:[一二三四五六七八九十]是|其[一二三四]|其次|另外|同时|此外|再次|最后|以及)")
 _LEADING = re.compile(
     r"^(?:其中|包括|主要包括|分别是|分别为|另外|此外|合计|共计|本单位|我单位|本部门|我部门|我局|本局|当年度|本年度|当年"
@@ -135,7 +141,7 @@ _COUNT_NOUNS = {
     "台套": None,
     "台": re.compile(r"设备|车"),
     "套": re.compile(r"设备"),
-    "个": re.compile(r"项目|团组"),
+    "个": re.compile(r"项目|团组|绩效目标"),
     "项": re.compile(r"项目"),
     "人次": None,
     "批次": None,
@@ -196,6 +202,9 @@ def _tokens(text: str, year: int | None) -> list[_Token]:
     for m in _PERCENT.finditer(text):
         value = Decimal(m.group(1))
         out.append(_classify_percent(text, m.start(), m.end(), value))
+    for m in _BARE_RATE.finditer(text):
+        # "增长 13.95。": a rate printed without its % sign (a wording defect, still a rate).
+        out.append(_classify_percent(text, m.start(1), m.end(1), Decimal(m.group(1))))
     return sorted(out, key=lambda t: t.start)
 
 
@@ -337,6 +346,7 @@ class _Statement:
     reason: str | None = None
     end: int = 0  # end of this statement's text in the span
     explicit: bool = True  # the subject was printed (not taken from a heading or item line)
+    sources: dict[str, Source] = field(default_factory=dict)  # quantity -> where it is printed
 
     def figure(self, scope: str) -> Figure:
         text = self.span.text[self.sentence_start : max(self.end, self.start)]
@@ -360,6 +370,7 @@ class _Statement:
             share_of=self.share_of,
             scope=scope,
             other_changes=tuple(self.changes[1:]),
+            quantity_sources=dict(self.sources),
         )
 
 
@@ -455,7 +466,7 @@ def _sentence(span: Span, s_start: int, s_end: int, para: _Paragraph, ctx: State
             breakdown = [t for t in before if t.start >= cut and t.role == "primary"]
             _reason_claims(span, s_start + cut, sentence[cut:limit], breakdown, ctx, loose, cut, note="用途")
             before = [t for t in before if t not in breakdown]
-        _statement_tokens(span, s_start, sentence, before, names, para, opened, ctx, loose, piece_start)
+        _statement_tokens(span, s_start, sentence, before, names, para, opened, ctx, loose, piece_start, limit)
         if marker:
             reason_text = sentence[reason_at:piece_end]
             owner = opened[-1] if opened else (para.statements[-1] if para.statements else None)
@@ -507,12 +518,16 @@ def _maybe_pending(sentence: str, para: _Paragraph, ctx: StatementContext) -> No
 
 def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Token], names: dict[int, str],
                       para: _Paragraph, opened: list[_Statement], ctx: StatementContext, loose: list[Claim],
-                      piece_start: int) -> None:
+                      piece_start: int, piece_end: int) -> None:
     floor = piece_start
     # Prior-year and 年初预算 amounts printed before the amount they go with:
     # "2022年预算执行数为1.48万元，2023年预算安排2.63万元", "年初预算为54.53万元，支出决算为54.53万元".
     waiting: list[_Token] = []
     continued: _Statement | None = None
+
+    def at(tok: _Token) -> Source:
+        return Source(line=span.line_at(s_start + tok.start))
+
     for tok in tokens:
         if tok.role == "primary":
             subject = names.get(tok.start) or _subject(sentence, tok.start, ctx.unit_name, floor)
@@ -521,8 +536,9 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
             if (current is not None and not own and current.stated is None and _is_generic(subject)
                     and current.unit.value == tok.unit):
                 current.stated = tok.value  # "2023年预算安排2.63万元" after the item line
+                current.sources["stated"] = at(tok)
                 for w in waiting:
-                    _attach(current, sentence, w, ctx)
+                    _attach(current, sentence, w, ctx, at(w))
                 waiting.clear()
                 floor = tok.end
                 continue
@@ -536,7 +552,7 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
                     para.pending_subject = ""
             st = _open(span, s_start, tok, subject, explicit, ctx, para.section)
             for w in waiting:
-                _attach(st, sentence, w, ctx)
+                _attach(st, sentence, w, ctx, at(w))
             waiting.clear()
             opened.append(st)
             para.statements.append(st)
@@ -561,14 +577,14 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
             if tok.role in ("change", "share"):
                 loose.append(_lone_claim(span, s_start, sentence, tok, ctx, floor))
             continue
-        _attach(owner, sentence, tok, ctx)
+        _attach(owner, sentence, tok, ctx, at(tok))
         floor = tok.end
     for w in waiting:  # nothing followed: the prior amount completes the statement before
         owner = _continued(sentence, w, para, ctx)
         if owner is not None:
-            _attach(owner, sentence, w, ctx)
+            _attach(owner, sentence, w, ctx, at(w))
     # "与上年持平" / "与2024年预算一致": a change of zero.
-    _flat_changes(sentence, tokens, opened, para, ctx, piece_start)
+    _flat_changes(span, s_start, sentence, tokens, opened, para, ctx, piece_start, piece_end, loose)
 
 
 def _named_in_clause(sentence: str, tok: _Token, ctx: StatementContext, floor: int) -> str:
@@ -610,7 +626,7 @@ def _open(span: Span, s_start: int, tok: _Token, subject: str, explicit: bool, c
     )
     if ctx.resolve is not None:
         found = ctx.resolve(subject, section.code or ctx.code)
-        if found is None and section.code and ctx.code:
+        if found is None and section.code:
             found = ctx.resolve(subject, ctx.code)
         if found:
             st.code, st.how, st.confidence = found
@@ -631,7 +647,7 @@ def _continued(sentence: str, tok: _Token, para: _Paragraph, ctx: StatementConte
     if compare and not _clean_subject(re.sub(rf"(?:{_VERB}|小于|大于|低于|高于).*$", "", named), ctx.unit_name):
         # "收入支出总计与上年相比增加…": the subject before the comparison, within the clause
         named = head[start : compare.start()] if compare.start() > start else ""
-    named = re.sub(rf"(?:{_VERB}|小于|大于|低于|高于).*$", "", named)
+    named = re.sub(rf"(?:{_VERB}|小于|大于|低于|高于).*$", "", _COMPLETION.sub("", named))
     subject = _clean_subject(named, ctx.unit_name)
     if para.statements:
         last = para.statements[-1]
@@ -669,7 +685,7 @@ def _comparison(sentence: str, upto: int, ctx: StatementContext) -> tuple[int | 
     return year, _basis_of(found.group(2)), squash(found.group(0))
 
 
-def _attach(st: _Statement, sentence: str, tok: _Token, ctx: StatementContext) -> None:
+def _attach(st: _Statement, sentence: str, tok: _Token, ctx: StatementContext, source: Source) -> None:
     if tok.role == "change":
         year, basis, _printed = _comparison(sentence, tok.start, ctx)
         value = abs(tok.value) * tok.sign
@@ -679,22 +695,27 @@ def _attach(st: _Statement, sentence: str, tok: _Token, ctx: StatementContext) -
             if current is not None and current.amount is None and current.direction != "flat":
                 st.changes[-1] = replace(current, amount=abs(tok.value))
             else:
-                st.changes.append(Change(direction, abs(tok.value), None, word=tok.word, basis=basis, year=year))
+                st.changes.append(Change(direction, abs(tok.value), None, word=tok.word, basis=basis, year=year,
+                                         source=source))
         elif current is not None and current.percent is None and (current.direction == direction or value == 0):
             st.changes[-1] = replace(current, percent=tok.value if tok.value >= 0 else -tok.value,
                                      direction=current.direction if current.amount else direction,
                                      word=current.word or tok.word)
         else:
-            st.changes.append(Change(direction, None, abs(tok.value), word=tok.word, basis=basis, year=year))
+            st.changes.append(Change(direction, None, abs(tok.value), word=tok.word, basis=basis, year=year,
+                                     source=source))
         _mark_alternative(st, tok)
     elif tok.role == "prior" and st.prior is None:
-        st.prior = Prior(amount=tok.value, unit=MoneyUnit(tok.unit), basis=tok.basis, year=tok.year)
+        st.prior = Prior(amount=tok.value, unit=MoneyUnit(tok.unit), basis=tok.basis, year=tok.year, source=source)
     elif tok.role == "budget" and st.budget is None:
         st.budget = tok.value
+        st.sources["budget"] = source
     elif tok.role == "completion" and st.completion is None:
         st.completion = tok.value
+        st.sources["completion"] = source
     elif tok.role == "share" and st.share is None:
         st.share, st.share_of = tok.value, tok.share_of
+        st.sources["share"] = source
 
 
 def _mark_alternative(st: _Statement, tok: _Token) -> None:
@@ -705,23 +726,34 @@ def _mark_alternative(st: _Statement, tok: _Token) -> None:
             st.changes[-1] = replace(last, word=tok.word)
 
 
-def _flat_changes(sentence: str, tokens: list[_Token], opened: list[_Statement], para: _Paragraph,
-                  ctx: StatementContext, piece_start: int) -> None:
-    for m in _FLAT.finditer(sentence, piece_start):
+def _flat_changes(span: Span, s_start: int, sentence: str, tokens: list[_Token], opened: list[_Statement],
+                  para: _Paragraph, ctx: StatementContext, piece_start: int, piece_end: int,
+                  loose: list[Claim]) -> None:
+    for m in _FLAT.finditer(sentence, piece_start, piece_end):
         compare = None
         for c in _COMPARE.finditer(sentence, max(0, m.start() - 24), m.start()):
             compare = c
         if compare is None:
             continue  # "决算数同预算数持平" compares with the budget, not with last year
-        before = [st for st in opened if st.start - st.sentence_start < m.start()]
-        owner = before[-1] if before else (para.statements[-1] if para.statements and not opened else None)
-        if owner is None:
-            continue
         if any(t.role == "change" and compare.end() <= t.start <= m.start() for t in tokens):
             continue
         year, basis, _ = _comparison(sentence, m.start(), ctx)
+        start, _ = _clause_before(sentence, compare.start())
+        named = _clean_subject(sentence[max(start, piece_start) : compare.start()], ctx.unit_name)
+        before = [st for st in opened if st.start - st.sentence_start < m.start()]
+        owner = before[-1] if before else (para.statements[-1] if para.statements and not opened else None)
+        if owner is None or (named and not _same_subject(named, owner.subject) and _NAMES_SUBJECT.search(named)):
+            # "其中：因公出国(境)费支出与上一年度持平": the item stated earlier, or a claim of its own
+            owner = next((st for st in reversed(para.statements + para.section.statements)
+                          if named and _same_subject(named, st.subject) and not st.changes), None)
+            if owner is None:
+                if named:
+                    loose.append(_claim(span, s_start + m.start(), "change_amount", Decimal(0), "万元", named, ctx,
+                                        basis=basis, year=year, note="单独表述"))
+                continue
         if not owner.changes:
-            owner.changes.append(Change("flat", None, None, word=m.group(0), basis=basis, year=year))
+            owner.changes.append(Change("flat", None, None, word=m.group(0), basis=basis, year=year,
+                                        source=Source(line=span.line_at(s_start + m.start()))))
 
 
 def _lone_claim(span: Span, s_start: int, sentence: str, tok: _Token, ctx: StatementContext, floor: int) -> Claim:
@@ -743,7 +775,7 @@ def _reason_claims(span: Span, offset: int, text: str, tokens: list[_Token], ctx
                    loose: list[Claim], base: int, note: str = "原因中") -> None:
     """Quantities inside a reason are about another subject: claims of their own."""
     for tok in tokens:
-        if tok.role not in ("primary", "change", "prior"):
+        if tok.role not in ("primary", "change", "prior", "completion"):
             continue
         local = tok.start - base
         if local < 0:
@@ -755,7 +787,7 @@ def _reason_claims(span: Span, offset: int, text: str, tokens: list[_Token], ctx
             named = re.sub(rf"(?:{_VERB}).*$", "", named)
             _, named_clause = _clause_before(named, len(named))
             subject = _clean_subject(named_clause, ctx.unit_name) or subject
-        quantity = {"primary": "amount", "prior": "prior_amount"}.get(
+        quantity = {"primary": "amount", "prior": "prior_amount", "completion": "completion_pct"}.get(
             tok.role, "change_amount" if tok.kind == "money" else "change_pct")
         value = abs(tok.value) * tok.sign if tok.role == "change" else tok.value
         year = tok.year if tok.role != "change" else None
@@ -768,20 +800,40 @@ def _counts(span: Span, ctx: StatementContext) -> list[Claim]:
     text = span.text
     for m in _COUNT.finditer(text):
         unit = m.group(2)
-        _, clause = _clause_before(text, m.start())
+        sentence_start = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
+        start, _ = _clause_before(text, m.start())
+        clause = text[max(start, sentence_start) : m.start()]
         noun = _COUNT_NOUNS.get(unit)
         after = text[m.end() : m.end() + 6]
         if noun is not None and not (noun.search(clause) or noun.search(after)):
             continue
         if re.search(r"\d{4}\s*$", text[: m.start()]) or re.search(r"第\s*$", clause):
             continue  # a year ("2025年") or an ordinal ("第3个")
-        subject = re.sub(r"(?:共有|现有|共计|共|有|计)$", "", _clean_subject(clause, ctx.unit_name))
+        if _COUNT_CHANGE.search(clause):
+            continue  # "减少 2 人", "比上年少2人": a change in a count, not a count
+        if unit in _PEOPLE and (ctx.topic != "profile" or _REASON.search(text, sentence_start, m.start())):
+            continue  # people are counted in 人员情况, not in the reasons of other sections
+        subject = re.sub(r"(?:共有|现有|累计|共计|共|有|计)$", "", _clean_subject(clause, ctx.unit_name))
         subject = re.sub(r"^(?:共有|现有|共|有)", "", subject)
         named_after = noun.search(after) if noun is not None else None
         if named_after and (not subject or not noun.search(subject) or re.search(r"\d{4}年|本部门|本单位", subject)):
             subject = named_after.group(0)  # "共0个项目实行…": the noun follows the count
-        out.append(_claim(span, m.start(), "count", Decimal(m.group(1)), unit, subject, ctx, note="数量"))
-    return out
+        if not subject and out:
+            subject = out[-1].subject  # "团组 0 个、累计 0 人次": the same thing counted again
+        out.append(_count_claim(span, m.start(), Decimal(m.group(1)), unit, subject, ctx, sentence_start))
+    if ctx.topic == "profile":
+        # "编制数 15，实有人数 14 人": the authorized strength is often printed without 人.
+        for m in _AUTHORIZED.finditer(text):
+            out.append(_count_claim(span, m.start(1), Decimal(m.group(1)), "人", "编制数", ctx, 0))
+    return sorted(out, key=lambda c: c.source.line or 0)
+
+
+def _count_claim(span: Span, offset: int, value: Decimal, unit: str, subject: str, ctx: StatementContext,
+                 sentence_start: int) -> Claim:
+    # Holdings "截至2024年12月31日" belong to that year, not to the budget year.
+    as_of = _AS_OF_YEAR.search(span.text, sentence_start, offset)
+    year = int(as_of.group(1)) if as_of else ctx.year
+    return _claim(span, offset, "count", value, unit, subject, ctx, year=year, note="数量")
 
 
 def _claim(span: Span, offset: int, quantity: str, value: Decimal, unit: str, subject: str,

@@ -39,3 +39,34 @@ def write_claims_csv(disclosures: Iterable[Disclosure], out: io.TextIOBase | io.
         writer.writerow(row)
         count += 1
     return count
+
+
+def read_claims_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def claim_key(row: dict[str, str], fields: tuple[str, ...]) -> tuple[str, ...]:
+    """A claim row reduced to ``fields``; values compared as numbers ("2.50" == "2.5")."""
+    from decimal import Decimal, InvalidOperation
+
+    out = []
+    for f in fields:
+        value = row.get(f, "") or ""
+        if f == "value":
+            try:
+                value = str(Decimal(value).normalize())
+            except InvalidOperation:
+                pass
+        out.append(value)
+    return tuple(out)
+
+
+def agreement(got: list[dict[str, str]], want: list[dict[str, str]],
+              fields: tuple[str, ...] = ("quantity", "value", "code")) -> tuple[int, float, float]:
+    """Claims in both lists (as multisets over ``fields``), precision and recall of ``got``."""
+    from collections import Counter
+
+    g = Counter(claim_key(r, fields) for r in got)
+    w = Counter(claim_key(r, fields) for r in want)
+    matched = sum((g & w).values())
+    return matched, matched / len(got) if got else 1.0, matched / len(want) if want else 1.0
