@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from yusuan.model import Claim, Disclosure
+from yusuan.text import parse_amount
 
 CLAIM_FIELDS = ("doc", "page", "line", "section", "code", "subject", "table", "row_code", "column", "quantity",
                 "value", "unit", "basis", "year")
@@ -47,16 +48,12 @@ def read_claims_csv(text: str) -> list[dict[str, str]]:
 
 def claim_key(row: dict[str, str], fields: tuple[str, ...]) -> tuple[str, ...]:
     """A claim row reduced to ``fields``; values compared as numbers ("2.50" == "2.5")."""
-    from decimal import Decimal, InvalidOperation
-
     out = []
     for f in fields:
         value = row.get(f, "") or ""
         if f == "value":
-            try:
-                value = str(Decimal(value).normalize())
-            except InvalidOperation:
-                pass
+            number = parse_amount(value)
+            value = str(number.normalize()) if number is not None else value
         out.append(value)
     return tuple(out)
 
