@@ -154,11 +154,14 @@ def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
 
 def _orphans(grid: list[list[str]], width: int) -> bool:
     """A leaf header (nothing below it) immediately followed by a blank cell that has
-    sub-headers below: the group label that belongs over them was printed elsewhere."""
+    sub-headers below and no group label above: the group label that belongs over them was
+    printed elsewhere. (Panels of a 收支总表 may print their levels at different heights:
+    a blank under a printed group label is not an orphan.)"""
     for r in range(len(grid) - 1):
         for j in range(1, width):
             left_is_leaf = grid[r][j - 1] and not any(grid[k][j - 1] for k in range(r + 1, len(grid)))
-            if left_is_leaf and not grid[r][j] and any(grid[k][j] for k in range(r + 1, len(grid))):
+            covered = any(grid[k][j] for k in range(r))
+            if left_is_leaf and not grid[r][j] and not covered and any(grid[k][j] for k in range(r + 1, len(grid))):
                 return True
     return False
 
@@ -301,6 +304,17 @@ def _dedupe(specs: list[ColumnSpec]) -> list[ColumnSpec]:
     return out
 
 
+def _inner_name(spec: ColumnSpec, left: ColumnSpec | None, rows: list[tuple[str, ...]]) -> bool:
+    """A column without a header of its own right of a name column, holding words: the
+    name header was merged over both, and the row's label has two levels (收入预算总表:
+    一般公共预算资金 | 小计, | 公共财政拨款(补助)资金)."""
+    if spec.levels or left is None or left.role != NAME:
+        return False
+    cells = [r[spec.index].strip() for r in rows if spec.index < len(r) and r[spec.index].strip()]
+    words = [c for c in cells if parse_amount(c) is None and re.search(r"[\u4e00-\u9fff]", c)]
+    return bool(cells) and len(words) * 2 > len(cells)
+
+
 _TEXT_KEYS = (
     (r"采购组织形式|组织形式", "procurement_method"),
     (r"采购品目|品目", "category"),
@@ -316,6 +330,9 @@ def refine_roles(header: Header, rows: list[tuple[str, ...]]) -> Header:
     its total (机关运行经费支出)."""
     columns = list(header.columns)
     for i, spec in enumerate(columns):
+        if _inner_name(spec, columns[i - 1] if i else None, rows):
+            columns[i] = ColumnSpec(spec.index, spec.header, spec.levels, NAME, None, spec.panel)
+            continue
         if spec.role != MONEY:
             continue
         cells = [r[spec.index].strip() for r in rows if spec.index < len(r) and r[spec.index].strip()]

@@ -33,11 +33,13 @@ from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 INCOME, EXPENDITURE = "income", "expenditure"
 EXPENDITURE_ECON, EXPENDITURE_GOV_ECON = "expenditure_econ", "expenditure_gov_econ"
+EXPENDITURE_PURPOSE = "expenditure_purpose"  # 支出用途 panel: 基本支出 / 项目支出 / 单位预留机动经费
 
 _EMBEDDED_CODE = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(?=[^\d\s.])(.+)$")
 _QIZHONG = re.compile(r"^其中[:：]\s*")
 _TOTALS = {"合计", "总计", "收入总计", "支出总计", "总合计", "金额合计", "收支总计"}
-_YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出"}
+_YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出", "当年收入小计", "当年支出小计",
+                "本年收入小计", "本年支出小计", "当年收入合计", "当年支出合计"}
 # Tables whose rows are classified by 功能 / 经济 codes (name-only rows resolve against these).
 _ECON_TABLES = {"gpb_econ", "gpb_basic_econ", "fiscal_basic_econ", "operating_costs"}
 _NO_NAME_CODES = {"special_projects", "procurement", "assets", "catalogue", "three_public"}
@@ -61,6 +63,8 @@ def panel_sides(header: Header) -> dict[int, str]:
             sides[panel] = EXPENDITURE_GOV_ECON
         elif "经济分类" in text:
             sides[panel] = EXPENDITURE_ECON
+        elif "支出用途" in text:
+            sides[panel] = EXPENDITURE_PURPOSE
         else:
             # The group label (收入 / 支出) over most of the panel's columns; extraction can
             # shift a merged label by a column, so count rather than look at one cell.
@@ -83,6 +87,8 @@ def read_rows(
     if len(line.cells) == 1 and names and names[0].index > 0 and not squash(cells[0]).isdigit():
         # A label-only row whose blank cells were lost: the text belongs in the name column.
         cells[names[0].index], cells[0] = cells[0], ""
+    if len(line.cells) == 1 and not names and parse_amount(cells[0]) is None:
+        return [], []  # a line of text under a table without a label column: not a row
     rows: list[Row] = []
     diagnostics: list[Diagnostic] = []
     extra = [c for c in cells[header.width:] if c.strip()]
@@ -143,10 +149,20 @@ def _read_panel(
     code_cells = [squash(cells[c.index]) for c in cols if c.role == CODE]
     names = [clean_cjk_spaces(cells[c.index]) for c in cols if c.role == NAME]
     label = next((n for n in names if n), "")
-    code = "".join(p for p in parts if p) if any(parts) else next((c for c in code_cells if c), "")
+    text: dict[str, str] = {}
+    if len(names) >= 2 and table_id != "procurement" and names[0]:
+        # A label in two levels (group | item): the item names the row, the group is kept
+        # as text and resolved over the group's rows by ``nest_groups``.
+        label = next((n for n in reversed(names) if n), "")
+        text["group"] = names[0]
+    if any(parts):
+        code, printed = split_code(parts)
+    else:
+        code, printed = split_code(next((c for c in code_cells if c), "").split())
+    if printed:
+        text["code_printed"] = printed
     values: dict[str, Decimal] = {}
     value_sources: dict[str, Source] = {}
-    text: dict[str, str] = {}
     for c in cols:
         cell = cells[c.index].strip() if c.index < len(cells) else ""
         if not cell:
@@ -180,6 +196,26 @@ def _read_panel(
             text["printed_code"] = code
         code = ""
     name = _strip_prefix(name)
+    code, key = classify_label(name, code, table_id, side)
+    # Rows under an econ group (人员经费和公用经费 / 专项业务经费) carry the group's key as
+    # their column: the same 301 is printed under both groups.
+    if side == EXPENDITURE_ECON:
+        if key in ("basic", "project"):
+            groups[panel] = key
+        elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
+            values = {groups[panel]: values["total"]}
+            if "total" in value_sources:
+                value_sources = {groups[panel]: value_sources["total"]}
+        elif not code:
+            groups.pop(panel, None)
+    level = codes.level_of(code) if code.isdigit() else None
+    return Row(code=code, name=name, values=values, source=_where(line),
+               level=level, side=side, key=key, label=label, text=text, value_sources=value_sources), diagnostics
+
+
+def classify_label(name: str, code: str, table_id: str, side: str | None) -> tuple[str, str | None]:
+    """(code, key) of a row from its name (numbering removed) and the code printed with it:
+    totals, "三公" items, codes resolved from names, funding keys of income items."""
     key: str | None = None
     sq = squash(name)
     if table_id == "three_public":
@@ -195,22 +231,38 @@ def _read_panel(
     if side == INCOME and code != "TOTAL":
         key = key or _income_key(sq)
         code = "" if code and not code.isdigit() else code
-    elif side == EXPENDITURE_ECON and not code and code != "TOTAL":
+    elif side == EXPENDITURE_ECON and not code:
         key = key or _econ_group_key(sq)
-    # Rows under an econ group (人员经费和公用经费 / 专项业务经费) carry the group's key as
-    # their column: the same 301 is printed under both groups.
-    if side == EXPENDITURE_ECON:
-        if key in ("basic", "project"):
-            groups[panel] = key
-        elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
-            values = {groups[panel]: values["total"]}
-            if "total" in value_sources:
-                value_sources = {groups[panel]: value_sources["total"]}
-        elif not code:
-            groups.pop(panel, None)
-    level = codes.level_of(code) if code.isdigit() else None
-    return Row(code=code, name=name, values=values, source=_where(line),
-               level=level, side=side, key=key, label=label, text=text, value_sources=value_sources), diagnostics
+    elif side == EXPENDITURE_PURPOSE and not code:
+        key = key or column_key(sq)  # 基本支出 / 项目支出 / 单位预留机动经费 / 结转下年资金
+    elif side is None and table_id == "income" and not code:
+        key = key or _income_key(sq)  # a 收入预算总表 listing income items, not 科目
+    return code, key
+
+
+def split_code(cells: list[str]) -> tuple[str, str]:
+    """The canonical code from the cells it is printed in (类 | 款 | 项, or one cell), and
+    the printed form when it differs (cells joined by one space, else ""). A 款 or 项
+    printed without its leading zero ("301 | 2") is 30102; a 款 printed whole beside its
+    类 ("301 | 30102") is read once. Cells that are not digits are returned joined as the
+    code, for the caller to judge."""
+    filled = [squash(c) for c in cells if squash(c)]
+    if not filled:
+        return "", ""
+    if not all(c.isdigit() for c in filled) or len(filled[0]) != 3 or len(filled) > 3:
+        return "".join(filled), ""
+    code = filled[0]
+    for part in filled[1:]:
+        if len(part) == 1:
+            part = "0" + part
+        elif len(part) == len(code) + 2 and part.startswith(code):
+            part = part[-2:]
+        if len(part) != 2:
+            return "".join(filled), ""
+        code += part
+    canonical = [code[:3], *(code[i:i + 2] for i in range(3, len(code), 2))]
+    printed = " ".join(filled)
+    return code, ("" if filled == canonical else printed)
 
 
 def _strip_prefix(name: str) -> str:

@@ -30,8 +30,10 @@ from yusuan.model import (
     Source,
     Table,
 )
+from yusuan.parsing import joins
 from yusuan.parsing.blocks import Layout, TableBlock
 from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
+from yusuan.parsing.realign import realign
 from yusuan.parsing.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
@@ -43,11 +45,13 @@ _CODE_CELL = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$|^\d{3}\s?\d{2}(?:\s?\d{2})?$")
 _EMBEDDED = re.compile(r"^\d{3}\s+\S")
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d{1,2}(?:[、．]|\.(?!\d))|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
-_EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
+_EMPTY_NOTE = re.compile(r"空表|表为空|无此项|不涉及|没有.*(?:支出|收入|预算)|无相关(?:收支|支出|收入)")
 # A page header "362001 兴隆县医疗保障局本级": the unit's 6-digit code and name.
 _UNIT_CODE = re.compile(r"\d{6}(?:$|[\u4e00-\u9fff])")
 _PAGE_NUMBER = re.compile(r"-?\d{1,3}-?|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _PERFORMANCE = {"performance_unit", "performance_project"}
+# Words only a header cell holds (a label-only data row never does).
+_HEADERISH = re.compile(r"名称|金额|编码|代码|^项目$|^科目$")
 
 
 @dataclass
@@ -110,9 +114,9 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
                 code="P121", severity=Severity.INFO,
                 message=f"表格“{block.title}”（第 {block.title_line.no} 行）未印金额单位，按“{unit.value}”处理。"
                 "请核对原表的金额单位。", source=where, table=block.table_id))
-    notes = [ln for ln in block.lines if not ln.grid and _EMPTY_NOTE.search(squash(ln.text))]
+    notes = [ln for ln in block.lines if _is_note(ln)]
     loose_rows = [ln for ln in block.lines if _is_loose_data(ln)]
-    grid_rows = _grid_rows(block.lines)
+    grid_rows = [ln for ln in _grid_rows(block.lines) if not _is_note(ln)]
 
     columns: tuple[Column, ...] = ()
     rows: list[Row] = []
@@ -129,6 +133,10 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
         diagnostics += found
 
     rows.sort(key=lambda r: r.source.line or 0)  # inferred rows join the grid rows in print order
+    rows = joins.join_split_cells(rows, block.table_id)
+    rows = joins.nest_groups(rows, block.table_id)
+    rows = joins.resolve_totals(rows, block.table_id)
+    rows = joins.lone_total(rows)
     if block.table_id == "procurement":
         rows = _join_wrapped_items(rows)
     has_values = any(r.values for r in rows)
@@ -140,6 +148,13 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
         id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
         rows=tuple(rows), empty=empty, empty_reason=reason, source=where)
     return table, diagnostics
+
+
+def _is_note(line: Line) -> bool:
+    """An empty-table note, printed below the table or inside its grid ("此表为空")."""
+    if line.grid and sum(1 for c in line.cells if c.strip()) != 1:
+        return False
+    return bool(_EMPTY_NOTE.search(squash(line.text)))
 
 
 def _note_text(lines: Sequence[Line], note: Line) -> str:
@@ -197,6 +212,8 @@ def _is_loose_data(line: Line) -> bool:
 def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...], list[Row], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     bands = _bands(lines)
+    for band in bands:
+        band.header_rows, band.data, _moved = realign(band.header_rows, band.data)
     headers = [build_header(b.header_rows, block.table_id) if b.header_rows else None for b in bands]
     chosen: list[Header | None] = []
     previous: Header | None = None
@@ -297,7 +314,8 @@ def _bands(lines: list[Line]) -> list[_Band]:
             band.data.append(line)
             continue
         single = sum(1 for c in cells if c.strip()) == 1 and bool(cells[0].strip())
-        if single and band.header_rows and squash(line.text) not in vocab:
+        if single and band.header_rows and (text in _TOTAL_WORDS or (
+                text not in vocab and not _HEADERISH.search(text))):
             band.data.append(line)  # a label-only row right under the header
             continue
         if not band.data and not band.closed:
@@ -336,11 +354,18 @@ def _is_data(cells: Sequence[str]) -> bool:
     return any(_NUMBERED.match(squash(c)) for c in cells if c.strip())
 
 
+_TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
+
+
 def _header_like(cells: Sequence[str], vocab: set[str]) -> bool:
+    """A header printed again (next page): mostly header words, at least one of them more
+    than a total word (a row labelled "小计" or "政府性基金 | 小计" is data)."""
     filled = [squash(c) for c in cells if c.strip()]
     if not filled or any(_NUMBERED.match(c) for c in filled):
         return False
     hits = sum(1 for c in filled if c in vocab)
+    if not any(c in vocab and c not in _TOTAL_WORDS for c in filled):
+        return False
     return hits >= 2 or (hits * 2 >= len(filled) and hits >= 1)
 
 
