@@ -103,10 +103,11 @@ class Header:
 def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = False) -> Header:
     width = max((len(r) for r in rows), default=0)
     grid = [[squash(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    grid = _split_squeezed(grid, width)
     if repair:
         grid = _repair(grid, width)
     labels = _spans(grid, width)
-    garbled = _orphans(grid, width)
+    garbled = _orphans(grid, width, labels)
     paths: list[tuple[str, ...]] = []
     for j in range(width):
         levels: list[str] = []
@@ -152,18 +153,57 @@ def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
     return labels
 
 
-def _orphans(grid: list[list[str]], width: int) -> bool:
+def _orphans(grid: list[list[str]], width: int, labels: list[list[str]]) -> bool:
     """A leaf header (nothing below it) immediately followed by a blank cell that has
     sub-headers below and no group label above: the group label that belongs over them was
-    printed elsewhere. (Panels of a 收支总表 may print their levels at different heights:
-    a blank under a printed group label is not an orphan.)"""
+    printed elsewhere. Panels of a 收支总表 may print their levels at different heights (a
+    blank under a group label is not an orphan), and a one-level header may print its
+    labels at different heights (each column has one label: nothing is missing)."""
+    if all(sum(1 for r in range(len(grid)) if grid[r][j]) <= 1 for j in range(width)):
+        return False
     for r in range(len(grid) - 1):
         for j in range(1, width):
             left_is_leaf = grid[r][j - 1] and not any(grid[k][j - 1] for k in range(r + 1, len(grid)))
-            covered = any(grid[k][j] for k in range(r))
+            covered = any(labels[k][j] for k in range(r))
             if left_is_leaf and not grid[r][j] and not covered and any(grid[k][j] for k in range(r + 1, len(grid))):
                 return True
     return False
+
+
+# Header labels that extraction may interleave into a neighbour's two-line label.
+_INTERLEAVED = ("小计", "合计", "公务接待费", "因公出国(境)费", "会议费", "培训费", "公务用车购置费",
+                "基本支出", "项目支出", "人员经费", "公用经费")
+
+
+def _known_label(text: str) -> bool:
+    return bool(three_public_key(text) or column_key(text))
+
+
+def _split_squeezed(grid: list[list[str]], width: int) -> list[list[str]]:
+    """Two header cells whose words extraction interleaved into one, beside a column left
+    without any header: "因公出国小计(境)费" is 小计 and 因公出国(境)费, "公务用车运公务接待费行
+    维护费" is 公务用车运行维护费 and 公务接待费. A single-line label printed level with the
+    middle of a two-line one lands between its lines. Split only when both parts are known
+    labels and the word sits inside the other. Order: a 小计/合计 first (a subtotal is
+    printed before its parts); otherwise the two-line label first."""
+    out = [list(row) for row in grid]
+    for r, row in enumerate(grid):
+        for j in range(width - 1):
+            cell = row[j]
+            if not cell:
+                continue
+            if any(grid[k][j + 1] for k in range(len(grid))):
+                continue
+            for word in _INTERLEAVED:
+                at = cell.find(word)
+                rest = cell[:at] + cell[at + len(word):] if at >= 0 else ""
+                inside = at > 0 and at + len(word) < len(cell)  # interleaved, not a prefix or suffix
+                if not inside or len(rest) < 2 or not _known_label(rest):
+                    continue
+                first, second = (word, rest) if word in ("小计", "合计") else (rest, word)
+                out[r][j], out[r][j + 1] = first, second
+                break
+    return out
 
 
 def _repair(grid: list[list[str]], width: int) -> list[list[str]]:
@@ -315,8 +355,15 @@ def _inner_name(spec: ColumnSpec, left: ColumnSpec | None, rows: list[tuple[str,
     return bool(cells) and len(words) * 2 > len(cells)
 
 
+def known_header(text: str) -> bool:
+    """Whether a (squashed) header cell is one this module recognises."""
+    if text in _TEXT or _ROWNUM.match(text) or _CODE.search(text) or _NAME.search(text) or column_key(text):
+        return True
+    return any(p.search(text) for p, _k in _PROCUREMENT_TEXT) or any(re.search(p, text) for p, _k in _TEXT_KEYS)
+
+
 _TEXT_KEYS = (
-    (r"采购组织形式|组织形式", "procurement_method"),
+    (r"采购组织形式|组织形式", "procurement_method"),  # wrapped "采购组织形/式": see tables._absorb_wraps
     (r"采购品目|品目", "category"),
     (r"经济科目|经济分类", "econ_name"),
     (r"专项名称|项目名称", "project_name"),

@@ -121,11 +121,16 @@ def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | No
     for spec in header.columns:
         if spec.role != MONEY or spec.index >= len(cells):
             continue
-        item = next(((level, key) for level in reversed(spec.levels)
+        levels = spec.levels
+        if levels and levels[-1] == "小计" and len(levels) > 1:
+            levels = (*levels[:-1], levels[-2] + levels[-1])  # a group's 小计: "三公"经费/小计
+        item = next(((level, key) for level in reversed(levels)
                      if (key := three_public_key(level) or _operating_key(level))), None)
         if item is None:
             continue
         level, key = item
+        if key != "three_public_subtotal" and level.endswith(("小计", "合计")) and len(level) > 2:
+            level = level[:-2]  # 公务用车购置及运行维护费/小计 is that item's row
         # 决算 tables print 预算数 | 决算数 under each item: the budget goes to ``budget``.
         column = "budget" if final and spec.levels[-1].endswith("预算数") else "total"
         row = items.setdefault(key, Row(code=key, name=_strip_prefix(level), values={}, source=_where(line),

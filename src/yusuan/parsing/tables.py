@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from yusuan import codes
-from yusuan.catalogue import classify_title
+from yusuan.catalogue import classify_title, kind_for_codes
 from yusuan.ingest.document import Line
 from yusuan.model import (
     CatalogueEntry,
@@ -32,7 +32,7 @@ from yusuan.model import (
 )
 from yusuan.parsing import joins
 from yusuan.parsing.blocks import Layout, TableBlock
-from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
+from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, known_header, refine_roles
 from yusuan.parsing.realign import realign
 from yusuan.parsing.rows import panel_sides, read_rows, transposed_rows
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
@@ -138,16 +138,31 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
     rows = joins.resolve_totals(rows, block.table_id)
     rows = joins.lone_total(rows)
     if block.table_id == "procurement":
-        rows = _join_wrapped_items(rows)
+        rows = _inherit_project_names(_join_wrapped_items(rows))
+    table_id = kind_for_codes(block.table_id, _classification(rows))
     has_values = any(r.values for r in rows)
     # No amount anywhere: an empty table, with or without a printed note (the note, when
     # printed, is the reason). Loose lines that could not be placed are not emptiness.
     empty = not has_values and (bool(notes) or not loose_rows or bool(rows))
     reason = _note_text(block.lines, notes[0]) if notes and empty else None
     table = Table(
-        id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
+        id=table_id, title=block.title, number=block.number, unit=unit, columns=columns,
         rows=tuple(rows), empty=empty, empty_reason=reason, source=where)
     return table, diagnostics
+
+
+def _classification(rows: Sequence[Row]) -> str | None:
+    """"function" or "economic" when the coded rows follow one classification."""
+    kinds = [codes.kind_of(r.code) for r in rows if r.code.isdigit()]
+    economic = sum(1 for k in kinds if k in (codes.DEPT_ECON, codes.GOV_ECON))
+    function = sum(1 for k in kinds if k == codes.FUNC)
+    if economic + function < 2:
+        return None
+    if economic >= 0.8 * (economic + function):
+        return "economic"
+    if function >= 0.8 * (economic + function):
+        return "function"
+    return None
 
 
 def _is_note(line: Line) -> bool:
@@ -214,6 +229,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
     bands = _bands(lines)
     for band in bands:
         band.header_rows, band.data, _moved = realign(band.header_rows, band.data)
+        _absorb_wraps(band)
     headers = [build_header(b.header_rows, block.table_id) if b.header_rows else None for b in bands]
     chosen: list[Header | None] = []
     previous: Header | None = None
@@ -282,6 +298,35 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
         for key in r.values:
             columns.setdefault(key, Column(key=key, header=key))
     return tuple(columns.values()), rows, diagnostics
+
+
+def _absorb_wraps(band: _Band) -> None:
+    """The last characters of a header cell wrapped below the header's last ruling land in
+    the first data row ("采购组织形" / "式" beside 合计): a short word there that completes
+    its column's header to one the parser knows goes back into the header."""
+    if not band.header_rows or not band.data:
+        return
+    first = band.data[0]
+    cells = list(first.cells)
+    moved = False
+    for j, cell in enumerate(cells):
+        word = squash(cell)
+        if not word or len(word) > 2 or parse_amount(word) is not None:
+            continue
+        rows = [r for r in band.header_rows if j < len(r) and r[j].strip()]
+        if not rows:
+            continue
+        leaf = squash(rows[-1][j])
+        if known_header(leaf) or not known_header(leaf + word):
+            continue
+        at = band.header_rows.index(rows[-1])
+        row = list(rows[-1])
+        row[j] = row[j] + word
+        band.header_rows[at] = tuple(row)
+        cells[j] = ""
+        moved = True
+    if moved:
+        band.data[0] = replace(first, cells=tuple(cells), text="\t".join(cells))
 
 
 def _alternative(header: Header | None, headers: Sequence[Header | None], previous: Header | None) -> Header | None:
@@ -423,6 +468,23 @@ def _join_wrapped_items(rows: list[Row]) -> list[Row]:
             out[-1] = merged(out[-1], wrap, out[-1])
         else:
             out.append(wrap)
+    return out
+
+
+def _inherit_project_names(rows: list[Row]) -> list[Row]:
+    """A 政府采购 line naming only an 经济科目 continues the 专项 printed above it (the
+    专项名称 cell is merged over its 经济科目 lines): it takes that 专项's name."""
+    out: list[Row] = []
+    project = ""
+    for row in rows:
+        if row.text.get("econ_name"):
+            if row.name:
+                project = row.name
+            elif project:
+                row = replace(row, name=project)
+        elif row.name and not row.text:
+            project = ""  # a 品目 category line opens a new list of 专项
+        out.append(row)
     return out
 
 
