@@ -150,7 +150,14 @@ def kind_for_codes(table_id: str, classification: str | None) -> str:
 # level first, then on the whole path.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
-    (r"^(?:项目金额|(?:本年)?决算数|决算金额)$", "total"),
+    (r"^(?:项目金额|(?:本年)?决算数|决算金额|本年收入合计)$", "total"),
+    # 决算 tables print the budget beside the outturn: 年初预算数 | 调整预算数 | 决算数.
+    (r"^年初(?:预算|预算数|预算金额)$", "budget_initial"),
+    (r"^(?:调整(?:后)?预算数?|全年预算数?)$", "budget_adjusted"),
+    (r"^年初结转和?结余", "carryover"),
+    (r"^年末结转和?结余", "carry_forward"),
+    (r"^本年收入$", "year_income"),
+    (r"^本年支出$", "year_spending"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),

@@ -294,6 +294,8 @@ def _money_key(bottom_up: list[str], table_id: str) -> str | None:
         parent = next((k for k in keys[1:] if k and k != "total"), None)
         if bottom_up[0] == "小计" and len(bottom_up) > 1:
             return parent or "subtotal"  # 本年收入/小计 beside 合计: a part, not the total
+        if parent in ("year_income", "year_spending"):
+            return parent  # 决算: 本年支出/合计 beside 年初结转和结余 is the year's spending
         return leaf_key
     if leaf_key:
         return leaf_key

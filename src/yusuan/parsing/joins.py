@@ -15,6 +15,8 @@ different panels of one line. Each join here is checked against the table's own 
 - ``nest_groups``: labels printed in two levels (收入预算总表: 一般公共预算资金 | 小计,
   | 公共财政拨款(补助)资金): each 小计 opens a group; the group label printed anywhere in the
   group names the 小计 row and is kept as ``text["group"]`` on its items.
+- ``carryover_items``: income items listed under 上年结转 / 年初结转和结余 are carry-over of
+  their source (``carryover_general_budget``).
 - ``lone_total``: a table without a label column whose only data row is amounts
   (江苏 支出预算总表: 合计 | 基本支出 | 项目支出 … over one line of amounts) prints its
   totals: that row is ``TOTAL``.
@@ -157,6 +159,23 @@ def nest_groups(rows: list[Row], table_id: str) -> list[Row]:
             # the group's own total (小计) is named by its group
             r = _relabel(r, label, f"{label}/{r.label}", table_id)
         out.append(replace(r, text={**text, "group": label} if label else text))
+    return out
+
+
+def carryover_items(rows: list[Row]) -> list[Row]:
+    """Income items listed under 上年结转(结余) / 年初结转和结余 are carry-over of their source
+    (一般公共预算财政拨款 there is ``carryover_general_budget``), up to the next total."""
+    out: list[Row] = []
+    inside = False
+    for row in rows:
+        if row.side == "income":
+            if row.code == "TOTAL" or row.key == "year_total":
+                inside = False
+            elif row.key == "carryover":
+                inside = True
+            elif inside and row.key and not row.key.startswith(("carryover", "use_surplus")):
+                row = replace(row, key=f"carryover_{row.key}")
+        out.append(row)
     return out
 
 

@@ -136,6 +136,7 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
     rows = joins.join_split_cells(rows, block.table_id)
     rows = joins.nest_groups(rows, block.table_id)
     rows = joins.resolve_totals(rows, block.table_id)
+    rows = joins.carryover_items(rows)
     rows = joins.lone_total(rows)
     if block.table_id == "procurement":
         rows = _inherit_project_names(_join_wrapped_items(rows))
@@ -282,7 +283,10 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
             items = transposed_rows(line, header, block.table_id)
             if items is not None:
                 rows += items
-                columns = {"total": Column(key="total", header="预算数")}
+                final = any("budget" in r.values for r in items)
+                columns = {"total": Column(key="total", header="决算数" if final else "预算数")}
+                if final:
+                    columns["budget"] = Column(key="budget", header="预算数")
                 continue
             found_rows, found = read_rows(line, header, block.table_id, sides, groups)
             diagnostics += found
