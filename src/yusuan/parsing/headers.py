@@ -293,7 +293,8 @@ def _money_key(bottom_up: list[str], table_id: str) -> str | None:
     if leaf_key == "total":
         parent = next((k for k in keys[1:] if k and k != "total"), None)
         if bottom_up[0] == "小计" and len(bottom_up) > 1:
-            return parent or "subtotal"  # 本年收入/小计 beside 合计: a part, not the total
+            # 本年收入/小计 beside 合计: a part, not the total
+            return parent if parent not in (None, "year_income", "year_spending") else "subtotal"
         if parent in ("year_income", "year_spending"):
             return parent  # 决算: 本年支出/合计 beside 年初结转和结余 is the year's spending
         return leaf_key

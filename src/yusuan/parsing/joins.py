@@ -17,6 +17,7 @@ different panels of one line. Each join here is checked against the table's own 
   group names the 小计 row and is kept as ``text["group"]`` on its items.
 - ``carryover_items``: income items listed under 上年结转 / 年初结转和结余 are carry-over of
   their source (``carryover_general_budget``).
+- ``unit_sections``: 科目 rows printed under a unit's row belong to that unit.
 - ``lone_total``: a table without a label column whose only data row is amounts
   (江苏 支出预算总表: 合计 | 基本支出 | 项目支出 … over one line of amounts) prints its
   totals: that row is ``TOTAL``.
@@ -175,6 +176,24 @@ def carryover_items(rows: list[Row]) -> list[Row]:
                 inside = True
             elif inside and row.key and not row.key.startswith(("carryover", "use_surplus")):
                 row = replace(row, key=f"carryover_{row.key}")
+        out.append(row)
+    return out
+
+
+def unit_sections(rows: list[Row]) -> list[Row]:
+    """In a table listing units and, under each, its 科目, the 科目 rows belong to the unit
+    printed above them (``Row.unit_code`` / ``Row.unit_name``)."""
+    if not any(r.unit_name for r in rows) or not any(r.code.isdigit() for r in rows):
+        return rows
+    out: list[Row] = []
+    unit: Row | None = None
+    for row in rows:
+        if row.unit_name:
+            unit = row
+        elif row.code == "TOTAL":
+            unit = None
+        elif unit is not None and row.code.isdigit():
+            row = replace(row, unit_code=unit.unit_code, unit_name=unit.unit_name)
         out.append(row)
     return out
 

@@ -186,6 +186,8 @@ def _read_panel(
                     source=line.cell_source(c.index), table=table_id))
         elif c.role in (TEXT, GOV_CODE, GOV_NAME) and c.key:
             text[c.key] = clean_cjk_spaces(cell) if c.role != GOV_CODE else squash(cell)
+    if not label and squash(text.get("unit_code", "")) in _TOTALS:
+        label = text.pop("unit_code")  # 合计 printed across the unit's code and name cells
     if not label and not code and not values:
         return None, diagnostics
     name = label
@@ -213,9 +215,34 @@ def _read_panel(
                 value_sources = {groups[panel]: value_sources["total"]}
         elif not code:
             groups.pop(panel, None)
+    unit_code, unit_name = "", ""
+    if code != "TOTAL" and _lists_units(cols, code, name, text):
+        # A row about a budget unit, not a 科目: its printed code is the unit's.
+        unit_code = text.get("unit_code", "") or (code if code.isdigit() and codes.level_of(code) is None else "")
+        unit_name = name
+        code = "" if code == unit_code else code
+        key = None
     level = codes.level_of(code) if code.isdigit() else None
-    return Row(code=code, name=name, values=values, source=_where(line),
-               level=level, side=side, key=key, label=label, text=text, value_sources=value_sources), diagnostics
+    return Row(code=code, name=name, values=values, source=_where(line), level=level, side=side, key=key,
+               label=label, text=text, value_sources=value_sources, unit_code=unit_code,
+               unit_name=unit_name), diagnostics
+
+
+_UNIT_NAME_HEADER = re.compile(r"^(?:预算)?单位名称$|^单位$")
+_ORG_END = re.compile(r"(?:局|中心|委员会|委|办公室|办公厅|院|所|站|队|馆|学校|医院|本级|厅|部|会|社|处|政府|法院|"
+                      r"检察院|(?:\(|（)本级(?:\)|）))$")
+
+
+def _lists_units(cols: list[ColumnSpec], code: str, name: str, text: dict[str, str]) -> bool:
+    """Whether a row names a budget unit: under a 单位名称 / 单位编码 header, or printed with a
+    code that is no classification code (6 digits) beside an organisation's name."""
+    if not name:
+        return False
+    if any(c.role == NAME and c.levels and _UNIT_NAME_HEADER.match(c.levels[-1]) for c in cols):
+        return True
+    if text.get("unit_code") and text["unit_code"].isdigit():
+        return True
+    return code.isdigit() and codes.level_of(code) is None and len(code) >= 6 and bool(_ORG_END.search(name))
 
 
 def classify_label(name: str, code: str, table_id: str, side: str | None) -> tuple[str, str | None]:

@@ -30,7 +30,7 @@ from yusuan.model import (
     Source,
     Table,
 )
-from yusuan.parsing import joins
+from yusuan.parsing import joins, selfcheck
 from yusuan.parsing.blocks import Layout, TableBlock
 from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, known_header, refine_roles
 from yusuan.parsing.realign import realign
@@ -89,7 +89,7 @@ def parse_tables(
         refined, found = loose.refine(tuple(tables))
         tables = list(refined)
         diagnostics += found
-    return tuple(tables), catalogue, tuple(diagnostics)
+    return selfcheck.mark_uncertain(tables, diagnostics), catalogue, tuple(diagnostics)
 
 
 def _loose_module() -> ModuleType | None:
@@ -137,6 +137,7 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
     rows = joins.nest_groups(rows, block.table_id)
     rows = joins.resolve_totals(rows, block.table_id)
     rows = joins.carryover_items(rows)
+    rows = joins.unit_sections(rows)
     rows = joins.lone_total(rows)
     if block.table_id == "procurement":
         rows = _inherit_project_names(_join_wrapped_items(rows))
@@ -351,7 +352,7 @@ def _bands(lines: list[Line]) -> list[_Band]:
     for line in lines:
         cells = line.cells
         text = squash(line.text)
-        if _FURNITURE.search(text) or (cells and _UNIT_CODE.match(squash(cells[0])) and not _has_amount(cells)):
+        if _is_furniture(cells, text) or (cells and _UNIT_CODE.match(squash(cells[0])) and not _has_amount(cells)):
             continue
         if classify_title(line.text.replace("\t", "")) and sum(1 for c in cells if c) <= 1:
             continue  # a repeated title printed as a grid line
@@ -377,6 +378,14 @@ def _bands(lines: list[Line]) -> list[_Band]:
         else:
             band.data.append(line)  # a row with a label only
     return [b for b in bands if b.header_rows or b.data]
+
+
+def _is_furniture(cells: Sequence[str], text: str) -> bool:
+    """Page furniture (预算年度：…, 编制单位：…, 单位：万元), not a header row that has a
+    单位名称 column among others."""
+    if not _FURNITURE.search(text):
+        return False
+    return sum(1 for c in cells if c.strip()) <= 2 or bool(re.search(r"[:：]", text))
 
 
 def _has_amount(cells: Sequence[str]) -> bool:
