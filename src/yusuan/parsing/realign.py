@@ -3,10 +3,11 @@
 Two faults of Word-exported tables whose cell borders are drawn per row:
 
 - **Offset columns**: the header row and the data rows are cut at different rulings, so
-  each header label sits one column right (or left) of its amounts: ``| 合计 | | 基本支出 |``
-  over ``33,172.15 | | 18,570.82 |``. Columns holding only amounts and no header are paired
-  with an adjacent column holding only a header; the repair is made only when every such
-  column finds its partner, so a table whose amounts all have headers is never touched.
+  each header label sits one column right (or left) of its cells: ``| 合计 | | 基本支出 |``
+  over ``33,172.15 | | 18,570.82 |``. Columns holding data and no header are paired with an
+  adjacent column holding only a header; the repair is made only when every such column
+  finds its partner, so a table whose cells all have headers is never touched (nor one whose
+  row label has a second, unheaded level beside a headed one).
 - **Fused columns**: a missing vertical ruling leaves a label and its amount in one cell
   (``一、一般公共预算 33,172.15`` under ``项目名称金额``). A column whose header joins a name
   word and an amount word is split in two, and so are its cells (label | trailing amount).
@@ -51,13 +52,12 @@ def _join_offset(header: Rows, data: list[Line]) -> tuple[Rows, list[Line], bool
     width = _width(header, data)
     has_head = [any(_cell(r, j) for r in header) for j in range(width)]
     has_data = [any(_cell(ln.cells, j) for ln in data) for j in range(width)]
-    amounts_only = [j for j in range(width) if has_data[j] and not has_head[j]
-                    and all(parse_amount(_cell(ln.cells, j)) is not None for ln in data if _cell(ln.cells, j))]
-    if not amounts_only or any(has_data[j] and not has_head[j] and j not in amounts_only for j in range(width)):
+    data_only = [j for j in range(width) if has_data[j] and not has_head[j]]
+    if not data_only:
         return header, data, False
     partner: dict[int, int] = {}
     taken: set[int] = set()
-    for j in amounts_only:
+    for j in data_only:
         for k in (j + 1, j - 1):
             if 0 <= k < width and has_head[k] and not has_data[k] and k not in taken:
                 partner[j] = k

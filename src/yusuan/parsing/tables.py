@@ -127,6 +127,11 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
             more, found = _infer_loose_rows(block, columns, loose_rows)
             rows += more
             diagnostics += found
+            # The wrapped text around a loose line that could not be read is that line's,
+            # not the next row's: drop the label-only lines beside it.
+            unread = {ln.no for ln in loose_rows} - {r.source.line for r in more}
+            rows = [r for r in rows if r.values or r.code or not any(
+                abs((r.source.line or 0) - no) == 1 for no in unread)]
     elif loose_rows:
         columns, more, found = _parse_loose_block(block, columns)
         rows += more
@@ -486,17 +491,25 @@ def _join_wrapped_items(rows: list[Row]) -> list[Row]:
 
 def _inherit_project_names(rows: list[Row]) -> list[Row]:
     """A 政府采购 line naming only an 经济科目 continues the 专项 printed above it (the
-    专项名称 cell is merged over its 经济科目 lines): it takes that 专项's name."""
+    专项名称 cell is merged over its 经济科目 lines): it takes that 专项's name; likewise an
+    item line without a name continues the item above it (one item bought in two ways)."""
     out: list[Row] = []
-    project = ""
+    project = item = ""
     for row in rows:
         if row.text.get("econ_name"):
             if row.name:
                 project = row.name
             elif project:
                 row = replace(row, name=project)
+            item = ""
         elif row.name and not row.text:
-            project = ""  # a 品目 category line opens a new list of 专项
+            project = item = ""  # a 品目 category line opens a new list of 专项
+        elif row.text and row.values:
+            # an item bought in two ways (two 采购组织形式 under one merged item name)
+            if row.name:
+                item = row.name
+            elif item:
+                row = replace(row, name=item)
         out.append(row)
     return out
 
