@@ -113,7 +113,7 @@ def _cover_title(head: list[Line]) -> tuple[str, int, str] | None:
         for k in (1, 2, 3):
             joined = squash("".join(texts[i : i + k]))
             m = _TITLE.match(joined)
-            if m and len(m.group(1)) >= 4 and not re.search(r"[,，。:：]", m.group(1)):
+            if m and len(m.group(1)) >= 4 and not re.search(r"[,，。:：]|目录|部分|概况|说明", m.group(1)):
                 return m.group(1), int(m.group(2)), m.group(3)
     return None
 
