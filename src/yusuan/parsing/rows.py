@@ -77,11 +77,18 @@ def panel_sides(header: Header) -> dict[int, str]:
     return sides
 
 
+# Words met in amount cells, per column header: (line, cell, where). Reported once per
+# column by ``words_in_amount_cells``, not once per cell.
+Words = dict[str, list[tuple[int, str, Source]]]
+
+
 def read_rows(
-    line: Line, header: Header, table_id: str, sides: dict[int, str], groups: dict[int, str]
+    line: Line, header: Header, table_id: str, sides: dict[int, str], groups: dict[int, str],
+    words: Words | None = None,
 ) -> tuple[list[Row], list[Diagnostic]]:
     """One Row per panel that has a label or a value. ``groups`` carries, per panel, the
-    key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to."""
+    key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to;
+    ``words`` collects the non-amounts met in amount cells."""
     cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
     names = header.by_role(NAME)
     if len(line.cells) == 1 and names and names[0].index > 0 and not squash(cells[0]).isdigit():
@@ -100,11 +107,24 @@ def read_rows(
     for panel in sorted({c.panel for c in header.columns}):
         cols = [c for c in header.columns if c.panel == panel]
         side = sides.get(panel)
-        row, found = _read_panel(line, cells, cols, table_id, side, groups, panel)
+        row, found = _read_panel(line, cells, cols, table_id, side, groups, panel, words if words is not None else {})
         diagnostics += found
         if row is not None:
             rows.append(row)
     return rows, diagnostics
+
+
+def words_in_amount_cells(words: Words, table_id: str) -> list[Diagnostic]:
+    """P131, once per column: the words read where amounts belong (ignored)."""
+    out: list[Diagnostic] = []
+    for header, found in words.items():
+        first, _cell, where = found[0]
+        shown = "、".join(f"“{c}”" for _no, c, _src in found[:3]) + ("等" if len(found) > 3 else "")
+        out.append(Diagnostic(
+            code="P131", severity=Severity.WARNING,
+            message=f"“{header}”栏有 {len(found)} 个单元格不是金额（第 {first} 行起：{shown}），已忽略。"
+            "请核对原表该栏。", source=replace(where, line=first), table=table_id))
+    return out
 
 
 def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | None:
@@ -147,7 +167,7 @@ def _operating_key(level: str) -> str | None:
 
 def _read_panel(
     line: Line, cells: list[str], cols: list[ColumnSpec], table_id: str, side: str | None,
-    groups: dict[int, str], panel: int,
+    groups: dict[int, str], panel: int, words: Words,
 ) -> tuple[Row | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]
@@ -180,10 +200,7 @@ def _read_panel(
                 if cell_source.bbox is not None or cell_source.ref is not None:
                     value_sources[c.key] = replace(cell_source, line=line.no)
             elif cell not in ("-", "--", "—", "——", "/"):
-                diagnostics.append(Diagnostic(
-                    code="P131", severity=Severity.WARNING,
-                    message=f"第 {line.no} 行“{c.header}”栏的内容“{cell}”不是金额，已忽略。请核对原表该单元格。",
-                    source=line.cell_source(c.index), table=table_id))
+                words.setdefault(c.header, []).append((line.no, cell, line.cell_source(c.index)))
         elif c.role in (TEXT, GOV_CODE, GOV_NAME) and c.key:
             text[c.key] = clean_cjk_spaces(cell) if c.role != GOV_CODE else squash(cell)
     if not label and squash(text.get("unit_code", "")) in _TOTALS:

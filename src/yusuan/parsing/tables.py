@@ -34,7 +34,7 @@ from yusuan.parsing import joins, selfcheck
 from yusuan.parsing.blocks import Layout, TableBlock
 from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, known_header, refine_roles
 from yusuan.parsing.realign import realign
-from yusuan.parsing.rows import panel_sides, read_rows, transposed_rows
+from yusuan.parsing.rows import Words, panel_sides, read_rows, transposed_rows, words_in_amount_cells
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
@@ -276,6 +276,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
 
     rows: list[Row] = []
     columns: dict[str, Column] = {}
+    words: Words = {}
     for band, header in zip(bands, chosen, strict=False):
         if header is None:
             continue
@@ -294,7 +295,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
                 if final:
                     columns["budget"] = Column(key="budget", header="预算数")
                 continue
-            found_rows, found = read_rows(line, header, block.table_id, sides, groups)
+            found_rows, found = read_rows(line, header, block.table_id, sides, groups, words)
             diagnostics += found
             for row in found_rows:
                 if _joins_previous(rows, row):
@@ -307,6 +308,8 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
     for r in rows:  # keys that rows carry without a column of their own (econ panel groups)
         for key in r.values:
             columns.setdefault(key, Column(key=key, header=key))
+    diagnostics += words_in_amount_cells(words, block.table_id)
+    diagnostics += _unmapped(block, list(columns.values()), rows)
     return tuple(columns.values()), rows, diagnostics
 
 
@@ -337,6 +340,19 @@ def _absorb_wraps(band: _Band) -> None:
         moved = True
     if moved:
         band.data[0] = replace(first, cells=tuple(cells), text="\t".join(cells))
+
+
+def _unmapped(block: TableBlock, columns: list[Column], rows: list[Row]) -> list[Diagnostic]:
+    """P126, once per table: amount columns whose header matches no canonical key."""
+    unknown = [c for c in columns if re.fullmatch(r"col\d+", c.key) and any(c.key in r.values for r in rows)]
+    if not unknown:
+        return []
+    names = "、".join(f"“{c.header or c.key}”" for c in unknown)
+    return [Diagnostic(
+        code="P126", severity=Severity.INFO,
+        message=f"表格“{block.title}”的 {len(unknown)} 个金额栏（{names}）无法对应到标准栏目，按位置（"
+        f"{'、'.join(c.key for c in unknown)}）读取。请核对这些栏的含义。",
+        source=Source(line=block.title_line.no, page=block.title_line.source.page), table=block.table_id)]
 
 
 def _alternative(header: Header | None, headers: Sequence[Header | None], previous: Header | None) -> Header | None:
