@@ -156,8 +156,6 @@ COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:调整(?:后)?预算数?|全年预算数?)$", "budget_adjusted"),
     (r"^年初结转和?结余", "carryover"),
     (r"^年末结转和?结余", "carry_forward"),
-    (r"^本年收入$", "year_income"),
-    (r"^本年支出$", "year_spending"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),

@@ -128,9 +128,28 @@ def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = Fals
             subject_before = True
         elif spec.role == MONEY:
             subject_before = False
-    specs = _panels(specs)
+    specs = _panels(_year_flows(specs))
     specs = _dedupe(specs)
     return Header(columns=tuple(specs), garbled=garbled, width=width)
+
+
+_YEAR_FLOWS = {"本年收入": "year_income", "本年支出": "year_spending"}
+
+
+def _year_flows(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """A 决算 收入支出 table prints 年初结转和结余 | 本年收入 | 本年支出 (合计 | 基本 | 项目) |
+    年末结转和结余: there 本年收入 and 本年支出 (or its 合计) are flows of the year, not the
+    table's total. Elsewhere (a 收支总表's 本年收入 amount column) they keep their meaning."""
+    if not any(s.role == MONEY and s.levels and re.match(r"^年[初末]结转", s.levels[-1]) for s in specs):
+        return specs
+    out: list[ColumnSpec] = []
+    for spec in specs:
+        flow = next((_YEAR_FLOWS[lvl] for lvl in spec.levels if lvl in _YEAR_FLOWS), None)
+        leaf = spec.levels[-1] if spec.levels else ""
+        if spec.role == MONEY and flow and (leaf in _YEAR_FLOWS or leaf == "合计"):
+            spec = ColumnSpec(spec.index, spec.header, spec.levels, spec.role, flow, spec.panel)
+        out.append(spec)
+    return out
 
 
 def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
@@ -294,9 +313,7 @@ def _money_key(bottom_up: list[str], table_id: str) -> str | None:
         parent = next((k for k in keys[1:] if k and k != "total"), None)
         if bottom_up[0] == "小计" and len(bottom_up) > 1:
             # 本年收入/小计 beside 合计: a part, not the total
-            return parent if parent not in (None, "year_income", "year_spending") else "subtotal"
-        if parent in ("year_income", "year_spending"):
-            return parent  # 决算: 本年支出/合计 beside 年初结转和结余 is the year's spending
+            return parent or "subtotal"
         return leaf_key
     if leaf_key:
         return leaf_key

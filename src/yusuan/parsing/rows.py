@@ -29,7 +29,7 @@ from yusuan.parsing.headers import (
     Header,
     three_public_key,
 )
-from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
+from yusuan.text import clean_cjk_spaces, clean_label, parse_amount, squash, strip_numbering
 
 INCOME, EXPENDITURE = "income", "expenditure"
 EXPENDITURE_ECON, EXPENDITURE_GOV_ECON = "expenditure_econ", "expenditure_gov_econ"
@@ -172,7 +172,7 @@ def _read_panel(
     diagnostics: list[Diagnostic] = []
     parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]
     code_cells = [squash(cells[c.index]) for c in cols if c.role == CODE]
-    names = [clean_cjk_spaces(cells[c.index]) for c in cols if c.role == NAME]
+    names = [clean_label(cells[c.index]) for c in cols if c.role == NAME]
     label = next((n for n in names if n), "")
     text: dict[str, str] = {}
     if len(names) >= 2 and table_id != "procurement" and names[0]:
