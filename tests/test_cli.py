@@ -117,3 +117,12 @@ def test_schema_command_prints_versioned_schema() -> None:
     schema = json.loads(result.stdout)
     assert schema["$id"] == "yusuan/disclosure@2"
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_parse_claims_format_writes_the_long_csv() -> None:
+    result = CliRunner().invoke(main, ["parse", "--format", "claims", str(seed("004"))])
+    assert result.exit_code == 0
+    header, *rows = result.output.splitlines()
+    assert header == "doc,page,line,section,code,subject,table,row_code,column,quantity,value,unit,basis,year"
+    assert rows and all(r.startswith("004_54ee49bb0a7d7931,") for r in rows)
+    assert any(",change_pct,-" in r for r in rows)  # 下降 is negative

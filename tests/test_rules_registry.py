@@ -42,6 +42,7 @@ def test_rule_fails_on_failing_fixture_and_passes_on_passing(code: str) -> None:
     assert not good.findings
 
 
-def test_info_rules_are_only_code_list_rules() -> None:
-    # the code lists are partial: unknown codes are information, never warnings or errors
-    assert {c for c, r in RULES.items() if r.severity == Severity.INFO} == {"COD001", "COD002"}
+def test_info_rules_are_only_the_known_informational_ones() -> None:
+    # The code lists are partial: unknown codes are information, never warnings or errors; growth
+    # from zero stated as 100% is a convention, worth a note at most.
+    assert {c for c, r in RULES.items() if r.severity == Severity.INFO} == {"COD001", "COD002", "NAR013"}
