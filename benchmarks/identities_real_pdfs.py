@@ -1,6 +1,8 @@
-"""Per real PDF: tables recognised, and the share of arithmetic identity checks that hold.
+"""Per real PDF: tables recognised, the share of arithmetic identity checks that hold, the
+tables the parser marked uncertain (left to the coverage ledger) and the count of
+"…不是金额" (P131: a word read where an amount belongs) diagnostics.
 
-    .venv/bin/python benchmarks/identities_real_pdfs.py [DIR]   (default ../shared/corpus/real)
+    .venv/bin/python benchmarks/identities_real_pdfs.py [DIR]   (default tests/fixtures/real)
 
 An identity check is one comparison made by the arithmetic and hierarchy rules (SUM*, HIE001:
 合计 = 基本 + 项目, 基本 = 人员 + 公用, 合计 = 资金来源之和, 合计行 = Σ 类, parent = Σ children,
@@ -26,11 +28,12 @@ def main() -> int:
     if not pdfs:
         print(f"no PDFs in {folder}")
         return 2
-    total_checks = total_failed = 0
-    print(f"{'document':<52}{'tables':>7}{'rows':>6}{'checks':>8}{'held':>7}{'share':>8}{'s':>6}")
+    total_checks = total_failed = total_uncertain = total_p131 = 0
+    print(f"{'document':<52}{'tables':>7}{'rows':>6}{'checks':>8}{'held':>7}{'share':>8}{'unc':>5}{'P131':>6}"
+          f"{'s':>6}")
     for pdf in pdfs:
         t0 = time.perf_counter()
-        disclosure, _ = parse(pdf)
+        disclosure, diagnostics = parse(pdf)
         if disclosure is None:
             print(f"{pdf.stem:<52} unreadable")
             continue
@@ -38,16 +41,23 @@ def main() -> int:
         checks = sum(e.checks for e in report.coverage)
         failed = len(report.findings)
         rows = sum(len(t.rows) for t in disclosure.tables)
+        uncertain = [t for t in disclosure.tables if t.uncertain]
+        p131 = sum(1 for d in diagnostics if d.code == "P131")
         total_checks += checks
         total_failed += failed
+        total_uncertain += len(uncertain)
+        total_p131 += p131
         share = f"{(checks - failed) / checks:.1%}" if checks else "-"
         print(f"{pdf.stem[:51]:<52}{len(disclosure.tables):>7}{rows:>6}{checks:>8}{checks - failed:>7}{share:>8}"
-              f"{time.perf_counter() - t0:>6.1f}")
+              f"{len(uncertain):>5}{p131:>6}{time.perf_counter() - t0:>6.1f}")
         for f in report.findings:
             print(f"    {f.rule} {f.message[:150]}")
+        for t in uncertain:
+            print(f"    uncertain {t.id}: {'；'.join(t.uncertain)[:150]}")
     if total_checks:
         print(f"\nall: {total_checks - total_failed}/{total_checks} identity checks hold "
-              f"({(total_checks - total_failed) / total_checks:.2%})")
+              f"({(total_checks - total_failed) / total_checks:.2%}); {total_uncertain} tables uncertain; "
+              f"{total_p131} P131 diagnostics")
     return 0
 
 

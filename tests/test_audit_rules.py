@@ -6,17 +6,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal as Dec
 
 from tests.audit_builders import D, F, R, S, T
 from yusuan.model import (
     CatalogueEntry,
     Disclosure,
+    DocKind,
     Figure,
     MoneyUnit,
     PerformanceTarget,
     Procurement,
     Profile,
+    Row,
     Staffing,
     ThreePublic,
 )
@@ -298,3 +301,35 @@ def test_sum005_total_of_a_three_public_meeting_training_table_includes_them() -
     assert not check_disclosure(doc("403.75"), Config(select=("SUM005",))).findings
     (f,) = check_disclosure(doc("400.75"), Config(select=("SUM005",))).findings
     assert "会议费" in f.message and "培训费" in f.message
+
+
+
+def _final_account(year_income: str = "100.00") -> Disclosure:
+    """A 决算: 本年收入 100, 年初结转和结余 10, 本年支出 105, 年末结转和结余 5."""
+
+    def keyed(row: Row, key: str) -> Row:
+        return replace(row, key=key)
+
+    summary = T("summary",
+                keyed(R("", "本年收入合计", "income", total=year_income), "year_total"),
+                keyed(R("", "年初结转和结余", "income", total="10.00"), "carryover"),
+                R("TOTAL", "总计", "income", total="110.00"),
+                R("208", "社会保障和就业支出", "expenditure", total="105.00"),
+                keyed(R("", "本年支出合计", "expenditure", total="105.00"), "year_total"),
+                R("", "年末结转和结余", "expenditure", total="5.00"),
+                R("TOTAL", "总计", "expenditure", total="110.00"))
+    income = T("income", R("TOTAL", "合计", total="100.00"), R("208", "社会保障和就业支出", total="100.00"))
+    spend = T("expenditure", R("TOTAL", "合计", total="105.00"), R("208", "社会保障和就业支出", total="105.00"))
+    d = D(summary, income, spend)
+    return replace(d, meta=replace(d.meta, kind=DocKind.FINAL))
+
+
+def test_final_accounts_compare_the_year_totals_not_the_grand_totals() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    report = check_disclosure(_final_account(), Config(select=("XTB001", "XTB002")))
+    assert not report.findings
+    assert {e.rule: e.status.value for e in report.coverage}["XTB002"] == "not_applicable"
+    # a 本年收入合计 that disagrees with the 收入决算表 is still reported
+    report = check_disclosure(_final_account(year_income="99.00"), Config(select=("XTB001",)))
+    assert [f.rule for f in report.findings] == ["XTB001"]

@@ -1,10 +1,11 @@
-"""Parser facts against hand-checked expected facts (tests/expected/<seed>.facts.csv).
+"""Parser facts against hand-checked expected facts (tests/expected/<stem>.facts.csv).
 
 Every ``tests/expected/*.facts.csv`` is picked up: the file stem names the seed text in
-tests/fixtures/seeds. The files cover every value of every financial table (all table
-ids but performance_* and catalogue). Seeds listed in ``EXACT`` must match exactly; any
-other seed needs recall >= ``MIN_RECALL`` and every missed fact must be covered by a
-diagnostic on its table (the parser said it could not read it).
+tests/fixtures/seeds or the real PDF in tests/fixtures/real. The files cover every value of
+every financial table (all table ids but performance_* and catalogue), checked by reading
+the document, not copied from the parser. Files listed in ``EXACT`` must match exactly;
+any other needs recall >= ``MIN_RECALL``, no fact the document does not print, and every
+missed fact covered by a diagnostic on its table (the parser said it could not read it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from yusuan.report.facts import Fact, facts, read_facts_csv
 
 EXPECTED = Path(__file__).parent / "expected"
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-EXACT = {"000", "001", "002", "004"}  # every expected file must match exactly
+REAL = Path(__file__).parent / "fixtures" / "real"
+# Exact: seeds, SH 决算 101, JS 129 and 137 (narrative + tables), 132 and 136 (表格 halves of
+# pairs).
+EXACT = {"000", "001", "002", "004", "101", "129", "132", "136", "137"}
 MIN_RECALL = 0.98
 CASES = sorted(EXPECTED.glob("*.facts.csv"))
 
@@ -42,8 +46,8 @@ def compare(expected: Counter[tuple[str, ...]], actual: Counter[tuple[str, ...]]
 @pytest.mark.parametrize("path", CASES, ids=[p.name.split("_")[0] for p in CASES])
 def test_facts_match_expected(path: Path) -> None:
     stem = path.name.removesuffix(".facts.csv")
-    seed = SEEDS / f"{stem}.txt"
-    disclosure, diagnostics = api.parse(seed)
+    source = SEEDS / f"{stem}.txt" if (SEEDS / f"{stem}.txt").exists() else REAL / f"{stem}.pdf"
+    disclosure, diagnostics = api.parse(source)
     assert disclosure is not None
     expected = Counter(_key(f) for f in read_facts_csv(path.read_text(encoding="utf-8")))
     actual = Counter(_key(f) for f in facts(disclosure) if _financial(f))
@@ -55,6 +59,7 @@ def test_facts_match_expected(path: Path) -> None:
         assert not missing and not extra, f"missing {sorted(missing)[:10]} extra {sorted(extra)[:10]}"
         return
     assert recall >= MIN_RECALL, f"recall {recall:.4f}; missing {sorted(missing)[:10]}"
+    assert not extra, f"facts the document does not print: {sorted(extra)[:10]}"
     diagnosed = {d.table for d in diagnostics if d.table}
     uncovered = [m for m in missing if m[0] not in diagnosed]
     assert not uncovered, f"misses without a diagnostic: {uncovered[:10]}"

@@ -330,3 +330,14 @@ def test_pdfium_words_split_at_gaps_and_blanks() -> None:
     chars = [Char("合", 10, 20, 100, 110), Char("计", 20, 30, 100.5, 110), Char(" ", 30, 33, 100, 110),
              Char("2", 40, 45, 101, 110), Char("7", 45, 50, 101, 110), Char("项", 10, 20, 130, 140)]
     assert [w[0] for w in words(chars)] == ["合计", "27", "项"]
+
+
+def test_first_row_of_a_continued_table_without_its_top_ruling_is_a_grid_row() -> None:
+    # JS 137 p16: the 政府采购 table continues; its first row's top border was printed on p15,
+    # so the row's three text lines are not inside any ruled cell.
+    doc, _ = load(REAL_DIR / "137_js-gaoyuan-2018-bumen-yusuan.pdf")
+    assert doc is not None
+    row = next(line for line in doc.lines if line.source.page == 16 and line.grid)
+    assert row.cells == ("", "", "", "计算机设备维修和保养服务", "分散自行组织", "2.00")
+    assert not [line for line in doc.lines if line.source.page == 16 and not line.grid
+                and "养服务" in line.text]

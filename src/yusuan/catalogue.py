@@ -76,20 +76,71 @@ def table_kind(table_id: str) -> TableKind:
     return _KIND_BY_ID[table_id]
 
 
-def classify_title(title: str) -> str | None:
-    """The canonical id for a printed table title, or None if it is not a table title."""
+# Leading furniture of a printed title: "表5 …", "5、…", "公开01表：…", "表三 …", "一、…".
+_TITLE_NUMBER = re.compile(
+    r"^(?:(?:表|附表)(?:\d+|[一二三四五六七八九十]+)[、.:-]?|公开\d+表[:：]?|(?:\d+|[一二三四五六七八九十]+)[、.:])")
+# A trailing qualifier naming the classification the rows follow: "(经济科目)", "（功能分类）",
+# "(按支出经济分类科目)", "(部门预算经济分类)". 科目 and 分类 mean the same here.
+_QUALIFIER = re.compile(r"\(([^()]{1,20})\)$")
+_ECONOMIC = re.compile(r"经济(?:分类|科目)")
+_FUNCTIONAL = re.compile(r"功能(?:分类|科目)")
+# Kinds that differ only by the classification of their rows: (function kind, economic kind).
+CLASSIFICATION_TWINS: tuple[tuple[str, str], ...] = (
+    ("gpb_expenditure", "gpb_econ"),
+    ("gpb_basic_func", "gpb_basic_econ"),
+)
+
+
+def _title_core(title: str) -> tuple[str, str | None]:
+    """The squashed title without its numbering, and the classification its wording names
+    ("economic" / "function"), if any."""
     s = squash(title)
-    s = re.sub(r"^(?:(?:表|附表)\d+[、.:-]?|(?:\d+|[一二三四五六七八九十]+)[、.:])", "", s)  # "表5 …", "5、…"
-    s = re.sub(r"^公开\d+表[:：]?", "", s)
+    s = _TITLE_NUMBER.sub("", s)
+    s = _TITLE_NUMBER.sub("", s)  # "公开01表：一、…"
+    hint = None
+    m = _QUALIFIER.search(s)
+    words = m.group(1) if m else s
+    if _ECONOMIC.search(words):
+        hint = "economic"
+    elif _FUNCTIONAL.search(words):
+        hint = "function"
+    return s, hint
+
+
+def classify_title(title: str) -> str | None:
+    """The canonical id for a printed table title, or None if it is not a table title.
+
+    Matching is by meaning, not exact strings: numbering ("公开01表：", "表三", "十一、"),
+    a year or unit name in front ("2017年江苏省高级人民法院部门…"), full- or half-width
+    brackets and a trailing qualifier naming the classification ("（经济科目）") are
+    allowed. A title that could name either the function-classified or the
+    economic-classified twin (一般公共预算基本支出表) gets the one its wording names; the
+    table parser confirms it from the codes of the rows (``kind_for_codes``)."""
+    s, hint = _title_core(title)
     for kind in TABLE_KINDS:
         if any(re.match(p, s) for p in kind.bare):
             return kind.id
     if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
         return None
+    core = _QUALIFIER.sub("", s) if _TITLE_END.search(_QUALIFIER.sub("", s)) else s
     for kind in TABLE_KINDS:
-        if any(re.search(p, s) for p in kind.patterns) and not any(re.search(x, s) for x in kind.excludes):
-            return kind.id
+        matched = any(re.search(p, core) or re.search(p, s) for p in kind.patterns)
+        if matched and not any(re.search(x, s) for x in kind.excludes):
+            return _twin(kind.id, hint)
     return None
+
+
+def _twin(table_id: str, classification: str | None) -> str:
+    for function_id, economic_id in CLASSIFICATION_TWINS:
+        if table_id in (function_id, economic_id) and classification is not None:
+            return economic_id if classification == "economic" else function_id
+    return table_id
+
+
+def kind_for_codes(table_id: str, classification: str | None) -> str:
+    """The twin kind whose rows follow ``classification`` ("economic" / "function"): a
+    table titled as one twin whose rows carry the other's codes is the other."""
+    return _twin(table_id, classification)
 
 
 # --------------------------------------------------------------------------- columns
@@ -99,7 +150,12 @@ def classify_title(title: str) -> str | None:
 # level first, then on the whole path.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
-    (r"^(?:项目金额|(?:本年)?决算数|决算金额)$", "total"),
+    (r"^(?:项目金额|(?:本年)?决算数|决算金额|本年收入合计)$", "total"),
+    # 决算 tables print the budget beside the outturn: 年初预算数 | 调整预算数 | 决算数.
+    (r"^年初(?:预算|预算数|预算金额)$", "budget_initial"),
+    (r"^(?:调整(?:后)?预算数?|全年预算数?)$", "budget_adjusted"),
+    (r"^年初结转和?结余", "carryover"),
+    (r"^年末结转和?结余", "carry_forward"),
     (r"人员经费", "personnel"),
     (r"公用经费", "public"),
     (r"基本支出", "basic"),
@@ -155,6 +211,7 @@ INCOME_ITEM_KEYS: tuple[tuple[str, str], ...] = (
     (r"^上级补助", "upper_subsidy"),
     (r"附属单位上缴", "subordinate_remit"),
     (r"^其他收入", "other_income"),
+    (r"^其他资金$", "other_funds"),  # 江苏: 事业收入, 经营收入, 其他收入 … outside 财政拨款 and 专户
 )
 
 

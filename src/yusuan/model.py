@@ -92,6 +92,11 @@ class Row:
     # column key -> where that value's own cell is (page and box in a PDF, "Sheet!C7" in a
     # workbook), where the reader knows more than the row's line
     value_sources: dict[str, Source] = field(default_factory=dict)
+    # The budget unit the row is about, in tables that list units (单位编码 | 单位名称) rather
+    # than 科目, and on the 科目 rows printed under a unit in tables that list both. "" when
+    # the row is not about one unit (科目 tables, the 合计 row).
+    unit_code: str = ""
+    unit_name: str = ""
 
     def __hash__(self) -> int:  # dict fields make the default hash fail; identity is enough
         return id(self)

@@ -54,6 +54,17 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", normalize(text))
 
 
+# A space between a CJK character and a bracket inside a table label ("拨款(补助) 资金").
+_SPACE_AT_BRACKET = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[()])|(?<=[()])[ \t]+(?=[{_CJK}])")
+
+
+def clean_label(text: str) -> str:
+    """A table cell's label: ``clean_cjk_spaces`` and no space between a CJK character and a
+    bracket (a cell's text wrapped at a bracket). Not for narrative, where "(三) 国有资产…"
+    keeps the space after its numbering."""
+    return _SPACE_AT_BRACKET.sub("", clean_cjk_spaces(text))
+
+
 def clean_cjk_spaces(text: str) -> str:
     """Remove spaces between two CJK characters, keep the rest (numbers stay apart)."""
     return _MULTI_SPACE.sub(" ", _SPACE_IN_CJK.sub("", text)).strip()

@@ -570,6 +570,11 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
     margins = (min([w.x0 for w in text_words] + [b[0] for b in table_x], default=0.0),
                max([w.x1 for w in text_words] + [b[2] for b in table_x] + [0.7 * page_width]))
     title_seen = False  # a title since the last table on this page: what follows is a new table
+    lead = _unruled_top_row(items, state)
+    if lead is not None:
+        row, consumed = lead
+        builder.add_row(row, page_no)
+        items = [it for i, it in enumerate(items) if i not in consumed]
     for index, it in enumerate(items):
         if it.kind == "text":
             if _is_page_furniture(it) and index in (0, len(items) - 1):
@@ -603,6 +608,43 @@ def emit_page(builder: _Builder, items: Iterable[Item], page_no: int, page_width
             _emit_rows(builder, rows, page_no)
             state["open"] = True
             title_seen = False
+
+
+def _unruled_top_row(items: list[Item], state: dict[str, Any]) -> tuple[Row, set[int]] | None:
+    """The first row of a table continued from the previous page, left without rulings (its
+    top border was printed on the previous page): up to three text lines at the top of the
+    page, before the continued table, inside its columns, with an amount among them and no
+    title, caption or note. Their words are placed into the open table's columns by
+    position, as one row; None when the page does not start that way."""
+    columns: list[tuple[float, float]] = state.get("columns") or []
+    if not state.get("open") or not columns:
+        return None
+    first_table = next((i for i, it in enumerate(items) if it.kind == "table"), None)
+    if first_table is None:
+        return None
+    lead = [i for i in range(first_table) if not _is_page_furniture(items[i])]
+    if not lead or len(lead) > 3:
+        return None
+    words = [w for i in lead for w in items[i].words]
+    texts = ["".join(w.text for w in items[i].words) for i in lead]
+    if (not any(_is_amount(w.text) for w in words) or any(classify_title(t) or _TITLE_LIKE.search(squash(t))
+            or _CAPTION_ROW.search(t) or _NOTE_ROW.match(t) for t in texts)
+            or min(w.x0 for w in words) < columns[0][0] - 2 or max(w.x1 for w in words) > columns[-1][1] + 2):
+        return None
+    cells: list[list[Word]] = [[] for _ in columns]
+    for w in words:
+        mid = (w.x0 + w.x1) / 2
+        inside = [c for c, (x0, x1) in enumerate(columns) if x0 <= mid <= x1]
+        nearest = min(range(len(columns)), key=lambda c: abs((columns[c][0] + columns[c][1]) / 2 - mid))
+        cells[inside[0] if inside else nearest].append(w)
+    row: Row = []
+    for ws in cells:
+        if not ws:
+            row.append(("", None))
+            continue
+        box = (min(w.x0 for w in ws), min(w.top for w in ws), max(w.x1 for w in ws), max(w.bottom for w in ws))
+        row.append((join_words(ws), box))
+    return row, set(lead)
 
 
 def _emit_rows(builder: _Builder, rows: list[Row], page_no: int) -> None:

@@ -11,6 +11,8 @@ A short explicit pipeline; each stage returns its result and its diagnostics:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from yusuan.catalogue import TABLE_KINDS
 from yusuan.ingest.document import SourceDocument
 from yusuan.model import Diagnostic, Disclosure, Severity, Source
@@ -43,6 +45,7 @@ def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tup
     performance, found = performance_stage.parse_performance(layout, meta)
     diagnostics += found
 
+    meta = replace(meta, parts=meta_stage.publication_parts(tables, narrative.sections))
     disclosure = Disclosure(
         meta=meta,
         tables=tables,

@@ -103,10 +103,11 @@ class Header:
 def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = False) -> Header:
     width = max((len(r) for r in rows), default=0)
     grid = [[squash(c) for c in r] + [""] * (width - len(r)) for r in rows]
+    grid = _split_squeezed(grid, width)
     if repair:
         grid = _repair(grid, width)
     labels = _spans(grid, width)
-    garbled = _orphans(grid, width)
+    garbled = _orphans(grid, width, labels)
     paths: list[tuple[str, ...]] = []
     for j in range(width):
         levels: list[str] = []
@@ -127,9 +128,28 @@ def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = Fals
             subject_before = True
         elif spec.role == MONEY:
             subject_before = False
-    specs = _panels(specs)
+    specs = _panels(_year_flows(specs))
     specs = _dedupe(specs)
     return Header(columns=tuple(specs), garbled=garbled, width=width)
+
+
+_YEAR_FLOWS = {"本年收入": "year_income", "本年支出": "year_spending"}
+
+
+def _year_flows(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """A 决算 收入支出 table prints 年初结转和结余 | 本年收入 | 本年支出 (合计 | 基本 | 项目) |
+    年末结转和结余: there 本年收入 and 本年支出 (or its 合计) are flows of the year, not the
+    table's total. Elsewhere (a 收支总表's 本年收入 amount column) they keep their meaning."""
+    if not any(s.role == MONEY and s.levels and re.match(r"^年[初末]结转", s.levels[-1]) for s in specs):
+        return specs
+    out: list[ColumnSpec] = []
+    for spec in specs:
+        flow = next((_YEAR_FLOWS[lvl] for lvl in spec.levels if lvl in _YEAR_FLOWS), None)
+        leaf = spec.levels[-1] if spec.levels else ""
+        if spec.role == MONEY and flow and (leaf in _YEAR_FLOWS or leaf == "合计"):
+            spec = ColumnSpec(spec.index, spec.header, spec.levels, spec.role, flow, spec.panel)
+        out.append(spec)
+    return out
 
 
 def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
@@ -152,15 +172,57 @@ def _spans(grid: list[list[str]], width: int) -> list[list[str]]:
     return labels
 
 
-def _orphans(grid: list[list[str]], width: int) -> bool:
+def _orphans(grid: list[list[str]], width: int, labels: list[list[str]]) -> bool:
     """A leaf header (nothing below it) immediately followed by a blank cell that has
-    sub-headers below: the group label that belongs over them was printed elsewhere."""
+    sub-headers below and no group label above: the group label that belongs over them was
+    printed elsewhere. Panels of a 收支总表 may print their levels at different heights (a
+    blank under a group label is not an orphan), and a one-level header may print its
+    labels at different heights (each column has one label: nothing is missing)."""
+    if all(sum(1 for r in range(len(grid)) if grid[r][j]) <= 1 for j in range(width)):
+        return False
     for r in range(len(grid) - 1):
         for j in range(1, width):
             left_is_leaf = grid[r][j - 1] and not any(grid[k][j - 1] for k in range(r + 1, len(grid)))
-            if left_is_leaf and not grid[r][j] and any(grid[k][j] for k in range(r + 1, len(grid))):
+            covered = any(labels[k][j] for k in range(r))
+            if left_is_leaf and not grid[r][j] and not covered and any(grid[k][j] for k in range(r + 1, len(grid))):
                 return True
     return False
+
+
+# Header labels that extraction may interleave into a neighbour's two-line label.
+_INTERLEAVED = ("小计", "合计", "公务接待费", "因公出国(境)费", "会议费", "培训费", "公务用车购置费",
+                "基本支出", "项目支出", "人员经费", "公用经费")
+
+
+def _known_label(text: str) -> bool:
+    return bool(three_public_key(text) or column_key(text))
+
+
+def _split_squeezed(grid: list[list[str]], width: int) -> list[list[str]]:
+    """Two header cells whose words extraction interleaved into one, beside a column left
+    without any header: "因公出国小计(境)费" is 小计 and 因公出国(境)费, "公务用车运公务接待费行
+    维护费" is 公务用车运行维护费 and 公务接待费. A single-line label printed level with the
+    middle of a two-line one lands between its lines. Split only when both parts are known
+    labels and the word sits inside the other. Order: a 小计/合计 first (a subtotal is
+    printed before its parts); otherwise the two-line label first."""
+    out = [list(row) for row in grid]
+    for r, row in enumerate(grid):
+        for j in range(width - 1):
+            cell = row[j]
+            if not cell:
+                continue
+            if any(grid[k][j + 1] for k in range(len(grid))):
+                continue
+            for word in _INTERLEAVED:
+                at = cell.find(word)
+                rest = cell[:at] + cell[at + len(word):] if at >= 0 else ""
+                inside = at > 0 and at + len(word) < len(cell)  # interleaved, not a prefix or suffix
+                if not inside or len(rest) < 2 or not _known_label(rest):
+                    continue
+                first, second = (word, rest) if word in ("小计", "合计") else (rest, word)
+                out[r][j], out[r][j + 1] = first, second
+                break
+    return out
 
 
 def _repair(grid: list[list[str]], width: int) -> list[list[str]]:
@@ -250,7 +312,8 @@ def _money_key(bottom_up: list[str], table_id: str) -> str | None:
     if leaf_key == "total":
         parent = next((k for k in keys[1:] if k and k != "total"), None)
         if bottom_up[0] == "小计" and len(bottom_up) > 1:
-            return parent or "subtotal"  # 本年收入/小计 beside 合计: a part, not the total
+            # 本年收入/小计 beside 合计: a part, not the total
+            return parent or "subtotal"
         return leaf_key
     if leaf_key:
         return leaf_key
@@ -301,8 +364,26 @@ def _dedupe(specs: list[ColumnSpec]) -> list[ColumnSpec]:
     return out
 
 
+def _inner_name(spec: ColumnSpec, left: ColumnSpec | None, rows: list[tuple[str, ...]]) -> bool:
+    """A column without a header of its own right of a name column, holding words: the
+    name header was merged over both, and the row's label has two levels (收入预算总表:
+    一般公共预算资金 | 小计, | 公共财政拨款(补助)资金)."""
+    if spec.levels or left is None or left.role != NAME:
+        return False
+    cells = [r[spec.index].strip() for r in rows if spec.index < len(r) and r[spec.index].strip()]
+    words = [c for c in cells if parse_amount(c) is None and re.search(r"[\u4e00-\u9fff]", c)]
+    return bool(cells) and len(words) * 2 > len(cells)
+
+
+def known_header(text: str) -> bool:
+    """Whether a (squashed) header cell is one this module recognises."""
+    if text in _TEXT or _ROWNUM.match(text) or _CODE.search(text) or _NAME.search(text) or column_key(text):
+        return True
+    return any(p.search(text) for p, _k in _PROCUREMENT_TEXT) or any(re.search(p, text) for p, _k in _TEXT_KEYS)
+
+
 _TEXT_KEYS = (
-    (r"采购组织形式|组织形式", "procurement_method"),
+    (r"采购组织形式|组织形式", "procurement_method"),  # wrapped "采购组织形/式": see tables._absorb_wraps
     (r"采购品目|品目", "category"),
     (r"经济科目|经济分类", "econ_name"),
     (r"专项名称|项目名称", "project_name"),
@@ -316,6 +397,9 @@ def refine_roles(header: Header, rows: list[tuple[str, ...]]) -> Header:
     its total (机关运行经费支出)."""
     columns = list(header.columns)
     for i, spec in enumerate(columns):
+        if _inner_name(spec, columns[i - 1] if i else None, rows):
+            columns[i] = ColumnSpec(spec.index, spec.header, spec.levels, NAME, None, spec.panel)
+            continue
         if spec.role != MONEY:
             continue
         cells = [r[spec.index].strip() for r in rows if spec.index < len(r) and r[spec.index].strip()]

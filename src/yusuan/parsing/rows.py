@@ -29,15 +29,17 @@ from yusuan.parsing.headers import (
     Header,
     three_public_key,
 )
-from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
+from yusuan.text import clean_cjk_spaces, clean_label, parse_amount, squash, strip_numbering
 
 INCOME, EXPENDITURE = "income", "expenditure"
 EXPENDITURE_ECON, EXPENDITURE_GOV_ECON = "expenditure_econ", "expenditure_gov_econ"
+EXPENDITURE_PURPOSE = "expenditure_purpose"  # 支出用途 panel: 基本支出 / 项目支出 / 单位预留机动经费
 
 _EMBEDDED_CODE = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(?=[^\d\s.])(.+)$")
 _QIZHONG = re.compile(r"^其中[:：]\s*")
 _TOTALS = {"合计", "总计", "收入总计", "支出总计", "总合计", "金额合计", "收支总计"}
-_YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出"}
+_YEAR_TOTALS = {"本年收入合计", "本年支出合计", "本年收入", "本年支出", "当年收入小计", "当年支出小计",
+                "本年收入小计", "本年支出小计", "当年收入合计", "当年支出合计"}
 # Tables whose rows are classified by 功能 / 经济 codes (name-only rows resolve against these).
 _ECON_TABLES = {"gpb_econ", "gpb_basic_econ", "fiscal_basic_econ", "operating_costs"}
 _NO_NAME_CODES = {"special_projects", "procurement", "assets", "catalogue", "three_public"}
@@ -61,6 +63,8 @@ def panel_sides(header: Header) -> dict[int, str]:
             sides[panel] = EXPENDITURE_GOV_ECON
         elif "经济分类" in text:
             sides[panel] = EXPENDITURE_ECON
+        elif "支出用途" in text:
+            sides[panel] = EXPENDITURE_PURPOSE
         else:
             # The group label (收入 / 支出) over most of the panel's columns; extraction can
             # shift a merged label by a column, so count rather than look at one cell.
@@ -73,16 +77,25 @@ def panel_sides(header: Header) -> dict[int, str]:
     return sides
 
 
+# Words met in amount cells, per column header: (line, cell, where). Reported once per
+# column by ``words_in_amount_cells``, not once per cell.
+Words = dict[str, list[tuple[int, str, Source]]]
+
+
 def read_rows(
-    line: Line, header: Header, table_id: str, sides: dict[int, str], groups: dict[int, str]
+    line: Line, header: Header, table_id: str, sides: dict[int, str], groups: dict[int, str],
+    words: Words | None = None,
 ) -> tuple[list[Row], list[Diagnostic]]:
     """One Row per panel that has a label or a value. ``groups`` carries, per panel, the
-    key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to."""
+    key of the group row (人员经费和公用经费支出 -> basic) the following rows belong to;
+    ``words`` collects the non-amounts met in amount cells."""
     cells = list(line.cells) + [""] * max(0, header.width - len(line.cells))
     names = header.by_role(NAME)
     if len(line.cells) == 1 and names and names[0].index > 0 and not squash(cells[0]).isdigit():
         # A label-only row whose blank cells were lost: the text belongs in the name column.
         cells[names[0].index], cells[0] = cells[0], ""
+    if len(line.cells) == 1 and not names and parse_amount(cells[0]) is None:
+        return [], []  # a line of text under a table without a label column: not a row
     rows: list[Row] = []
     diagnostics: list[Diagnostic] = []
     extra = [c for c in cells[header.width:] if c.strip()]
@@ -94,11 +107,24 @@ def read_rows(
     for panel in sorted({c.panel for c in header.columns}):
         cols = [c for c in header.columns if c.panel == panel]
         side = sides.get(panel)
-        row, found = _read_panel(line, cells, cols, table_id, side, groups, panel)
+        row, found = _read_panel(line, cells, cols, table_id, side, groups, panel, words if words is not None else {})
         diagnostics += found
         if row is not None:
             rows.append(row)
     return rows, diagnostics
+
+
+def words_in_amount_cells(words: Words, table_id: str) -> list[Diagnostic]:
+    """P131, once per column: the words read where amounts belong (ignored)."""
+    out: list[Diagnostic] = []
+    for header, found in words.items():
+        first, _cell, where = found[0]
+        shown = "、".join(f"“{c}”" for _no, c, _src in found[:3]) + ("等" if len(found) > 3 else "")
+        out.append(Diagnostic(
+            code="P131", severity=Severity.WARNING,
+            message=f"“{header}”栏有 {len(found)} 个单元格不是金额（第 {first} 行起：{shown}），已忽略。"
+            "请核对原表该栏。", source=replace(where, line=first), table=table_id))
+    return out
 
 
 def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | None:
@@ -115,11 +141,16 @@ def transposed_rows(line: Line, header: Header, table_id: str) -> list[Row] | No
     for spec in header.columns:
         if spec.role != MONEY or spec.index >= len(cells):
             continue
-        item = next(((level, key) for level in reversed(spec.levels)
+        levels = spec.levels
+        if levels and levels[-1] == "小计" and len(levels) > 1:
+            levels = (*levels[:-1], levels[-2] + levels[-1])  # a group's 小计: "三公"经费/小计
+        item = next(((level, key) for level in reversed(levels)
                      if (key := three_public_key(level) or _operating_key(level))), None)
         if item is None:
             continue
         level, key = item
+        if key != "three_public_subtotal" and level.endswith(("小计", "合计")) and len(level) > 2:
+            level = level[:-2]  # 公务用车购置及运行维护费/小计 is that item's row
         # 决算 tables print 预算数 | 决算数 under each item: the budget goes to ``budget``.
         column = "budget" if final and spec.levels[-1].endswith("预算数") else "total"
         row = items.setdefault(key, Row(code=key, name=_strip_prefix(level), values={}, source=_where(line),
@@ -136,17 +167,27 @@ def _operating_key(level: str) -> str | None:
 
 def _read_panel(
     line: Line, cells: list[str], cols: list[ColumnSpec], table_id: str, side: str | None,
-    groups: dict[int, str], panel: int,
+    groups: dict[int, str], panel: int, words: Words,
 ) -> tuple[Row | None, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     parts = [squash(cells[c.index]) for c in cols if c.role == CODE_PART]
     code_cells = [squash(cells[c.index]) for c in cols if c.role == CODE]
-    names = [clean_cjk_spaces(cells[c.index]) for c in cols if c.role == NAME]
+    names = [clean_label(cells[c.index]) for c in cols if c.role == NAME]
     label = next((n for n in names if n), "")
-    code = "".join(p for p in parts if p) if any(parts) else next((c for c in code_cells if c), "")
+    text: dict[str, str] = {}
+    if len(names) >= 2 and table_id != "procurement" and names[0]:
+        # A label in two levels (group | item): the item names the row, the group is kept
+        # as text and resolved over the group's rows by ``nest_groups``.
+        label = next((n for n in reversed(names) if n), "")
+        text["group"] = names[0]
+    if any(parts):
+        code, printed = split_code(parts)
+    else:
+        code, printed = split_code(next((c for c in code_cells if c), "").split())
+    if printed:
+        text["code_printed"] = printed
     values: dict[str, Decimal] = {}
     value_sources: dict[str, Source] = {}
-    text: dict[str, str] = {}
     for c in cols:
         cell = cells[c.index].strip() if c.index < len(cells) else ""
         if not cell:
@@ -159,12 +200,11 @@ def _read_panel(
                 if cell_source.bbox is not None or cell_source.ref is not None:
                     value_sources[c.key] = replace(cell_source, line=line.no)
             elif cell not in ("-", "--", "—", "——", "/"):
-                diagnostics.append(Diagnostic(
-                    code="P131", severity=Severity.WARNING,
-                    message=f"第 {line.no} 行“{c.header}”栏的内容“{cell}”不是金额，已忽略。请核对原表该单元格。",
-                    source=line.cell_source(c.index), table=table_id))
+                words.setdefault(c.header, []).append((line.no, cell, line.cell_source(c.index)))
         elif c.role in (TEXT, GOV_CODE, GOV_NAME) and c.key:
             text[c.key] = clean_cjk_spaces(cell) if c.role != GOV_CODE else squash(cell)
+    if not label and squash(text.get("unit_code", "")) in _TOTALS:
+        label = text.pop("unit_code")  # 合计 printed across the unit's code and name cells
     if not label and not code and not values:
         return None, diagnostics
     name = label
@@ -180,6 +220,51 @@ def _read_panel(
             text["printed_code"] = code
         code = ""
     name = _strip_prefix(name)
+    code, key = classify_label(name, code, table_id, side)
+    # Rows under an econ group (人员经费和公用经费 / 专项业务经费) carry the group's key as
+    # their column: the same 301 is printed under both groups.
+    if side == EXPENDITURE_ECON:
+        if key in ("basic", "project"):
+            groups[panel] = key
+        elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
+            values = {groups[panel]: values["total"]}
+            if "total" in value_sources:
+                value_sources = {groups[panel]: value_sources["total"]}
+        elif not code:
+            groups.pop(panel, None)
+    unit_code, unit_name = "", ""
+    if code != "TOTAL" and _lists_units(cols, code, name, text):
+        # A row about a budget unit, not a 科目: its printed code is the unit's.
+        unit_code = text.get("unit_code", "") or (code if code.isdigit() and codes.level_of(code) is None else "")
+        unit_name = name
+        code = "" if code == unit_code else code
+        key = None
+    level = codes.level_of(code) if code.isdigit() else None
+    return Row(code=code, name=name, values=values, source=_where(line), level=level, side=side, key=key,
+               label=label, text=text, value_sources=value_sources, unit_code=unit_code,
+               unit_name=unit_name), diagnostics
+
+
+_UNIT_NAME_HEADER = re.compile(r"^(?:预算)?单位名称$|^单位$")
+_ORG_END = re.compile(r"(?:局|中心|委员会|委|办公室|办公厅|院|所|站|队|馆|学校|医院|本级|厅|部|会|社|处|政府|法院|"
+                      r"检察院|(?:\(|（)本级(?:\)|）))$")
+
+
+def _lists_units(cols: list[ColumnSpec], code: str, name: str, text: dict[str, str]) -> bool:
+    """Whether a row names a budget unit: under a 单位名称 / 单位编码 header, or printed with a
+    code that is no classification code (6 digits) beside an organisation's name."""
+    if not name:
+        return False
+    if any(c.role == NAME and c.levels and _UNIT_NAME_HEADER.match(c.levels[-1]) for c in cols):
+        return True
+    if text.get("unit_code") and text["unit_code"].isdigit():
+        return True
+    return code.isdigit() and codes.level_of(code) is None and len(code) >= 6 and bool(_ORG_END.search(name))
+
+
+def classify_label(name: str, code: str, table_id: str, side: str | None) -> tuple[str, str | None]:
+    """(code, key) of a row from its name (numbering removed) and the code printed with it:
+    totals, "三公" items, codes resolved from names, funding keys of income items."""
     key: str | None = None
     sq = squash(name)
     if table_id == "three_public":
@@ -195,22 +280,38 @@ def _read_panel(
     if side == INCOME and code != "TOTAL":
         key = key or _income_key(sq)
         code = "" if code and not code.isdigit() else code
-    elif side == EXPENDITURE_ECON and not code and code != "TOTAL":
+    elif side == EXPENDITURE_ECON and not code:
         key = key or _econ_group_key(sq)
-    # Rows under an econ group (人员经费和公用经费 / 专项业务经费) carry the group's key as
-    # their column: the same 301 is printed under both groups.
-    if side == EXPENDITURE_ECON:
-        if key in ("basic", "project"):
-            groups[panel] = key
-        elif code and code != "TOTAL" and groups.get(panel) and len(values) == 1 and "total" in values:
-            values = {groups[panel]: values["total"]}
-            if "total" in value_sources:
-                value_sources = {groups[panel]: value_sources["total"]}
-        elif not code:
-            groups.pop(panel, None)
-    level = codes.level_of(code) if code.isdigit() else None
-    return Row(code=code, name=name, values=values, source=_where(line),
-               level=level, side=side, key=key, label=label, text=text, value_sources=value_sources), diagnostics
+    elif side == EXPENDITURE_PURPOSE and not code:
+        key = key or column_key(sq)  # 基本支出 / 项目支出 / 单位预留机动经费 / 结转下年资金
+    elif side is None and table_id == "income" and not code:
+        key = key or _income_key(sq)  # a 收入预算总表 listing income items, not 科目
+    return code, key
+
+
+def split_code(cells: list[str]) -> tuple[str, str]:
+    """The canonical code from the cells it is printed in (类 | 款 | 项, or one cell), and
+    the printed form when it differs (cells joined by one space, else ""). A 款 or 项
+    printed without its leading zero ("301 | 2") is 30102; a 款 printed whole beside its
+    类 ("301 | 30102") is read once. Cells that are not digits are returned joined as the
+    code, for the caller to judge."""
+    filled = [squash(c) for c in cells if squash(c)]
+    if not filled:
+        return "", ""
+    if not all(c.isdigit() for c in filled) or len(filled[0]) != 3 or len(filled) > 3:
+        return "".join(filled), ""
+    code = filled[0]
+    for part in filled[1:]:
+        if len(part) == 1:
+            part = "0" + part
+        elif len(part) == len(code) + 2 and part.startswith(code):
+            part = part[-2:]
+        if len(part) != 2:
+            return "".join(filled), ""
+        code += part
+    canonical = [code[:3], *(code[i:i + 2] for i in range(3, len(code), 2))]
+    printed = " ".join(filled)
+    return code, ("" if filled == canonical else printed)
 
 
 def _strip_prefix(name: str) -> str:

@@ -20,8 +20,8 @@ from yusuan.model import Diagnostic, Severity, Source
 from yusuan.parsing.blocks import Layout, TableBlock
 from yusuan.text import squash
 
-_NUMBER_LINE = re.compile(r"^(?:附表|表)(\d{1,2})$|^公开(\d{1,2})表$")
-_NUMBER_PREFIX = re.compile(r"^((?:附表|表)\d{1,2}|公开\d{1,2}表)[、.:-]?(?=\S)")
+_NUMBER_LINE = re.compile(r"^(?:附表|表)(\d{1,2}|[一二三四五六七八九十]{1,3})$|^公开(\d{1,2})表$")
+_NUMBER_PREFIX = re.compile(r"^((?:附表|表)(?:\d{1,2}|[一二三四五六七八九十]{1,3})|公开\d{1,2}表)[、.:-]?(?=\S)")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十\d]+部分")
 _EXPLANATION_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))(?:关于|.*(?:情况说明|说明)$)"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from yusuan import codes
-from yusuan.catalogue import classify_title
+from yusuan.catalogue import classify_title, kind_for_codes
 from yusuan.ingest.document import Line
 from yusuan.model import (
     CatalogueEntry,
@@ -30,9 +30,11 @@ from yusuan.model import (
     Source,
     Table,
 )
+from yusuan.parsing import joins, selfcheck
 from yusuan.parsing.blocks import Layout, TableBlock
-from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, refine_roles
-from yusuan.parsing.rows import panel_sides, read_rows, transposed_rows
+from yusuan.parsing.headers import HEADER_WORDS, MONEY, TEXT, Header, build_header, known_header, refine_roles
+from yusuan.parsing.realign import realign
+from yusuan.parsing.rows import Words, panel_sides, read_rows, transposed_rows, words_in_amount_cells
 from yusuan.text import clean_cjk_spaces, parse_amount, squash, strip_numbering
 
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：,，]?\s*(万元|元)(?![\u4e00-\u9fff])")
@@ -43,11 +45,13 @@ _CODE_CELL = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$|^\d{3}\s?\d{2}(?:\s?\d{2})?$")
 _EMBEDDED = re.compile(r"^\d{3}\s+\S")
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+、|\d{1,2}(?:[、．]|\.(?!\d))|\(\d{1,2}\)|\([一二三四五六七八九十]+\)|其中[:：])")
-_EMPTY_NOTE = re.compile(r"空表|无此项|不涉及|没有.*(?:支出|收入|预算)")
+_EMPTY_NOTE = re.compile(r"空表|表为空|无此项|不涉及|没有.*(?:支出|收入|预算)|无相关(?:收支|支出|收入)")
 # A page header "362001 兴隆县医疗保障局本级": the unit's 6-digit code and name.
 _UNIT_CODE = re.compile(r"\d{6}(?:$|[\u4e00-\u9fff])")
 _PAGE_NUMBER = re.compile(r"-?\d{1,3}-?|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}")
 _PERFORMANCE = {"performance_unit", "performance_project"}
+# Words only a header cell holds (a label-only data row never does).
+_HEADERISH = re.compile(r"名称|金额|编码|代码|^项目$|^科目$")
 
 
 @dataclass
@@ -85,7 +89,7 @@ def parse_tables(
         refined, found = loose.refine(tuple(tables))
         tables = list(refined)
         diagnostics += found
-    return tuple(tables), catalogue, tuple(diagnostics)
+    return selfcheck.mark_uncertain(tables, diagnostics), catalogue, tuple(diagnostics)
 
 
 def _loose_module() -> ModuleType | None:
@@ -110,9 +114,9 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
                 code="P121", severity=Severity.INFO,
                 message=f"表格“{block.title}”（第 {block.title_line.no} 行）未印金额单位，按“{unit.value}”处理。"
                 "请核对原表的金额单位。", source=where, table=block.table_id))
-    notes = [ln for ln in block.lines if not ln.grid and _EMPTY_NOTE.search(squash(ln.text))]
+    notes = [ln for ln in block.lines if _is_note(ln)]
     loose_rows = [ln for ln in block.lines if _is_loose_data(ln)]
-    grid_rows = _grid_rows(block.lines)
+    grid_rows = [ln for ln in _grid_rows(block.lines) if not _is_note(ln)]
 
     columns: tuple[Column, ...] = ()
     rows: list[Row] = []
@@ -123,23 +127,56 @@ def parse_block(block: TableBlock, meta: Meta, default_unit: MoneyUnit | None = 
             more, found = _infer_loose_rows(block, columns, loose_rows)
             rows += more
             diagnostics += found
+            # The wrapped text around a loose line that could not be read is that line's,
+            # not the next row's: drop the label-only lines beside it.
+            unread = {ln.no for ln in loose_rows} - {r.source.line for r in more}
+            rows = [r for r in rows if r.values or r.code or not any(
+                abs((r.source.line or 0) - no) == 1 for no in unread)]
     elif loose_rows:
         columns, more, found = _parse_loose_block(block, columns)
         rows += more
         diagnostics += found
 
     rows.sort(key=lambda r: r.source.line or 0)  # inferred rows join the grid rows in print order
+    rows = joins.join_split_cells(rows, block.table_id)
+    rows = joins.nest_groups(rows, block.table_id)
+    rows = joins.resolve_totals(rows, block.table_id)
+    rows = joins.carryover_items(rows)
+    rows = joins.unit_sections(rows)
+    rows = joins.lone_total(rows)
     if block.table_id == "procurement":
-        rows = _join_wrapped_items(rows)
+        rows = _inherit_project_names(_join_wrapped_items(rows))
+    table_id = kind_for_codes(block.table_id, _classification(rows))
     has_values = any(r.values for r in rows)
     # No amount anywhere: an empty table, with or without a printed note (the note, when
     # printed, is the reason). Loose lines that could not be placed are not emptiness.
     empty = not has_values and (bool(notes) or not loose_rows or bool(rows))
     reason = _note_text(block.lines, notes[0]) if notes and empty else None
     table = Table(
-        id=block.table_id, title=block.title, number=block.number, unit=unit, columns=columns,
+        id=table_id, title=block.title, number=block.number, unit=unit, columns=columns,
         rows=tuple(rows), empty=empty, empty_reason=reason, source=where)
     return table, diagnostics
+
+
+def _classification(rows: Sequence[Row]) -> str | None:
+    """"function" or "economic" when the coded rows follow one classification."""
+    kinds = [codes.kind_of(r.code) for r in rows if r.code.isdigit()]
+    economic = sum(1 for k in kinds if k in (codes.DEPT_ECON, codes.GOV_ECON))
+    function = sum(1 for k in kinds if k == codes.FUNC)
+    if economic + function < 2:
+        return None
+    if economic >= 0.8 * (economic + function):
+        return "economic"
+    if function >= 0.8 * (economic + function):
+        return "function"
+    return None
+
+
+def _is_note(line: Line) -> bool:
+    """An empty-table note, printed below the table or inside its grid ("此表为空")."""
+    if line.grid and sum(1 for c in line.cells if c.strip()) != 1:
+        return False
+    return bool(_EMPTY_NOTE.search(squash(line.text)))
 
 
 def _note_text(lines: Sequence[Line], note: Line) -> str:
@@ -197,6 +234,9 @@ def _is_loose_data(line: Line) -> bool:
 def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...], list[Row], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     bands = _bands(lines)
+    for band in bands:
+        band.header_rows, band.data, _moved = realign(band.header_rows, band.data)
+        _absorb_wraps(band)
     headers = [build_header(b.header_rows, block.table_id) if b.header_rows else None for b in bands]
     chosen: list[Header | None] = []
     previous: Header | None = None
@@ -236,6 +276,7 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
 
     rows: list[Row] = []
     columns: dict[str, Column] = {}
+    words: Words = {}
     for band, header in zip(bands, chosen, strict=False):
         if header is None:
             continue
@@ -249,9 +290,12 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
             items = transposed_rows(line, header, block.table_id)
             if items is not None:
                 rows += items
-                columns = {"total": Column(key="total", header="预算数")}
+                final = any("budget" in r.values for r in items)
+                columns = {"total": Column(key="total", header="决算数" if final else "预算数")}
+                if final:
+                    columns["budget"] = Column(key="budget", header="预算数")
                 continue
-            found_rows, found = read_rows(line, header, block.table_id, sides, groups)
+            found_rows, found = read_rows(line, header, block.table_id, sides, groups, words)
             diagnostics += found
             for row in found_rows:
                 if _joins_previous(rows, row):
@@ -264,7 +308,51 @@ def _parse_grid(block: TableBlock, lines: list[Line]) -> tuple[tuple[Column, ...
     for r in rows:  # keys that rows carry without a column of their own (econ panel groups)
         for key in r.values:
             columns.setdefault(key, Column(key=key, header=key))
+    diagnostics += words_in_amount_cells(words, block.table_id)
+    diagnostics += _unmapped(block, list(columns.values()), rows)
     return tuple(columns.values()), rows, diagnostics
+
+
+def _absorb_wraps(band: _Band) -> None:
+    """The last characters of a header cell wrapped below the header's last ruling land in
+    the first data row ("采购组织形" / "式" beside 合计): a short word there that completes
+    its column's header to one the parser knows goes back into the header."""
+    if not band.header_rows or not band.data:
+        return
+    first = band.data[0]
+    cells = list(first.cells)
+    moved = False
+    for j, cell in enumerate(cells):
+        word = squash(cell)
+        if not word or len(word) > 2 or parse_amount(word) is not None:
+            continue
+        rows = [r for r in band.header_rows if j < len(r) and r[j].strip()]
+        if not rows:
+            continue
+        leaf = squash(rows[-1][j])
+        if known_header(leaf) or not known_header(leaf + word):
+            continue
+        at = band.header_rows.index(rows[-1])
+        row = list(rows[-1])
+        row[j] = row[j] + word
+        band.header_rows[at] = tuple(row)
+        cells[j] = ""
+        moved = True
+    if moved:
+        band.data[0] = replace(first, cells=tuple(cells), text="\t".join(cells))
+
+
+def _unmapped(block: TableBlock, columns: list[Column], rows: list[Row]) -> list[Diagnostic]:
+    """P126, once per table: amount columns whose header matches no canonical key."""
+    unknown = [c for c in columns if re.fullmatch(r"col\d+", c.key) and any(c.key in r.values for r in rows)]
+    if not unknown:
+        return []
+    names = "、".join(f"“{c.header or c.key}”" for c in unknown)
+    return [Diagnostic(
+        code="P126", severity=Severity.INFO,
+        message=f"表格“{block.title}”的 {len(unknown)} 个金额栏（{names}）无法对应到标准栏目，按位置（"
+        f"{'、'.join(c.key for c in unknown)}）读取。请核对这些栏的含义。",
+        source=Source(line=block.title_line.no, page=block.title_line.source.page), table=block.table_id)]
 
 
 def _alternative(header: Header | None, headers: Sequence[Header | None], previous: Header | None) -> Header | None:
@@ -285,7 +373,7 @@ def _bands(lines: list[Line]) -> list[_Band]:
     for line in lines:
         cells = line.cells
         text = squash(line.text)
-        if _FURNITURE.search(text) or (cells and _UNIT_CODE.match(squash(cells[0])) and not _has_amount(cells)):
+        if _is_furniture(cells, text) or (cells and _UNIT_CODE.match(squash(cells[0])) and not _has_amount(cells)):
             continue
         if classify_title(line.text.replace("\t", "")) and sum(1 for c in cells if c) <= 1:
             continue  # a repeated title printed as a grid line
@@ -297,7 +385,8 @@ def _bands(lines: list[Line]) -> list[_Band]:
             band.data.append(line)
             continue
         single = sum(1 for c in cells if c.strip()) == 1 and bool(cells[0].strip())
-        if single and band.header_rows and squash(line.text) not in vocab:
+        if single and band.header_rows and (text in _TOTAL_WORDS or (
+                text not in vocab and not _HEADERISH.search(text))):
             band.data.append(line)  # a label-only row right under the header
             continue
         if not band.data and not band.closed:
@@ -310,6 +399,14 @@ def _bands(lines: list[Line]) -> list[_Band]:
         else:
             band.data.append(line)  # a row with a label only
     return [b for b in bands if b.header_rows or b.data]
+
+
+def _is_furniture(cells: Sequence[str], text: str) -> bool:
+    """Page furniture (预算年度：…, 编制单位：…, 单位：万元), not a header row that has a
+    单位名称 column among others."""
+    if not _FURNITURE.search(text):
+        return False
+    return sum(1 for c in cells if c.strip()) <= 2 or bool(re.search(r"[:：]", text))
 
 
 def _has_amount(cells: Sequence[str]) -> bool:
@@ -336,11 +433,18 @@ def _is_data(cells: Sequence[str]) -> bool:
     return any(_NUMBERED.match(squash(c)) for c in cells if c.strip())
 
 
+_TOTAL_WORDS = frozenset({"合计", "总计", "小计"})
+
+
 def _header_like(cells: Sequence[str], vocab: set[str]) -> bool:
+    """A header printed again (next page): mostly header words, at least one of them more
+    than a total word (a row labelled "小计" or "政府性基金 | 小计" is data)."""
     filled = [squash(c) for c in cells if c.strip()]
     if not filled or any(_NUMBERED.match(c) for c in filled):
         return False
     hits = sum(1 for c in filled if c in vocab)
+    if not any(c in vocab and c not in _TOTAL_WORDS for c in filled):
+        return False
     return hits >= 2 or (hits * 2 >= len(filled) and hits >= 1)
 
 
@@ -398,6 +502,31 @@ def _join_wrapped_items(rows: list[Row]) -> list[Row]:
             out[-1] = merged(out[-1], wrap, out[-1])
         else:
             out.append(wrap)
+    return out
+
+
+def _inherit_project_names(rows: list[Row]) -> list[Row]:
+    """A 政府采购 line naming only an 经济科目 continues the 专项 printed above it (the
+    专项名称 cell is merged over its 经济科目 lines): it takes that 专项's name; likewise an
+    item line without a name continues the item above it (one item bought in two ways)."""
+    out: list[Row] = []
+    project = item = ""
+    for row in rows:
+        if row.text.get("econ_name"):
+            if row.name:
+                project = row.name
+            elif project:
+                row = replace(row, name=project)
+            item = ""
+        elif row.name and not row.text:
+            project = item = ""  # a 品目 category line opens a new list of 专项
+        elif row.text and row.values:
+            # an item bought in two ways (two 采购组织形式 under one merged item name)
+            if row.name:
+                item = row.name
+            elif item:
+                row = replace(row, name=item)
+        out.append(row)
     return out
 
 

@@ -9,7 +9,7 @@ from yusuan.audit.context import RuleContext, row_label, table_name, total_row, 
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import col_zh
 from yusuan.audit.tolerance import Money, fmt, yuan_to
-from yusuan.model import Row, Severity, Table
+from yusuan.model import DocKind, Row, Severity, Table
 
 _CITE = "《地方预决算公开操作规程》要求各公开表口径一致、相互衔接。"
 
@@ -93,8 +93,13 @@ def summary_vs_totals(ctx: RuleContext) -> None:
         ctx.missing("未找到收入总表和支出总表")
         return
     what = "收支总表与分表不一致"
+    final = ctx.disclosure.meta.kind is DocKind.FINAL
     for side, other in (("income", income), ("expenditure", spend)):
         st = total_row(summary, side)
+        if final:
+            # 决算: 收入决算表 / 支出决算表 list the year's income and spending; the 收支总表's
+            # 总计 adds 年初/年末结转和结余. Their 合计 restates 本年收入合计 / 本年支出合计.
+            st = next((r for r in summary.rows if r.key == "year_total" and r.side == side), None)
         ot = total_row(other) if other else None
         if st and ot:
             compare(ctx, Cell(summary, st, "total"), Cell(other, ot, "total"), what)  # type: ignore[arg-type]
@@ -115,6 +120,11 @@ def summary_vs_totals(ctx: RuleContext) -> None:
     passing="收入总表与支出总表 210 卫生健康支出均为 181.05。",
 )
 def income_vs_expenditure(ctx: RuleContext) -> None:
+    if ctx.disclosure.meta.kind is DocKind.FINAL:
+        # 本年收入 and 本年支出 of a 决算 differ by the carry-over used and left, in total and
+        # by 科目: nothing to compare.
+        ctx.skip("决算：本年收入与本年支出因使用和留存结转结余而不必相等")
+        return
     tables = ctx.need("income", "expenditure")
     if tables is None:
         return
