@@ -13,21 +13,12 @@ from pathlib import Path
 import click
 
 from yusuan.audit.config import Config, ConfigError, load_config, with_overrides
+from yusuan.audit.engine import source_text
 from yusuan.audit.registry import FAMILIES, all_rules
 from yusuan.audit.report import SEVERITY_ZH, CheckReport, DocumentReport
-from yusuan.ingest.document import SourceDocument
 from yusuan.model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def source_text(source: SourceDocument | None) -> tuple[tuple[tuple[int, str], ...], dict[int, int]]:
-    """The source text line by line and each line's page, for the text rules."""
-    if source is None:
-        return (), {}
-    lines = tuple((ln.source.line or ln.no, ln.text) for ln in source.lines)
-    pages = {ln.source.line or ln.no: ln.source.page for ln in source.lines if ln.source.page is not None}
-    return lines, pages
 
 
 def check_paths(paths: list[str], config: Config) -> CheckReport:

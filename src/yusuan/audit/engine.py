@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from yusuan.audit.config import Config
 from yusuan.audit.context import RuleContext
 from yusuan.audit.registry import Rule, all_rules
 from yusuan.audit.report import CoverageEntry, DocumentReport, Status
 from yusuan.model import Diagnostic, Disclosure, Source
+
+if TYPE_CHECKING:
+    from yusuan.ingest.document import SourceDocument
 
 
 def run_rule(
@@ -47,6 +51,15 @@ def run_rule(
     else:
         status, reason = Status.NOT_APPLICABLE, "；".join(dict.fromkeys(ctx.skip_reasons))
     return ctx.findings, CoverageEntry(rule.code, doc, status, ctx.checks, len(ctx.findings), reason)
+
+
+def source_text(source: SourceDocument | None) -> tuple[tuple[tuple[int, str], ...], dict[int, int]]:
+    """A source document's text line by line and each line's page, for the text rules."""
+    if source is None:
+        return (), {}
+    lines = tuple((ln.source.line or ln.no, ln.text) for ln in source.lines)
+    pages = {ln.source.line or ln.no: ln.source.page for ln in source.lines if ln.source.page is not None}
+    return lines, pages
 
 
 def check_disclosure(

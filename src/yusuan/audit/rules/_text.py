@@ -18,7 +18,7 @@ from yusuan.publication import NARRATIVE, TABLES, parts_of
 from yusuan.text import normalize, squash
 
 # A table-of-contents line: dot leaders before a page number.
-_LEADERS = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
+_LEADERS = re.compile(r"[^\s.…·].*?(?:\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
 
 
 def printed_texts(ctx: RuleContext) -> Iterator[tuple[str, str, Source, str | None]]:

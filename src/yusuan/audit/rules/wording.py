@@ -57,15 +57,15 @@ _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _ITEM_CLOSE = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]{1,3})\)")
 
 
-def _unbalanced(text: str) -> tuple[int, str] | None:
-    """(position, bracket) of the first bracket without its partner, or None."""
+def _unbalanced(text: str, items: set[int]) -> tuple[int, str] | None:
+    """(position, bracket) of the first bracket without its partner, or None; ``items`` are the
+    positions of brackets that close a list item's number ("1)")."""
     stack: list[tuple[int, str]] = []
-    skip = _ITEM_CLOSE.match(text)
     for i, ch in enumerate(text):
         if ch in _PAIRS:
             stack.append((i, ch))
         elif ch in _CLOSERS:
-            if skip and i == skip.end() - 1:
+            if i in items:
                 continue
             if stack and stack[-1][1] == _CLOSERS[ch]:
                 stack.pop()
@@ -86,6 +86,15 @@ class _Block:
     @property
     def text(self) -> str:
         return "".join(p.text for p in self.paras)
+
+    def item_closers(self) -> set[int]:
+        out, at = set(), 0
+        for p in self.paras:
+            m = _ITEM_CLOSE.match(p.text)
+            if m:
+                out.add(at + m.end() - 1)
+            at += len(p.text)
+        return out
 
     def para_at(self, pos: int) -> Paragraph:
         for p in self.paras:
@@ -121,7 +130,7 @@ def unbalanced_pairs(ctx: RuleContext) -> None:
     for block in _blocks(paras):
         ctx.checked()
         text = block.text
-        bad = _unbalanced(text)
+        bad = _unbalanced(text, block.item_closers())
         if bad is not None:
             pos, ch = bad
             p = block.para_at(pos)
@@ -308,7 +317,7 @@ _PAGE_NO = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$")
     "TXT005",
     "句子未写完就接下一标题",
     Severity.WARNING,
-    what="一节说明的最后一段以逗号、顿号、左括号或“的、和、与、是、比”等连接词结尾，原文中紧接着就是下一个标题，"
+    what="一节说明的最后一段以逗号、顿号、未闭合的括号或“的、和、与、是、比”等连接词结尾，原文中紧接着就是下一个标题，"
     "句子没有写完。页面换行、跨页造成的断行（原文下一行接着写）不算。",
     why="句子写了一半，通常是删改时误删了后半句，读者无法得知完整的说明。",
     failing="“…与上年相比增加（减少）0 万元，增长（” 后面紧接“十一、一般公共预算机关运行经费支出预算情况说明”。",
@@ -328,7 +337,9 @@ def cut_off_sentences(ctx: RuleContext) -> None:
             continue
         ctx.checked()
         text = p.text.rstrip()
-        if len(squash(text)) < 10 or _TERMINAL.search(text) or not _OPEN_END.search(text):
+        open_bracket = _unbalanced(text, set())
+        dangling = _OPEN_END.search(text) or (open_bracket is not None and open_bracket[1] in _PAIRS)
+        if len(squash(text)) < 10 or _TERMINAL.search(text) or not dangling:
             continue
         end = line_of(ctx, text[-8:], p.source)
         if end.line is None or end.line not in index:
@@ -348,7 +359,7 @@ def cut_off_sentences(ctx: RuleContext) -> None:
 
 _PERIOD_LABEL = (r"(?:实施周期|实施期限|实施时间|执行时间|执行期限|执行周期|起止时间|项目期限|项目周期"
                  r"|资金执行时间|项目起止时间)")
-_DATE = r"(20\d\d)\s*(?:年|\.|-|/)?\s*(?:\d{1,2}\s*(?:月|\.|-|/)\s*(?:\d{1,2}\s*日?)?)?"
+_DATE = r"(20\d\d)\s*(?:年|\.|-|/)?\s*(?:(\d{1,2})\s*(?:月|\.|-|/)\s*(?:(\d{1,2})\s*日?)?)?"
 _PERIOD = re.compile(rf"{_PERIOD_LABEL}\s*[:：为是]?\s*{_DATE}(?:\s*(?:-|至|到|~|—)\s*{_DATE})?")
 
 
@@ -371,15 +382,18 @@ def period_years(ctx: RuleContext) -> None:
     for label, text, source, table in printed_texts(ctx):
         norm = normalize(text or "")
         for m in _PERIOD.finditer(norm):
-            start, end = int(m.group(1)), int(m.group(2)) if m.group(2) else None
+            start = int(m.group(1))
+            end = int(m.group(4)) if m.group(4) else None
+            first = (start, int(m.group(2) or 0), int(m.group(3) or 0))
+            last_day = (end, int(m.group(5) or 0), int(m.group(6) or 0)) if end is not None else None
             key = (m.group(0), str(source.line))
             if key in seen:
                 continue
             seen.add(key)
             ctx.checked()
             last = end if end is not None else start
-            if end is not None and end < start:
-                problem = "结束年份早于开始年份"
+            if last_day is not None and (end < start or (last_day[1] and first[1] and last_day < first)):
+                problem = "结束早于开始"
             elif last < year or start > year:
                 problem = f"不在{year}年内"
             else:
