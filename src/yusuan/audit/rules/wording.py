@@ -187,7 +187,7 @@ def scope_wording(ctx: RuleContext) -> None:
     for p in paras:
         if p.heading:
             found = [m.group(0) for m in _SELF_NAME.finditer(squash(p.text)) if (m.group(1) or m.group(2)) == other]
-            if found:
+            if found and all(p.text != h.text for h, _ in headings):  # a table of contents repeats headings
                 headings.append((p, found[0]))
         else:
             refs += [(p, m.group(0)) for m in _SELF_REF.finditer(p.text) if m.group(1) == other]
