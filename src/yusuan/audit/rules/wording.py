@@ -21,6 +21,18 @@ from yusuan.text import chinese_numeral, normalize, squash
 
 _NEEDS_SOURCE = "需要逐行原文（如 yusuan check 读取的文件）才能区分文件本身的问题和解析造成的断行"
 
+
+def _with_source(ctx: RuleContext) -> list[Paragraph] | None:
+    """The narrative, for a rule that confirms what it finds in the source text; None after
+    recording why there is nothing to check."""
+    paras = paragraphs(ctx)
+    if not narrative_or_say_why(ctx, paras):
+        return None
+    if not ctx.lines:
+        ctx.missing(_NEEDS_SOURCE)
+        return None
+    return paras
+
 # ----------------------------------------------------------------------------- TXT001
 
 # Normalised text: ，→, ；→; ：→: (。 and 、 stay). A mark doubled, or two pause/stop marks in a row.
@@ -267,11 +279,8 @@ def _item(text: str) -> tuple[str, int] | None:
     passing="“一、… 二、… 三、…”；或“三、”印在表格标题里（如“三、支出预算总表”），原文中可以找到。",
 )
 def numbering_gaps(ctx: RuleContext) -> None:
-    paras = paragraphs(ctx)
-    if not narrative_or_say_why(ctx, paras):
-        return
-    if not ctx.lines:
-        ctx.missing(_NEEDS_SOURCE)
+    paras = _with_source(ctx)
+    if paras is None:
         return
     raw = [(no, squash(text)) for no, text in ctx.lines]
     stack: list[list] = []  # [style, last number, paragraph]
@@ -324,11 +333,8 @@ _PAGE_NO = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$")
     passing="“…与上年相比无变化。” 后面接下一个标题；或句子跨页，下一页接着写完。",
 )
 def cut_off_sentences(ctx: RuleContext) -> None:
-    paras = paragraphs(ctx)
-    if not narrative_or_say_why(ctx, paras):
-        return
-    if not ctx.lines:
-        ctx.missing(_NEEDS_SOURCE)
+    paras = _with_source(ctx)
+    if paras is None:
         return
     raw = [(no, normalize(text).strip()) for no, text in ctx.lines]
     index = {no: i for i, (no, _) in enumerate(raw)}
