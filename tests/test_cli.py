@@ -29,7 +29,7 @@ def test_parse_json_validates_against_schema() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     jsonschema.validate(data, json_schema())
-    assert data["schema"] == "yusuan/disclosure@1"
+    assert data["schema"] == "yusuan/disclosure@2"
     assert data["meta"]["unit_name"] == "且末县医疗保障局"
     assert data["meta"]["year"] == 2025
     assert {t["id"] for t in data["tables"]} >= {"summary", "income", "expenditure", "gpb_basic_econ"}
@@ -115,5 +115,14 @@ def test_schema_command_prints_versioned_schema() -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert schema["$id"] == "yusuan/disclosure@1"
+    assert schema["$id"] == "yusuan/disclosure@2"
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_parse_claims_format_writes_the_long_csv() -> None:
+    result = CliRunner().invoke(main, ["parse", "--format", "claims", str(seed("004"))])
+    assert result.exit_code == 0
+    header, *rows = result.output.splitlines()
+    assert header == "doc,page,line,section,code,subject,table,row_code,column,quantity,value,unit,basis,year"
+    assert rows and all(r.startswith("004_54ee49bb0a7d7931,") for r in rows)
+    assert any(",change_pct,-" in r for r in rows)  # 下降 is negative

@@ -230,7 +230,7 @@ def test_downloads(tmp_path: Path) -> None:
     disposition = f"attachment; filename=\"{doc_id}.json\"; filename*=UTF-8''{doc_id}.json"
     assert resp.headers["Content-Disposition"] == disposition
     data = json.loads(resp.data)
-    assert data["schema"] == "yusuan/disclosure@1" and data["meta"]["doc"] == doc_id
+    assert data["schema"] == "yusuan/disclosure@2" and data["meta"]["doc"] == doc_id
     assert data["meta"]["path"] == "a.txt"  # the client's name, not the storage path
     assert data["tables"][0]["rows"][0]["values"]["basic"] == "1000000.00"
 

@@ -103,8 +103,10 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["json", "facts", "xlsx"]), default="json", show_default=True,
-              help="输出格式：json 规范模型；facts 长表 CSV；xlsx 每表一个工作表。")
+@click.option("--format", "fmt", type=click.Choice(["json", "facts", "claims", "xlsx"]), default="json",
+              show_default=True,
+              help="输出格式：json 规范模型；facts 表格长表 CSV；claims 说明数字长表 CSV（每个金额、占比、增减一行）；"
+              "xlsx 每表一个工作表。")
 @click.option("-o", "--output", type=click.Path(), help="输出文件（xlsx 多文件时为目录）；默认标准输出。")
 @click.option("-v", "--verbose", is_flag=True, help="同时显示警告和提示类诊断信息。")
 def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool) -> None:
@@ -126,13 +128,15 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose:
 
 
 def _render_text(outcomes: Sequence[Outcome], fmt: str) -> str:
-    if fmt == "facts":
+    if fmt in ("facts", "claims"):
         import io
 
+        from yusuan.report.claims import write_claims_csv
         from yusuan.report.facts import write_facts_csv
 
         buf = io.StringIO()
-        write_facts_csv([o.disclosure for o in outcomes if o.disclosure], buf)
+        writer = write_facts_csv if fmt == "facts" else write_claims_csv
+        writer([o.disclosure for o in outcomes if o.disclosure], buf)
         return buf.getvalue()
     from yusuan.report.serialize import document_data
 
@@ -157,7 +161,7 @@ def _write_xlsx(outcomes: Sequence[Outcome], output: str | None) -> None:
 
 @main.command("schema")
 def schema_command() -> None:
-    """输出规范模型的 JSON Schema（yusuan/disclosure@1）。"""
+    """输出规范模型的 JSON Schema（yusuan/disclosure@2）。"""
     from yusuan.report.serialize import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))

@@ -5,7 +5,7 @@ Every record is a frozen dataclass; money is ``decimal.Decimal`` exactly as prin
 new ones with ``dataclasses.replace``. Nothing here parses or validates; this module is
 the contract between ingest, parse, audit, report and render.
 
-Schema id: ``yusuan/disclosure@1`` (see ``yusuan.report.schema``).
+Schema id: ``yusuan/disclosure@2`` (see ``yusuan.report.schema``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-SCHEMA_ID = "yusuan/disclosure@1"
+SCHEMA_ID = "yusuan/disclosure@2"
 
 
 class Severity(StrEnum):
@@ -161,37 +161,88 @@ class Profile:
 
 @dataclass(frozen=True)
 class Change:
-    """A stated year-on-year change: 比上年增加 x 万元，增长 y%."""
+    """A stated year-on-year change: 比上年增加 x 万元，增长 y%. ``amount`` and ``percent`` are
+    as printed (unsigned); ``direction`` gives the sign."""
 
     direction: str  # "increase" | "decrease" | "flat"
     amount: Decimal | None
     percent: Decimal | None
+    word: str = ""  # the direction word as printed: 增加, 下降, 持平, 增加(减少) …
+    basis: str = ""  # what the comparison is with: 预算 | 执行数 | 决算 | "" when not stated
+    year: int | None = None  # the year compared with, as printed (上年: the budget year − 1)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A prior-year amount stated beside the current one ("2022年当年预算执行数为1.48万元")."""
+
+    amount: Decimal
+    unit: MoneyUnit
+    basis: str = ""  # 预算 | 执行数 | 决算 | ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One amount stated in the narrative, with what it says about it."""
+    """One statement of the narrative: a subject, its amount, and what the text says about
+    it (share, change, prior-year amount, reason). The claims (DESIGN §4b) are its quantities
+    one by one (``yusuan.parsing.claims``)."""
 
     subject: str  # what the sentence says the amount is (e.g. "一般公共预算", "基本支出", "210 卫生健康支出")
     amount: Decimal
     unit: MoneyUnit
     share: Decimal | None = None  # 占 x%
     change: Change | None = None
-    reason: str | None = None  # 主要原因是…
+    reason: str | None = None  # 主要原因是…: None when no reason is given, "" when the words are there but empty
     refers_to: tuple[str, str, str] | None = None  # (table id, row code, column) when resolved
     sentence: str = ""
+    source: Source = Source()
+    code: str | None = None  # the 功能/经济 classification code the statement is about
+    resolution: str = ""  # how subject -> code/cell was found: code, path, heading, name, keyword
+    confidence: float | None = None  # of that resolution
+    year: int | None = None  # the year of the amount (printed, else the budget year)
+    stated: Decimal | None = None  # a second amount for the same subject ("2023年预算安排X万元")
+    prior: Prior | None = None  # the prior-year amount as stated
+    budget: Decimal | None = None  # 决算: the 年初预算 amount stated beside the 决算 amount
+    completion: Decimal | None = None  # 决算: 完成年初预算的 x%
+    share_of: str = ""  # what the share is of, as printed ("“三公”经费", "本年支出合计")
+    scope: str = ""  # funds covered: fiscal, gpb, gov_fund, state_capital, "" (all funds)
+    key: str = ""  # what total or item the subject is (income_general_budget, abroad, procurement …), "" for a 科目
+    other_changes: tuple[Change, ...] = ()  # the same change stated again in the statement
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One stated quantity of the narrative, in the long format of DESIGN §4b. ``value`` is
+    as printed, signed for changes (negative for 减少/下降, 0 for 持平)."""
+
+    quantity: str  # amount, stated_amount, prior_amount, budget_amount, change_amount, change_pct,
+    #               share_pct, completion_pct, count
+    value: Decimal
+    unit: str  # 万元, 元, %, 辆, 个, 人 …
+    subject: str
+    section: str = ""  # heading of the section it is in
+    code: str | None = None
+    refers_to: tuple[str, str, str] | None = None  # (table id, row code, column)
+    key: str = ""  # the total or item it is about where no code applies (income_general_budget, procurement …)
+    basis: str = ""  # 预算 | 执行数 | 决算 | ""
+    year: int | None = None
+    statement: int | None = None  # index of its statement (Figure) in document order
+    note: str = ""  # 原因中 (stated inside a reason), 单独表述 (a change with no amount), 数量
     source: Source = Source()
 
 
 @dataclass(frozen=True)
 class NarrativeSection:
     heading: str
-    topic: str  # canonical topic: overview, income, expenditure, fiscal, gpb, gpb_basic, gpb_project,
+    topic: str  # canonical topic: overview, income, expenditure, fiscal, fiscal_basic, gpb, gpb_basic, gpb_project,
     #            gov_fund, state_capital, three_public, carryover, operating, procurement, assets,
     #            performance, glossary, profile, other
     text: str
     figures: tuple[Figure, ...] = ()
     source: Source = Source()
+    claims: tuple[Claim, ...] = ()  # quantities that are no statement's own (in reasons, counts …)
+    code: str | None = None  # the 科目 the heading names ("(一)一般公共服务(类)" -> 201)
 
 
 @dataclass(frozen=True)
@@ -304,6 +355,7 @@ class Disclosure:
     procurement: Procurement | None = None
     assets: Assets | None = None
     performance: tuple[PerformanceTarget, ...] = ()
+    claims: tuple[Claim, ...] = ()  # every stated quantity of the narrative (DESIGN §4b)
 
     def table(self, table_id: str) -> Table | None:
         """The first table with this id (documents print each table once, bar repeats

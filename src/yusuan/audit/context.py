@@ -177,13 +177,8 @@ class RuleContext:
         return self.tolerance.within(a.yuan, b.yuan, [a, b, *extra])
 
     def restated(self, a: Money, b: Money) -> bool:
-        """One printed value restated elsewhere: at the same precision it must be identical;
-        at different precisions the finer one must round to the coarser."""
-        if a.yuan == b.yuan:
-            return True
-        if a.half == b.half:
-            return False
-        return abs(a.yuan - b.yuan) <= max(a.half, b.half) * self.tolerance.factor + self.tolerance.absolute
+        """One printed value restated elsewhere (``tolerance.restates``)."""
+        return self.tolerance.restates(a, b)
 
     def sum_close(self, total: Money, parts: Sequence[Money]) -> bool:
         return self.tolerance.within(total.yuan, sum((p.yuan for p in parts), Decimal(0)), [total, *parts])

@@ -55,6 +55,15 @@ class Tolerance:
     def within(self, a: Decimal, b: Decimal, printed: Iterable[Money]) -> bool:
         return abs(a - b) <= self.allowance(printed)
 
+    def restates(self, a: Money, b: Money) -> bool:
+        """One printed value restated elsewhere: at the same precision it must be identical;
+        at different precisions (元 table, 万元 narrative) the finer one must round to the coarser."""
+        if a.yuan == b.yuan:
+            return True
+        if a.half == b.half:
+            return False
+        return abs(a.yuan - b.yuan) <= max(a.half, b.half) * self.factor + self.absolute
+
 
 def fmt(value: Decimal) -> str:
     """A Decimal as a plain number (no exponent)."""

@@ -20,6 +20,7 @@ from yusuan.parsing import performance as performance_stage
 from yusuan.parsing import segment as segment_stage
 from yusuan.parsing import tables as tables_stage
 from yusuan.parsing.blocks import Layout
+from yusuan.parsing.claims import claims_of
 
 __all__ = ["parse_document"]
 
@@ -53,6 +54,7 @@ def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tup
         procurement=narrative.procurement,
         assets=narrative.assets,
         performance=performance,
+        claims=claims_of(narrative.sections),
     )
     diagnostics += _document_checks(source, layout, disclosure)
     return disclosure, tuple(diagnostics)

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from yusuan.model import (
     Assets,
-    Change,
     Figure,
     MoneyUnit,
     NarrativeSection,
@@ -21,7 +20,6 @@ from yusuan.model import (
     ThreePublic,
     Vehicles,
 )
-from yusuan.parsing.figures import find_change
 from yusuan.text import parse_amount, squash
 
 __all__ = ["assets", "operating_cost", "procurement", "three_public"]
@@ -75,21 +73,9 @@ def three_public(sections: Sequence[NarrativeSection]) -> ThreePublic | None:
     values, unit, first = _first_match_per_key(_figures(scope), _THREE_PUBLIC)
     if not values or first is None:
         return None
-    text = "\n".join(s.text for s in scope)
-    change = _three_public_change(text)
+    # The change of the total is the one stated with the "三公"经费 as a whole, not an item's.
+    change = next((f.change for f in _figures(scope) if re.search(r"三公", squash(f.subject)) and f.change), None)
     return ThreePublic(unit=unit or MoneyUnit.WAN, change=change, source=first.source, **values)
-
-
-def _three_public_change(text: str) -> Change | None:
-    """The change of the total: the first comparison in a sentence about "三公"经费 as a whole
-    (the per-item changes that follow "其中" are not the total's)."""
-    for sentence in re.split(r"[。;；\n]", text):
-        head = sentence.split("其中")[0]
-        if "三公" in head:
-            change = find_change(head)
-            if change is not None:
-                return change
-    return None
 
 
 # --------------------------------------------------------------------------- 机关运行经费

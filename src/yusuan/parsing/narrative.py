@@ -15,10 +15,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from yusuan.codes import function_class_from_name, kind_of
 from yusuan.ingest.document import Line
 from yusuan.model import (
     Assets,
+    Claim,
     Diagnostic,
     Figure,
     Meta,
@@ -32,10 +32,12 @@ from yusuan.model import (
 )
 from yusuan.parsing import details, profile
 from yusuan.parsing.blocks import Layout
-from yusuan.parsing.figures import Span, extract_figures
+from yusuan.parsing.links import Linker
+from yusuan.parsing.statements import Span, StatementContext, extract_statements, scope_of_text
+from yusuan.parsing.subjects import code_of_subject, rows_index
 from yusuan.text import clean_cjk_spaces, squash
 
-__all__ = ["NarrativeResult", "Paragraph", "paragraphs", "parse_narrative", "sections_of"]
+__all__ = ["NarrativeResult", "Paragraph", "link_sections", "paragraphs", "parse_narrative", "sections_of"]
 
 
 @dataclass(frozen=True)
@@ -52,16 +54,17 @@ def parse_narrative(
     layout: Layout, tables: tuple[Table, ...], meta: Meta
 ) -> tuple[NarrativeResult, tuple[Diagnostic, ...]]:
     paras = paragraphs(layout.narrative)
-    built = sections_of(paras, meta.unit_name)
-    # PDF lines know their page: carry it to every figure and section.
+    built = sections_of(paras, meta.unit_name, tables, meta.year)
+    # PDF lines know their page: carry it to every figure, claim and section.
     pages = {ln.no: ln.source.page for ln in layout.narrative if ln.source.page is not None}
     resolved = tuple(
         replace(
             s,
-            figures=tuple(_with_page(_resolve(f, s.topic, tables), pages) for f in s.figures),
+            figures=tuple(replace(f, source=_page_of(f.source, pages)) for f in s.figures),
+            claims=tuple(replace(c, source=_page_of(c.source, pages)) for c in s.claims),
             source=_page_of(s.source, pages),
         )
-        for s in built
+        for s in link_sections(built, tables)
     )
     diagnostics: list[Diagnostic] = []
     if paras and not resolved:
@@ -110,6 +113,7 @@ _HEADING_END = re.compile(r"(?:说明|情况|概况|职能|职责|解释|目标|
 # "预算安排规模：…", "项目承担单位：…" start a new paragraph.
 _LABEL = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 _MARKUP = re.compile(r"^\s*[-*•·]\s+|\*\*")
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}(?:、|\.(?!\d)))")
 
 
 def _width(text: str) -> int:
@@ -120,32 +124,40 @@ def paragraphs(lines: Sequence[Line]) -> list[Paragraph]:
     """Loose narrative lines rejoined into paragraphs. Grid lines (tables printed inside
     the narrative) end a paragraph and are not part of any."""
     loose = [_MARKUP.sub("", ln.text).strip() for ln in lines if not ln.grid and not ln.blank]
-    widths = sorted(_width(t) for t in loose if _width(t) >= 20)
-    full = widths[int(len(widths) * 0.9)] * 0.85 if widths else 10**9
+    # The usual width of a wrapped line, from lines that stop mid-sentence: a page that prints
+    # some paragraphs as single long lines must not raise it.
+    widths = sorted(_width(t) for t in loose if _width(t) >= 20 and not _TERMINAL.search(t))
+    full = widths[int(len(widths) * 0.75)] * 0.85 if widths else 10**9
+    items = [(ln, "" if ln.grid else _MARKUP.sub("", ln.text).strip()) for ln in lines if not ln.blank]
     out: list[Paragraph] = []
     parts: list[tuple[str, int]] = []
     open_ = False
-    for line in lines:
-        if line.blank:
-            continue
-        text = "" if line.grid else _MARKUP.sub("", line.text).strip()
+    for i, (line, text) in enumerate(items):
         if not text:
             open_ = False  # a table inside the narrative ends the paragraph
             continue
         label = _LABEL.match(text) and not _OPEN.search(parts[-1][0]) if parts else False
-        if parts and open_ and not _PART.match(squash(text)) and not label:
+        # A numbered item starts a paragraph of its own unless the line before stopped mid-list.
+        numbered = bool(parts) and _ITEM_START.match(squash(text)) and not _OPEN.search(parts[-1][0])
+        if parts and open_ and not _PART.match(squash(text)) and not label and not numbered:
             parts.append((text, line.no))
         else:
             if parts:
                 out.append(_paragraph(parts))
             parts = [(text, line.no)]
-        open_ = _continues(text, full)
+        following = items[i + 1][1] if i + 1 < len(items) else ""
+        open_ = _continues(text, full, following)
     if parts:
         out.append(_paragraph(parts))
     return out
 
 
-def _continues(text: str, full: float) -> bool:
+# A line that can only continue the sentence before it: an amount or a unit, closing
+# punctuation, or the rest of a number ("3,958.67 万元,增长 21.95 %。").
+_CONTINUATION = re.compile(r"^(?:[\d,.]+\s*(?:万元|元|%|万)|万元|元|%|[,，。;；、)）])")
+
+
+def _continues(text: str, full: float, following: str = "") -> bool:
     """Does the sentence on this line go on on the next one?"""
     if _TERMINAL.search(text):
         return False
@@ -156,7 +168,20 @@ def _continues(text: str, full: float) -> bool:
     if (_L1.match(s) or _L2.match(s) or _PART.match(s)) and _HEADING_END.search(s):
         # "关于…情况说明" headings end with 说明; "…拨款情况" is wrapped before it.
         return "关于" in s and not s.endswith("说明")
-    return _width(text) >= full
+    if _width(text) >= full:
+        return True
+    # Lines wrapped short of the usual width (a page that prints paragraphs as single long
+    # lines raises that width): the next line shows the sentence is not over.
+    nxt = squash(following)
+    if not nxt or _heading_level(following) is not None or _ITEM_START.match(nxt):
+        return False
+    return bool(_CONTINUATION.match(nxt)) or (_ENDS_MID.search(s) is not None and _width(text) >= 20)
+
+
+# A line ending mid-phrase: a comparison or verb waiting for its number ("与上年相比增加").
+_ENDS_MID = re.compile(
+    r"(?:增加|减少|增长|下降|相比|比|较|为|是|与|和|及|的|占|上|其中|合计|总计|预算|支出|收入|经费|资金|[\d.,]+)$"
+)
 
 
 def _paragraph(parts: list[tuple[str, int]]) -> Paragraph:
@@ -192,6 +217,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"政府性基金", "gov_fund"),
     (r"国有资本经营", "state_capital"),
     (r"一般公共预算基本支出", "gpb_basic"),
+    (r"财政拨款基本支出", "fiscal_basic"),
     (r"一般公共预算项目支出|项目支出情况|专项业务经费", "gpb_project"),
     (r"一般公共预算", "gpb"),
     (r"财政拨款收支", "fiscal"),
@@ -211,7 +237,12 @@ def topic_of(heading: str) -> str:
     return "other"
 
 
-def _heading_level(text: str) -> int | None:
+# An unnumbered heading line ("上海市普陀区人民政府办公室主要职能", "2025年部门预算编制说明",
+# "名词解释"): short, alone on its line, and ending like a heading.
+_UNNUMBERED_END = re.compile(r"(?:说明|概况|职能|职责|解释|设置|情况|目标)$")
+
+
+def _heading_level(text: str, lines: int = 1) -> int | None:
     s = squash(text)
     if _PART.match(s) and len(s) <= 40:
         return 0
@@ -225,6 +256,8 @@ def _heading_level(text: str) -> int | None:
         return 3
     if _DOC_TITLE.search(s) and len(s) <= 48 and not re.search(r"[,，]", s):
         return 0
+    if lines == 1 and len(s) <= 32 and _UNNUMBERED_END.search(s) and not re.search(r"[,，:：;；。]", s):
+        return 0
     return None
 
 
@@ -235,13 +268,22 @@ class _Open:
     topic: str
     line: int | None
     spans: list[Span]
+    parent: _Open | None = None
+    scope: str = ""  # the funds the heading speaks of (财政拨款 -> fiscal …), else its parent's
+    code: str | None = None  # the 科目 the heading names, else its parent's
 
 
-def sections_of(paras: Sequence[Paragraph], unit_name: str | None = None) -> tuple[NarrativeSection, ...]:
+def sections_of(
+    paras: Sequence[Paragraph],
+    unit_name: str | None = None,
+    tables: Sequence[Table] = (),
+    year: int | None = None,
+) -> tuple[NarrativeSection, ...]:
     opened: list[_Open] = []
     stack: list[_Open] = []
+    rows = rows_index(tables)
     for para in paras:
-        level = _heading_level(para.text)
+        level = _heading_level(para.text, len(para.span.starts))
         if level is None:
             if opened:
                 opened[-1].spans.append(para.span)
@@ -249,14 +291,28 @@ def sections_of(paras: Sequence[Paragraph], unit_name: str | None = None) -> tup
         while stack and stack[-1].level >= level:
             stack.pop()
         topic = topic_of(para.text)
-        parent = stack[-1].topic if stack else None
+        parent = stack[-1] if stack else None
         # A sub-heading with a generic topic belongs to its parent's ("2、支出按功能科目分类…" under 一般公共预算).
-        generic_under_specific = topic in _GENERIC and parent not in _GENERIC | {"profile"}
+        generic_under_specific = topic in _GENERIC and parent and parent.topic not in _GENERIC | {"profile"}
         if level > 0 and parent and (generic_under_specific or topic == "other"):
-            topic = parent
-        section = _Open(clean_cjk_spaces(para.text), level, topic, para.line, [])
+            topic = parent.topic
+        heading = clean_cjk_spaces(para.text)
+        section = _Open(heading, level, topic, para.line, [], parent)
+        section.scope = scope_of_text(heading) or (parent.scope if parent else "")
+        section.code = _heading_code(heading, rows) or (parent.code if parent else None)
         opened.append(section)
         stack.append(section)
+
+    def resolver(topic: str):
+        prefer = "econ" if topic in ("gpb_basic", "fiscal_basic", "operating") else None
+        names = topic not in _NO_NAME_LOOKUP
+
+        def resolve(subject: str, context: str | None) -> tuple[str, str, float] | None:
+            found = code_of_subject(subject, rows, context=context, prefer=prefer, names=names)
+            return (found.code, found.how, found.confidence) if found else None
+
+        return resolve
+
     out: list[NarrativeSection] = []
     for i, sec in enumerate(opened):
         text = "\n".join(clean_cjk_spaces(s.text) for s in sec.spans)
@@ -264,141 +320,52 @@ def sections_of(paras: Sequence[Paragraph], unit_name: str | None = None) -> tup
         # A heading with nothing under it and no sub-heading is a table-of-contents entry.
         if not text and (nxt is None or nxt.level <= sec.level):
             continue
-        figures = () if sec.topic == "glossary" else tuple(extract_figures(sec.spans, unit_name))
-        out.append(NarrativeSection(sec.heading, sec.topic, text, figures, Source(line=sec.line)))
+        figures: tuple[Figure, ...] = ()
+        claims: tuple[Claim, ...] = ()
+        if sec.topic != "glossary":
+            ctx = StatementContext(year=year, unit_name=unit_name, scope=sec.scope, code=sec.code,
+                                   resolve=resolver(sec.topic), section=sec.heading)
+            found, loose = extract_statements(sec.spans, ctx)
+            figures, claims = tuple(found), tuple(loose)
+        out.append(NarrativeSection(sec.heading, sec.topic, text, figures, Source(line=sec.line), claims=claims,
+                                    code=sec.code))
     return tuple(out)
 
 
-# --------------------------------------------------------------------------- refers_to
+# Sections whose items are named by their own vocabulary, not by 科目 names.
+_NO_NAME_LOOKUP = {"three_public", "procurement", "assets", "performance", "profile", "glossary"}
+_NAMES_A_SUBJECT = re.compile(r"\((?:类|款|项)\)|支出$|[\[(]\d{3,7}[\])]")
 
-_CODE_IN = re.compile(r"\((\d{3}|\d{5}|\d{7})\)")
-_CHAIN = re.compile(r"(.+?)\(类\)(?:(.+?)\(款\))?(?:(.+?)\(项\))?")
 
-# (topic or "*", subject pattern, table id, row code, column): first match wins.
-_KEYWORDS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("income", r"上级一般公共预算", "income", "TOTAL", "general_budget_transfer"),
-    ("income", r"上级政府性基金", "income", "TOTAL", "gov_fund_transfer"),
-    ("income", r"上级国有资本", "income", "TOTAL", "state_capital_transfer"),
-    ("income", r"一般公共预算", "income", "TOTAL", "general_budget"),
-    ("income", r"政府性基金", "income", "TOTAL", "gov_fund"),
-    ("income", r"国有资本经营", "income", "TOTAL", "state_capital"),
-    ("income", r"财政专户", "income", "TOTAL", "fiscal_special"),
-    ("income", r"单位资金", "income", "TOTAL", "unit_funds"),
-    ("income", r"上年结转", "income", "TOTAL", "carryover"),
-    ("income", r"收入", "income", "TOTAL", "total"),
-    ("expenditure", r"基本支出", "expenditure", "TOTAL", "basic"),
-    ("expenditure", r"项目支出", "expenditure", "TOTAL", "project"),
-    ("expenditure", r"支出", "expenditure", "TOTAL", "total"),
-    ("overview", r"基本支出", "expenditure", "TOTAL", "basic"),
-    ("overview", r"项目支出", "expenditure", "TOTAL", "project"),
-    ("overview", r"支出预算|预算支出", "expenditure", "TOTAL", "total"),
-    ("overview", r"收入预算|预算收入", "income", "TOTAL", "total"),
-    ("overview", r"收支", "summary", "TOTAL", "total"),
-    ("fiscal", r"财政拨款", "fiscal_summary", "TOTAL", "total"),
-    ("fiscal", r"一般公共预算", "fiscal_summary", "TOTAL", "general_budget"),
-    ("gpb", r"基本支出", "gpb_expenditure", "TOTAL", "basic"),
-    ("gpb", r"项目支出", "gpb_expenditure", "TOTAL", "project"),
-    ("gpb", r"一般公共预算", "gpb_expenditure", "TOTAL", "total"),
-    ("gpb_basic", r"人员经费", "gpb_basic_econ", "TOTAL", "personnel"),
-    ("gpb_basic", r"公用经费", "gpb_basic_econ", "TOTAL", "public"),
-    ("gpb_basic", r"基本支出", "gpb_basic_econ", "TOTAL", "total"),
-    ("three_public", r"因公出国", "three_public", "abroad", "total"),
-    ("three_public", r"公务接待", "three_public", "reception", "total"),
-    ("three_public", r"购置及运", "three_public", "vehicle", "total"),
-    ("three_public", r"购置", "three_public", "vehicle_purchase", "total"),
-    ("three_public", r"运行|运维", "three_public", "vehicle_operation", "total"),
-    ("three_public", r"会议费", "three_public", "meeting", "total"),
-    ("three_public", r"培训费", "three_public", "training", "total"),
-    ("three_public", r"三公", "three_public", "TOTAL", "total"),
-    ("procurement", r"货物|工程|服务|中小|小微", "", "", ""),
-    ("procurement", r"采购", "procurement", "TOTAL", "total"),
-    ("*", r"人员经费", "gpb_basic_econ", "TOTAL", "personnel"),
-    ("*", r"公用经费", "gpb_basic_econ", "TOTAL", "public"),
-)
+def _heading_code(heading: str, rows: Sequence) -> str | None:
+    """The 科目 a heading names ("(一)一般公共服务(类)", "(二)社会保障和就业支出")."""
+    s = squash(heading)
+    if len(s) > 40 or not _NAMES_A_SUBJECT.search(s):
+        return None
+    found = code_of_subject(s, rows)
+    return found.code if found and found.how in ("code", "path", "name") else None
 
-# Which tables a coded or named row in a section of this topic restates, in preference order.
-_FUNC_TABLES = {
-    "gpb": ("gpb_expenditure",),
-    "fiscal": ("fiscal_summary", "gpb_expenditure"),
-    "expenditure": ("expenditure",),
-    "income": ("income",),
-    "overview": ("expenditure", "summary"),
-    "gpb_basic": ("gpb_basic_func",),
-    "gpb_project": ("gpb_project",),
-    "gov_fund": ("gov_fund",),
-    "state_capital": ("state_capital",),
-}
-_ECON_TABLES = {
-    "gpb": ("gpb_econ", "gpb_basic_econ"),
-    "gpb_basic": ("gpb_basic_econ",),
-    "overview": ("gpb_econ", "gpb_basic_econ"),
-}
+
+def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table]) -> tuple[NarrativeSection, ...]:
+    """Each statement linked to the table cell it restates (``Figure.refers_to``), and each
+    claim to its statement's cell. Run again with a publication's tables when the narrative
+    and the tables were published as two files."""
+    linker = Linker(tables)
+    out: list[NarrativeSection] = []
+    for s in sections:
+        figures: list[Figure] = []
+        for f in s.figures:
+            found = linker.link(f, s.topic)
+            if found is None:
+                figures.append(replace(f, refers_to=None, key=""))
+                continue
+            figures.append(replace(f, refers_to=found.ref, key=found.key, resolution=f.resolution or found.how,
+                                   confidence=f.confidence if f.code else found.confidence))
+        out.append(replace(s, figures=tuple(figures)))
+    return tuple(out)
 
 
 def _page_of(source: Source, pages: dict[int, int | None]) -> Source:
     if source.line is None or source.page is not None or source.line not in pages:
         return source
     return replace(source, page=pages[source.line])
-
-
-def _with_page(figure: Figure, pages: dict[int, int | None]) -> Figure:
-    source = _page_of(figure.source, pages)
-    return figure if source is figure.source else replace(figure, source=source)
-
-
-def _resolve(figure: Figure, topic: str, tables: Sequence[Table]) -> Figure:
-    ref = resolve(figure.subject, topic, tables)
-    return replace(figure, refers_to=ref) if ref else figure
-
-
-def resolve(subject: str, topic: str, tables: Sequence[Table]) -> tuple[str, str, str] | None:
-    """(table id, row code, column) that a figure with this subject, stated in a section of
-    this topic, restates — only where that table, row and column were parsed."""
-    by_id: dict[str, Table] = {}
-    for table in tables:
-        by_id.setdefault(table.id, table)
-    s = squash(subject)
-    code = _code_of(s, topic, by_id)
-    if code:
-        kind = kind_of(code)
-        candidates = _FUNC_TABLES.get(topic, ()) if kind == "func" else _ECON_TABLES.get(topic, ())
-        for table_id in candidates:
-            if _has(by_id.get(table_id), code, "total"):
-                return (table_id, code, "total")
-        return None
-    for scope, pattern, table_id, row, column in _KEYWORDS:
-        if scope in (topic, "*") and re.search(pattern, s):
-            # An empty table id marks subjects that restate no table row.
-            return (table_id, row, column) if table_id and _has(by_id.get(table_id), row, column) else None
-    return None
-
-
-def _code_of(s: str, topic: str, by_id: dict[str, Table]) -> str | None:
-    m = _CODE_IN.search(s)
-    if m:
-        return m.group(1)
-    chain = _CHAIN.fullmatch(s) or _CHAIN.match(s)
-    names = [n for n in (chain.groups() if chain else ()) if n]
-    if not names:
-        whole = function_class_from_name(s)
-        return whole
-    code = function_class_from_name(names[0])
-    rows = [r for t in _FUNC_TABLES.get(topic, ()) if (t in by_id) for r in by_id[t].rows]
-    if code is None:
-        code = next((r.code for r in rows if len(r.code) == 3 and squash(r.name) == names[0]), None)
-    for name in names[1:]:
-        if code is None:
-            return None
-        child = next(
-            (r.code for r in rows if r.code.startswith(code) and len(r.code) == len(code) + 2
-             and squash(r.name) == name),
-            None,
-        )
-        code = child
-    return code
-
-
-def _has(table: Table | None, row_code: str, column: str) -> bool:
-    if table is None or all(c.key != column for c in table.columns):
-        return False
-    return any(r.code == row_code for r in table.rows)

@@ -2,7 +2,7 @@
 
 Sheets: 概况 (metadata, profile, staffing, 三公/采购/资产 as stated), one sheet per table (code,
 name, then every column with its printed header and canonical key), 说明数字 (every narrative
-figure and what it refers to), 绩效目标 (indicator trees). Amounts are written as numbers with
+claim, docs/claims.md, and the cell it restates), 绩效目标 (indicator trees). Amounts are written as numbers with
 the printed number of decimals as the cell format, so nothing is rounded away.
 """
 
@@ -93,6 +93,42 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, Any]]) -> None:
         out.append((prefix, str(value.value if hasattr(value, "value") else value)))
 
 
+# Chinese names of the claim quantities (docs/claims.md).
+QUANTITY_ZH = {
+    "amount": "金额",
+    "stated_amount": "另述金额",
+    "prior_amount": "上年数",
+    "budget_amount": "年初预算数",
+    "completion_pct": "完成预算%",
+    "change_amount": "增减额",
+    "change_pct": "增减%",
+    "share_pct": "占比%",
+    "count": "数量",
+}
+_CLAIM_HEADERS = ("页", "行", "章节", "科目编码", "事项", "数值类别", "数值", "单位", "比较口径", "年度",
+                  "对应表", "对应行", "对应栏", "备注")
+
+
+def _write_claims(ws: Any, disclosure: Disclosure) -> None:
+    """One row per narrative claim (docs/claims.md), values as numbers at their printed precision."""
+    ws.append(list(_CLAIM_HEADERS))
+    for cell in ws[1]:
+        cell.font, cell.fill = _HEAD, _HEAD_FILL
+    for r, claim in enumerate(disclosure.claims, start=2):
+        table, row_code, column = claim.refers_to or ("", "", "")
+        ws.cell(row=r, column=1, value=claim.source.page)
+        ws.cell(row=r, column=2, value=claim.source.line)
+        for c, value in enumerate((claim.section, claim.code or "", claim.subject,
+                                   QUANTITY_ZH.get(claim.quantity, claim.quantity)), start=3):
+            ws.cell(row=r, column=c, value=value)
+        _number_cell(ws, r, 7, claim.value)
+        for c, value in enumerate((claim.unit, claim.basis, claim.year, table, row_code, column, claim.note),
+                                  start=8):
+            ws.cell(row=r, column=c, value=value)
+    ws.freeze_panes = "A2"
+    _autosize(ws, {3: 30, 5: 40, 11: 16, 12: 14, 13: 14})
+
+
 def write_xlsx(disclosure: Disclosure, path: str | Path) -> None:
     wb = Workbook()
     used: set[str] = set()
@@ -111,22 +147,7 @@ def write_xlsx(disclosure: Disclosure, path: str | Path) -> None:
     for table in disclosure.tables:
         _write_table(wb.create_sheet(_sheet_title(table.id, used)), table)
 
-    ws = wb.create_sheet(_sheet_title("说明数字", used))
-    ws.append(["章节", "主题", "事项", "金额", "单位", "占比%", "增减", "增减额", "增减%", "原因",
-               "对应表", "对应行", "对应列", "行号", "原文"])
-    for cell in ws[1]:
-        cell.font, cell.fill = _HEAD, _HEAD_FILL
-    for section in disclosure.narrative:
-        for fig in section.figures:
-            change = fig.change
-            ref = fig.refers_to or ("", "", "")
-            ws.append([section.heading, section.topic, fig.subject, str(fig.amount), fig.unit.value,
-                       str(fig.share) if fig.share is not None else "",
-                       change.direction if change else "",
-                       str(change.amount) if change and change.amount is not None else "",
-                       str(change.percent) if change and change.percent is not None else "",
-                       fig.reason or "", *ref, fig.source.line, fig.sentence])
-    _autosize(ws, {1: 30, 3: 30, 10: 40, 15: 80})
+    _write_claims(wb.create_sheet(_sheet_title("说明数字", used)), disclosure)
 
     ws = wb.create_sheet(_sheet_title("绩效目标", used))
     ws.append(["范围", "名称", "金额", "一级指标", "二级指标", "三级指标", "指标值", "权重"])

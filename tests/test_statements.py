@@ -1,16 +1,26 @@
-"""Sentence -> Figure extraction on inline sentences in the seeds' phrasings."""
+"""Sentence -> statement extraction on inline sentences in the phrasings real documents use."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from yusuan.model import Change, MoneyUnit
-from yusuan.parsing.figures import Span, extract_figures, find_change
+from yusuan.model import MoneyUnit
+from yusuan.parsing.statements import Span, StatementContext, extract_statements
 from yusuan.text import normalize
 
 
-def figures(text: str, unit_name: str | None = None):
-    return extract_figures([Span(normalize(text), ((0, 7),))], unit_name)
+def figures(text: str, unit_name: str | None = None, year: int | None = None):
+    found, _ = extract_statements([Span(normalize(text), ((0, 7),))], StatementContext(year=year, unit_name=unit_name))
+    return found
+
+
+def loose(text: str, unit_name: str | None = None, year: int | None = None):
+    _, claims = extract_statements([Span(normalize(text), ((0, 7),))], StatementContext(year=year, unit_name=unit_name))
+    return claims
+
+
+def change(f) -> tuple[str, Decimal | None, Decimal | None] | None:
+    return (f.change.direction, f.change.amount, f.change.percent) if f.change else None
 
 
 def test_share_change_and_reason():
@@ -22,7 +32,8 @@ def test_share_change_and_reason():
     assert f.amount == Decimal("224.19") and str(f.amount) == "224.19"
     assert f.unit is MoneyUnit.WAN
     assert f.share == Decimal("98.66")
-    assert f.change == Change("decrease", Decimal("40.68"), Decimal("15.36"))
+    assert change(f) == ("decrease", Decimal("40.68"), Decimal("15.36"))
+    assert f.change.word == "减少" and f.change.basis == "预算"
     assert f.reason == "2025 年在职职工预算人数比上年少 2 人,导致基本支出较上年下降"
     assert f.source.line == 7
 
@@ -42,14 +53,14 @@ def test_function_chain_subject_before_the_year():
     )
     assert f.subject == "卫生健康支出(类)医疗保障管理事务(款)行政运行(项)"
     assert f.amount == Decimal("165.33")
-    assert f.change == Change("decrease", Decimal("35.04"), Decimal("17.49"))
+    assert change(f) == ("decrease", Decimal("35.04"), Decimal("17.49"))
     # Seed 004 prints the chain and the year with no colon between them.
     (g,) = figures(
         "1.一般公共服务支出（类）组织事务（款）其他组织事务支出（项）2025 年预算数为 7.17 万元，"
         "比上年预算减少 4.78 万元，下降 40%。"
     )
     assert g.subject == "一般公共服务支出(类)组织事务(款)其他组织事务支出(项)"
-    assert g.change == Change("decrease", Decimal("4.78"), Decimal("40"))
+    assert change(g) == ("decrease", Decimal("4.78"), Decimal("40"))
 
 
 def test_coded_subjects_flat_and_increase_without_percent():
@@ -63,9 +74,9 @@ def test_coded_subjects_flat_and_increase_without_percent():
         ("商品和服务支出(302)", "5.20"),
         ("对个人和家庭的补助支出(303)", "392"),
     ]
-    assert found[0].change == Change("increase", Decimal("27.15"), None)
+    assert change(found[0]) == ("increase", Decimal("27.15"), None)
     assert found[0].reason == "本年度有新分配人员"
-    assert found[1].change == Change("flat", None, None)
+    assert change(found[1]) == ("flat", None, None)
     assert found[2].reason == "新增上解资金项目"
 
 
@@ -90,7 +101,7 @@ def test_unit_name_and_year_are_not_the_subject():
         "且末县医疗保障局",
     )
     assert f.subject == "机关运行经费财政拨款预算"
-    assert f.change == Change("decrease", Decimal("4.90"), Decimal("39.20"))
+    assert change(f) == ("decrease", Decimal("4.90"), Decimal("39.20"))
 
 
 def test_reason_in_the_next_sentence_completes_the_figure():
@@ -109,11 +120,14 @@ def test_yuan_and_thresholds():
     assert figures("单位价值50万元以上大型设备0台,单位价值100万元以上大型设备0台。") == []
 
 
-def test_negative_percent_as_printed():
-    change = find_change("公务接待费减少 0.15 万元，下降-100%")
-    assert change is None  # no comparison (比/较上年): not a year-on-year statement
-    assert find_change("比上年预算减少 0.15 万元，下降-100%") == Change("decrease", Decimal("0.15"), Decimal("-100"))
-    assert find_change("与上年持平") == Change("flat", None, None)
+def test_change_with_no_amount_stated_is_a_claim_of_its_own():
+    # No amount before it: the change is a claim about its subject, not a statement.
+    assert figures("公务接待费支出决算比上年减少 0.15 万元，下降 27.78%。") == []
+    claims = loose("公务接待费支出决算比上年减少 0.15 万元，下降 27.78%。", year=2024)
+    assert [(c.quantity, str(c.value), c.subject, c.year) for c in claims] == [
+        ("change_amount", "-0.15", "公务接待费支出决算", 2023),
+        ("change_pct", "-27.78", "公务接待费支出决算", 2023),
+    ]
 
 
 def test_comparative_change_is_not_a_figure():
@@ -121,4 +135,4 @@ def test_comparative_change_is_not_a_figure():
         "某局 2017 年度会议费预算支出 1305.25 万元,本年数小于上年预算数 403.75 万元,原因是调减会议费。", "某局"
     )
     assert (f.subject, str(f.amount)) == ("会议费预算支出", "1305.25")
-    assert f.change == Change("decrease", Decimal("403.75"), None)
+    assert change(f) == ("decrease", Decimal("403.75"), None)
