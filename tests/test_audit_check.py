@@ -193,8 +193,8 @@ def test_seed_template_table_is_found_in_source_text() -> None:
     from yusuan.audit.cli import check_paths
 
     rep = check_paths([str(seed("002"))], Config(select=("TPL001",)))
-    (f,) = rep.findings  # the two template rows are one defect, reported once
-    assert f.location.source.line == 142 and "XX" in f.message and "连续 2 行" in f.message
+    (f,) = rep.findings  # the template rows ("XX 业务培训", "XX 研讨会", "....") are one defect, reported once
+    assert f.location.source.line == 142 and "XX" in f.message and "连续 3 行" in f.message
 
 
 def test_html_highlights_the_cell_and_sentence_of_a_finding() -> None:

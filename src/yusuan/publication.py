@@ -238,6 +238,7 @@ def merge(members: Sequence[Disclosure]) -> Disclosure:
         procurement=narr.procurement,
         assets=narr.assets,
         performance=tuple(p for d in (narr, *others) for p in d.performance),
+        claims=narr.claims,
     )
 
 
@@ -253,6 +254,10 @@ def _sources(d: Disclosure) -> Iterator[object]:
         yield s.source
         for f in s.figures:
             yield f.source
+        for c in s.claims:
+            yield c.source
+    for c in d.claims:
+        yield c.source
     for obj in (d.three_public, d.operating_cost, d.procurement, d.assets, d.profile.staffing):
         if obj is not None:
             yield obj.source
