@@ -83,7 +83,7 @@ class RuleContext:
         doc = self.locate_doc(given, table) if self.locate_doc else self.doc
         src = self.with_page(given)
         if quote is None and row is not None:
-            quote = row_label(row)
+            quote = printed_words(row)
         conf = self.confidence(involved) if confidence is None else confidence
         if confidence is None and conf is None and self.is_ocr:
             conf = OCR_CONFIDENCE
@@ -212,6 +212,15 @@ def where(row: Row | None = None, source: Source | None = None) -> str:
     if src.page:
         return f"（第 {src.page} 页）"
     return ""
+
+
+def printed_words(row: Row) -> str:
+    """A row as a reader finds it on the page: its code as printed (where it has one) and its
+    label, not the canonical keys ("TOTAL", "vehicle_operation")."""
+    label = row.label or row.name
+    if row.code.isdigit():
+        return f"{row.text.get('code_printed') or row.code} {label}"
+    return label
 
 
 def row_label(row: Row) -> str:
