@@ -15,6 +15,7 @@ from yusuan.model import (
     Meta,
     MoneyUnit,
     NarrativeSection,
+    Prior,
     Row,
     Source,
     Table,
@@ -36,12 +37,22 @@ def T(table_id: str, *rows: Row, unit: MoneyUnit = WAN, empty: bool = False, rea
                  empty=empty, empty_reason=reason, source=Source(line=next(_line)))
 
 
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
 def F(subject: str, amount: str, *, share: str | None = None, refers_to: tuple[str, str, str] | None = None,
-      change: tuple[str, str, str] | None = None, unit: MoneyUnit = WAN, reason: str | None = None) -> Figure:
-    ch = Change(change[0], Decimal(change[1]), Decimal(change[2])) if change else None
-    return Figure(subject=subject, amount=Decimal(amount), unit=unit, share=Decimal(share) if share else None,
+      change: tuple[str, str | None, str | None] | None = None, unit: MoneyUnit = WAN, reason: str | None = None,
+      prior: str | None = None, stated: str | None = None, budget: str | None = None,
+      completion: str | None = None, word: str = "", year: int | None = None, change_year: int | None = None,
+      share_of: str = "", key: str = "", confidence: float | None = None) -> Figure:
+    """A statement; ``change`` is (direction, amount, percent) as printed (unsigned)."""
+    ch = Change(change[0], _dec(change[1]), _dec(change[2]), word=word, year=change_year) if change else None
+    return Figure(subject=subject, amount=Decimal(amount), unit=unit, share=_dec(share),
                   change=ch, refers_to=refers_to, sentence=f"{subject}{amount}万元", reason=reason,
-                  source=Source(line=next(_line)))
+                  source=Source(line=next(_line)), prior=Prior(Decimal(prior), unit) if prior is not None else None,
+                  stated=_dec(stated), budget=_dec(budget), completion=_dec(completion), year=year,
+                  share_of=share_of, key=key, confidence=confidence)
 
 
 def S(topic: str, *figures: Figure, text: str = "", heading: str = "说明") -> NarrativeSection:

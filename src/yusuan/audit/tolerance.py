@@ -65,6 +65,46 @@ class Tolerance:
         return abs(a.yuan - b.yuan) <= max(a.half, b.half) * self.factor + self.absolute
 
 
+def half_unit(value: Decimal) -> Decimal:
+    """Half a unit of the last printed place of a plain number (a percentage)."""
+    return Decimal(5).scaleb(-decimals_of(value) - 1)
+
+
+def percent_range(num: Money, den: Money) -> tuple[Decimal, Decimal] | None:
+    """The interval of num ÷ den × 100 that the printed precision of both allows; None when
+    the denominator may be zero."""
+    low_den, high_den = den.yuan - den.half, den.yuan + den.half
+    if low_den <= 0:
+        return None
+    return (num.yuan - num.half) / high_den * 100, (num.yuan + num.half) / low_den * 100
+
+
+def growth_range(current: Money, prior: Money) -> tuple[Decimal, Decimal] | None:
+    """The interval of (current ÷ prior − 1) × 100 allowed by printed precision."""
+    found = percent_range(current, prior)
+    return (found[0] - 100, found[1] - 100) if found else None
+
+
+def growth_range_from_change(current: Money, change: Money, sign: int) -> tuple[Decimal, Decimal] | None:
+    """(change ÷ (current − change)) × 100 over the printed intervals of both: the rate a stated
+    change amount implies when the prior amount is not printed."""
+    values = []
+    for c in (current.yuan - current.half, current.yuan + current.half):
+        for d in (change.yuan - change.half, change.yuan + change.half):
+            d = d * sign
+            prior = c - d
+            if prior <= 0:
+                return None
+            values.append(d / prior * 100)
+    return min(values), max(values)
+
+
+def within_percent(stated: Decimal, bounds: tuple[Decimal, Decimal], factor: Decimal = Decimal(1)) -> bool:
+    """A stated percentage agrees with an interval when its own rounding interval meets it."""
+    half = half_unit(stated) * factor
+    return stated + half >= bounds[0] and stated - half <= bounds[1]
+
+
 def fmt(value: Decimal) -> str:
     """A Decimal as a plain number (no exponent)."""
     return f"{value:f}"

@@ -202,7 +202,7 @@ def _tokens(text: str, year: int | None) -> list[_Token]:
 def _classify_money(text: str, start: int, end: int, value: Decimal, unit: str, year: int | None) -> _Token:
     _, clause = _clause_before(text, start)
     tail = clause[-24:]
-    if _RATE.search(tail) or text[end : end + 2].startswith(("/人", "/年")):
+    if _RATE.search(squash(tail)) or text[end : end + 2].startswith(("/人", "/年")):
         return _Token("money", start, end, value, unit, "other")  # 每人 7.03 元: a rate, not an amount
     if _INSIDE.search(text[:start]):
         return _Token("money", start, end, value, unit, "part")  # "(含外宾接待支出 0.00 万元)"
@@ -518,7 +518,8 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
             subject = names.get(tok.start) or _subject(sentence, tok.start, ctx.unit_name, floor)
             own = names.get(tok.start) or _own_subject(sentence, tok.start, ctx.unit_name, floor)
             current = opened[-1] if opened else (para.statements[-1] if para.statements else None)
-            if current is not None and not own and current.stated is None and _is_generic(subject):
+            if (current is not None and not own and current.stated is None and _is_generic(subject)
+                    and current.unit.value == tok.unit):
                 current.stated = tok.value  # "2023年预算安排2.63万元" after the item line
                 for w in waiting:
                     _attach(current, sentence, w, ctx)

@@ -1,47 +1,23 @@
-"""Where a narrative figure's amount lives in the tables.
+"""Where a narrative statement's amount lives in the tables.
 
-The narrative parser resolves most figures (``Figure.refers_to``); for the rest a small
-resolver maps the section topic to a table and the subject to a row and column. Its guesses
-carry lower confidence.
+Only the links the parser made are used (``Figure.refers_to``: a printed code, a 科目 path, a
+name found in the document's tables, or a total's keywords): a guess here would turn a
+misreading into a finding. A link into a table the parser marked uncertain is not checked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from yusuan.audit.context import RuleContext
 from yusuan.audit.tolerance import Money
-from yusuan.codes import function_class_from_name, names_match
-from yusuan.model import Figure, NarrativeSection, Row, Table
-from yusuan.text import squash
+from yusuan.model import Figure, MoneyUnit, NarrativeSection, Row, Table
+from yusuan.parsing.links import cell_row
 
-GUESS_CONFIDENCE = 0.7
-
-_TOPIC_TABLE = {
-    "income": "income",
-    "expenditure": "expenditure",
-    "gpb": "gpb_expenditure",
-    "gpb_basic": "gpb_basic_econ",
-    "gpb_project": "gpb_project",
-    "fiscal": "fiscal_summary",
-    "gov_fund": "gov_fund",
-    "state_capital": "state_capital",
-}
-
-# subject (squashed) -> column of the TOTAL row
-_SUBJECT_COLUMN = (
-    (r"^基本支出$", "basic"),
-    (r"^项目支出$", "project"),
-    (r"^人员经费$", "personnel"),
-    (r"^公用经费$", "public"),
-    (r"^一般公共预算(?:拨款|收入)?$", "general_budget"),
-    (r"^政府性基金(?:预算)?(?:拨款|收入)?$", "gov_fund"),
-    (r"^单位资金$", "unit_funds"),
-    (r"^财政专户", "fiscal_special"),
-)
+# A link below this confidence (a bare name matched in the tables) reports warnings, not errors.
+SURE = 0.9
 
 
 @dataclass(frozen=True)
@@ -49,17 +25,21 @@ class Resolved:
     figure: Figure
     section: NarrativeSection
     table: Table
-    row: Row
+    row: Row | None  # None: a table printed empty (空表), whose total is nothing
     column: str
-    guessed: bool
 
     @property
     def value(self) -> Decimal | None:
-        return self.row.values.get(self.column)
+        return self.row.values.get(self.column) if self.row else None
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.table.id, self.row.code, self.column)
+        assert self.figure.refers_to is not None
+        return self.figure.refers_to
+
+    @property
+    def sure(self) -> bool:
+        return (self.figure.confidence or 1.0) >= SURE
 
 
 def figures(ctx: RuleContext) -> Iterator[tuple[NarrativeSection, Figure]]:
@@ -72,42 +52,31 @@ def figure_money(f: Figure) -> Money:
     return Money(f.amount, f.unit)
 
 
-def _guess(ctx: RuleContext, section: NarrativeSection, f: Figure) -> tuple[str, str, str] | None:
-    tid = _TOPIC_TABLE.get(section.topic)
-    if tid is None:
-        return None
-    subject = re.sub(r"[(（](?:类|款|项)[)）]", "", squash(f.subject))
-    for pattern, col in _SUBJECT_COLUMN:
-        if re.search(pattern, subject):
-            return (tid, "TOTAL", col)
-    code = function_class_from_name(subject)
-    if code:
-        return (tid, code, "total")
-    return None
-
-
 def resolve(ctx: RuleContext, section: NarrativeSection, f: Figure) -> Resolved | None:
-    ref, guessed = f.refers_to, False
-    if ref is None:
-        ref, guessed = _guess(ctx, section, f), True
-    if ref is None:
+    if f.refers_to is None:
         return None
-    tid, code, col = ref
+    tid, ref, column = f.refers_to
+    empty = next((t for t in ctx.disclosure.tables_by_id(tid) if t.empty or not any(r.values for r in t.rows)), None)
     table = ctx.table(tid)
     if table is None:
+        # "政府性基金预算支出 0 万元" restates a table printed empty: nothing to compare but zero.
+        return Resolved(f, section, empty, None, column) if empty is not None else None
+    row = cell_row(table, ref, column)
+    if row is None:
         return None
-    rows = [r for r in table.rows if r.code == code]
-    if not rows and code and not code.isdigit() and code != "TOTAL":
-        rows = [r for r in table.rows if names_match(r.name, code)]
-    if not rows:
-        return None
-    row = next((r for r in rows if col in r.values), rows[0])
-    if guessed and col not in row.values:
-        return None
-    return Resolved(f, section, table, row, col, guessed)
+    return Resolved(f, section, table, row, column)
+
+
+def cell_money(ctx: RuleContext, res: Resolved) -> Money:
+    value = res.value
+    return ctx.money(res.table, value) if value is not None else ctx.blank(res.table)
 
 
 def total_of(table: Table) -> Row | None:
     return next((r for r in table.rows if r.code == "TOTAL" and r.side != "income"), None) or next(
         (r for r in table.rows if r.code == "TOTAL"), None
     )
+
+
+def unit_of(f: Figure) -> MoneyUnit:
+    return f.unit

@@ -9,16 +9,12 @@ from decimal import Decimal
 from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import col_zh
-from yusuan.audit.rules._figures import GUESS_CONFIDENCE, figure_money, figures, resolve, total_of
-from yusuan.audit.tolerance import WAN, Money, fmt, yuan_to
+from yusuan.audit.rules._figures import cell_money, figure_money, figures, resolve, total_of
+from yusuan.audit.tolerance import WAN, Money, fmt, percent_range, within_percent, yuan_to
 from yusuan.model import Figure, MoneyUnit, NarrativeSection, Severity
-from yusuan.text import decimals_of, normalize, squash
+from yusuan.text import normalize, squash
 
 _CITE = "《地方预决算公开操作规程》要求对预算收支增减变化等情况作出说明，说明须与公开表格一致。"
-
-
-def _half(value: Decimal) -> Decimal:
-    return Decimal(5).scaleb(-decimals_of(value) - 1)
 
 
 def _short(sentence: str, limit: int = 60) -> str:
@@ -44,7 +40,7 @@ def narrative_vs_table(ctx: RuleContext) -> None:
         if res is None:
             continue
         value = res.value
-        tm = ctx.money(res.table, value) if value is not None else ctx.blank(res.table)
+        tm = cell_money(ctx, res)
         fm = figure_money(f)
         ctx.checked()
         if ctx.restated(fm, tm):
@@ -52,28 +48,57 @@ def narrative_vs_table(ctx: RuleContext) -> None:
         if value is not None and value != 0 and (fm.yuan == tm.yuan * WAN or fm.yuan * WAN == tm.yuan):
             continue  # a 元/万元 mix-up: UNT001 reports it
         shown = fmt(value) if value is not None else "空（0）"
-        # a last-digit difference could come from rounding elsewhere: never an error
-        tail = ctx.close(fm, tm)
+        row_name = (res.row.name or res.row.code) if res.row else "合计"
+        # A last-digit difference could come from rounding elsewhere, a link by a bare name
+        # could be a namesake: warnings, not errors.
+        doubtful = ctx.close(fm, tm) or not res.sure
         ctx.report(
             f"说明{where(source=f.source)}“{_short(f.sentence or f.subject)}”中"
             f"{f.subject} {fmt(f.amount)}{f.unit.value}，"
-            f"而{table_name(res.table.id)}“{res.row.name or res.row.code}”行“{col_zh(res.column)}”栏为 {shown}"
+            f"而{table_name(res.table.id)}“{row_name}”行“{col_zh(res.column)}”栏为 {shown}"
             f"{tm.unit.value}，相差 {yuan_to(f.unit, fm.yuan - tm.yuan)}{f.unit.value}。请核对说明或表格。",
             table=res.table.id, row=res.row, column=res.column, source=f.source,
             values={"说明": fmt(f.amount), "表格": shown},
-            confidence=GUESS_CONFIDENCE if res.guessed else None,
-            severity=Severity.WARNING if tail and ctx.severity == Severity.ERROR else None,
+            confidence=f.confidence if f.confidence is not None and f.confidence < 1 else None,
+            severity=Severity.WARNING if doubtful and ctx.severity == Severity.ERROR else None,
         )
     if not any_figure:
         ctx.missing("未识别到说明中的金额")
 
 
+_THREE_PUBLIC_ITEMS = ("abroad", "reception", "vehicle")
+
+
+def _stated_total(ctx: RuleContext, section: NarrativeSection, f: Figure, keys: tuple[str, ...]) -> list[Figure]:
+    """Statements of the narrative whose key is one of ``keys``: the section's first, else the document's."""
+    own = [g for g in section.figures if g.key in keys and g is not f]
+    return own or [g for _, g in figures(ctx) if g.key in keys and g is not f]
+
+
 def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list[tuple[Money, str]]:
+    """What a share may be a share of: what the text names ("占“三公”经费的", "占本年支出合计的"),
+    else the total stated before it in the section and the total of the table it restates."""
     bases: list[tuple[Money, str]] = []
+    of = squash(f.share_of)
+    if "三公" in of:
+        total = [g for g in _stated_total(ctx, section, f, ("three_public",)) if g.share is None]
+        if total:
+            bases.append((figure_money(total[0]), f"“三公”经费 {fmt(total[0].amount)}"))
+        items = {g.key: g for g in section.figures if g.key in _THREE_PUBLIC_ITEMS}
+        if len(items) == len(_THREE_PUBLIC_ITEMS):
+            parts = [figure_money(g) for g in items.values()]
+            bases.append((Money(sum((p.yuan for p in parts), Decimal(0)) / parts[0].scale, parts[0].unit),
+                          "“三公”经费各项之和"))
+        return bases
+    if "支出" in of or "收入" in of:
+        side = "expenditure" if "支出" in of else "income"
+        keys = (f"{side}_total", f"{side}_year_total")
+        for g in _stated_total(ctx, section, f, keys)[:1]:
+            bases.append((figure_money(g), f"{g.subject} {fmt(g.amount)}"))
     res = resolve(ctx, section, f)
-    if res is not None:
+    if res is not None and res.row is not None:
         tot = total_of(res.table)
-        if tot is not None and "total" in tot.values:
+        if tot is not None and "total" in tot.values and not (tot is res.row and res.column == "total"):
             bases.append((ctx.money(res.table, tot.values["total"]), f"{table_name(res.table.id)}合计"))
     previous = None
     for g in section.figures:
@@ -82,7 +107,7 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
         if g.share is None and g.amount >= f.amount:
             previous = g
     if previous is not None:
-        bases.append((figure_money(previous), f"{previous.subject}"))
+        bases.append((figure_money(previous), f"{previous.subject} {fmt(previous.amount)}"))
     return bases
 
 
@@ -90,8 +115,9 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
     "NAR002",
     "占比与金额不符（占比 = 金额 ÷ 总额）",
     Severity.WARNING,
-    what="对说明中“占 x%”的表述，用所述金额除以其总额（所引用表格的合计，或同一段中先行给出的总额）重新计算占比，"
-    "考虑金额与百分比的印刷精度后仍不符的报告。",
+    what="对说明中“占 x%”的表述，用所述金额除以其总额重新计算占比：说明写明“占……的”时取所写的总额（“三公”经费取"
+    "三公合计或其各项之和，不含会议费、培训费），否则取同一段中先行给出的总额或所引用表格的合计；计入金额与百分比"
+    "的印刷精度后仍不符的报告。",
     why="占比是公众理解支出结构的主要依据。" + _CITE,
     failing="“基本支出 224.19 万元，占 96.66%”，总额 227.23 万元（实为 98.66%）。",
     passing="“基本支出 224.19 万元，占 98.66%”，224.19 ÷ 227.23 = 98.662%。",
@@ -108,64 +134,24 @@ def shares(ctx: RuleContext) -> None:
             continue
         ctx.checked()
         a = figure_money(f)
-        ok, best = False, None
+        best = None
         for base, label in bases:
-            computed = a.yuan / base.yuan * 100
-            tol = _half(f.share) + 100 * (a.half / base.yuan + a.yuan * base.half / base.yuan**2)
-            tol = tol * ctx.tolerance.factor
-            if abs(computed - f.share) <= tol:
-                ok = True
+            bounds = percent_range(a, base)
+            if bounds is None or within_percent(f.share, bounds, ctx.tolerance.factor):
+                best = None
                 break
-            best = best or (base, label, computed)
-        if ok or best is None:
+            best = best or (base, label, (bounds[0] + bounds[1]) / 2)
+        if best is None:
             continue
         base, label, computed = best
         ctx.report(
             f"说明{where(source=f.source)}称{f.subject} {fmt(f.amount)}{f.unit.value}“占 {fmt(f.share)}%”，"
-            f"但按{label} {fmt(base.value)}{base.unit.value} 计算应为 {computed:.2f}%。请核对占比或金额。",
+            f"但按{label}{base.unit.value} 计算应为 {computed:.2f}%。请核对占比或金额。",
             source=f.source, values={"金额": fmt(f.amount), "总额": fmt(base.value), "所述占比": fmt(f.share),
                                      "计算占比": f"{computed:.2f}"},
         )
     if not seen:
         ctx.skip("说明中没有占比表述") if any(True for _ in figures(ctx)) else ctx.missing("未识别到说明中的金额")
-
-
-@rule(
-    "NAR003",
-    "增减百分比与增减额不符（变动率 = 增减额 ÷ 上年数）",
-    Severity.WARNING,
-    what="对“比上年增加/减少 x 万元，增长/下降 y%”的表述，以上年数 = 本年数 ∓ 增减额重新计算变动率，"
-    "考虑印刷精度后仍不符的报告（上年数为零时不计算）。",
-    why="增减变化是预算说明的必备内容。" + _CITE,
-    failing="“227.19 万元，比上年减少 37.68 万元，下降 16.23%”（37.68 ÷ 264.87 = 14.23%）。",
-    passing="“227.19 万元，比上年减少 37.68 万元，下降 14.23%”。",
-)
-def year_on_year(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        ch = f.change
-        if ch is None or ch.amount is None or ch.percent is None:
-            continue
-        seen = True
-        sign = Decimal(-1) if ch.direction == "decrease" else Decimal(1)
-        prior = f.amount - sign * ch.amount
-        if prior <= 0:
-            continue  # no base last year: "增长 100%" is a convention, not arithmetic
-        ctx.checked()
-        pct = ch.amount / prior * 100
-        tol = _half(ch.percent) + 100 * (_half(ch.amount) / prior
-                                         + ch.amount * (_half(f.amount) + _half(ch.amount)) / prior**2)
-        if abs(pct - ch.percent) <= tol * ctx.tolerance.factor:
-            continue
-        verb = "减少" if ch.direction == "decrease" else "增加"
-        ctx.report(
-            f"说明{where(source=f.source)}称{f.subject} {fmt(f.amount)}{f.unit.value}，比上年{verb} {fmt(ch.amount)}"
-            f"{f.unit.value}、变动 {fmt(ch.percent)}%；按上年数 {fmt(prior)} 计算变动率应为 {pct:.2f}%。请核对。",
-            source=f.source, values={"本年": fmt(f.amount), "增减额": fmt(ch.amount), "所述变动率": fmt(ch.percent),
-                                     "计算变动率": f"{pct:.2f}"},
-        )
-    if not seen:
-        ctx.skip("说明中没有同时给出增减额和变动率的表述")
 
 
 @rule(
@@ -182,7 +168,7 @@ def repeated_statements(ctx: RuleContext) -> None:
     by_subject: dict[tuple[str, str, Decimal], list[Figure]] = {}
     for section, f in figures(ctx):
         res = resolve(ctx, section, f)
-        if res is not None and not res.guessed:
+        if res is not None and res.row is not None:
             groups.setdefault(res.key, []).append(f)
         if f.change is not None and f.change.amount is not None and f.amount:
             # same topic only: 项目支出 of all funds and of 一般公共预算 may differ in their change
