@@ -10,6 +10,7 @@ from yusuan.model import (
     Change,
     Column,
     Disclosure,
+    DocKind,
     Figure,
     Meta,
     MoneyUnit,
@@ -60,6 +61,7 @@ def S(topic: str, *figures: Figure, text: str = "", heading: str = "说明") -> 
 
 
 def D(*tables: Table, **kw: Any) -> Disclosure:
-    meta = Meta(doc=kw.pop("doc", "t"), path=None, unit_name="测试单位", unit_code=None, year=kw.pop("year", 2025),
-                format=kw.pop("format", "text"))
+    meta = Meta(doc=kw.pop("doc", "t"), path=None, unit_name=kw.pop("unit_name", "测试单位"), unit_code=None,
+                year=kw.pop("year", 2025), format=kw.pop("format", "text"), kind=kw.pop("kind", DocKind.BUDGET),
+                scope=kw.pop("scope", None), parts=kw.pop("parts", ()))
     return Disclosure(meta=meta, tables=tables, **kw)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from decimal import Decimal as Dec
 
 from tests.audit_builders import D, F, R, S, T
+from tests.audit_cases_wording import WORDING_CASES
 from yusuan.model import (
     CatalogueEntry,
     Disclosure,
@@ -84,6 +85,10 @@ def _explained(skip: str = "") -> tuple:
     return tuple(S(t, heading=h, text=f"{h}情况。") for t, h in topics.items() if t != skip)
 
 
+def _overview() -> tuple:
+    return (S("overview", text="收支情况。"),)
+
+
 def _unit_target(amount: str) -> Disclosure:
     return D(T("expenditure", R("TOTAL", "总计", total="227.23")),
              performance=(PerformanceTarget(scope="unit", name="整体", amount=Dec(amount)),))
@@ -143,7 +148,7 @@ def _procurement(subtotal: str) -> Disclosure:
                  total="16.80", general_budget="16.80")))
 
 
-CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
+CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure | tuple]]] = {
     "SUM001": (lambda: _spend("0.50"), lambda: _spend("0.05")),
     "SUM002": (lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="8.60"))),
                lambda: D(T("gpb_basic_econ", R("TOTAL", "合计", total="224.19", personnel="216.58", public="7.60")))),
@@ -233,7 +238,8 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                lambda: D(*_all_required(), T("gpb_project", R("TOTAL", "合计", total="3.00")),
                          catalogue=(CatalogueEntry("7", "一般公共预算项目支出情况表", "gpb_project", None, None),))),
     "COV004": (lambda: D(narrative=_explained("procurement")), lambda: D(narrative=_explained())),
-    "COV005": (lambda: D(T("state_capital", empty=True)), lambda: D(T("state_capital", empty=True, reason="没有支出"))),
+    "COV005": (lambda: D(T("state_capital", empty=True), narrative=_overview()),
+               lambda: D(T("state_capital", empty=True, reason="没有支出"), narrative=_overview())),
     "COV006": (lambda: D(T("gov_fund", R("TOTAL", "合计", total="10.00")),
                          catalogue=(CatalogueEntry("9", "政府性基金收支表", "gov_fund", True, "无"),)),
                lambda: D(T("gov_fund", empty=True, reason="无"),
@@ -246,10 +252,6 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                          narrative=(S("overview", F("支出预算", "227.19")),))),
     "UNT002": (lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="2024年支出总表")),
                lambda: D(T("expenditure", R("TOTAL", "合计", total="1.00"), title="2025年支出总表"))),
-    "COD001": (lambda: D(T("gpb_expenditure", R("2101589", "其他医疗保障管理事务支出", total="1.00"))),
-               lambda: D(T("gpb_expenditure", R("2101501", "行政运行", total="1.00")))),
-    "COD002": (lambda: D(T("gpb_expenditure", R("2101501", "医疗保障服务", total="1.00"))),
-               lambda: D(T("gpb_expenditure", R("2101501", "行政运行", total="1.00")))),
     "PRF001": (lambda: _unit_target("230.00"), lambda: _unit_target("227.23")),
     "PRF002": (lambda: D(performance=(PerformanceTarget(scope="project", name="项目", amount=Dec("3.00"),
                                                         funding={"财政资金": Dec("2.00"), "其他": Dec("0.50")}),)),
@@ -262,6 +264,7 @@ CASES: dict[str, tuple[Callable[[], Disclosure], Callable[[], Disclosure]]] = {
                lambda: D(profile=Profile(staffing=Staffing(authorized=15, actual=14, in_service=12, retired=2,
                                                            retired_early=0)))),
 }
+CASES.update(WORDING_CASES)
 
 
 

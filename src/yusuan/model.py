@@ -399,6 +399,7 @@ class Finding:
     location: Location
     values: dict[str, str] = field(default_factory=dict)  # name -> printed value involved
     confidence: float | None = None  # < 1 when extraction was uncertain
+    quote: str = ""  # the printed words the finding is about, for a reviewer to find them
 
     def __hash__(self) -> int:
         return id(self)

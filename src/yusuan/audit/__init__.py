@@ -2,10 +2,12 @@
 
     >>> from yusuan.audit import check_disclosure
     >>> report = check_disclosure(disclosure)          # DocumentReport: findings + coverage
+    >>> reports = check_files(files)                    # halves of one publication checked as one
 """
 
 from yusuan.audit.config import Config, ConfigError, load_config
 from yusuan.audit.engine import check_disclosure
+from yusuan.audit.publication import FileToCheck, check_files, check_publication
 from yusuan.audit.registry import RULES, Rule, all_rules
 from yusuan.audit.report import CheckReport, CoverageEntry, DocumentReport, Status
 
@@ -16,9 +18,12 @@ __all__ = [
     "ConfigError",
     "CoverageEntry",
     "DocumentReport",
+    "FileToCheck",
     "Rule",
     "Status",
     "all_rules",
     "check_disclosure",
+    "check_files",
+    "check_publication",
     "load_config",
 ]

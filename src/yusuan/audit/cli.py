@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from yusuan.audit.config import Config, ConfigError, load_config, with_overrides
-from yusuan.audit.engine import check_disclosure
+from yusuan.audit.engine import source_text
 from yusuan.audit.registry import FAMILIES, all_rules
 from yusuan.audit.report import SEVERITY_ZH, CheckReport, DocumentReport
 from yusuan.model import Severity
@@ -22,14 +22,17 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def check_paths(paths: list[str], config: Config) -> CheckReport:
-    """Parse and check each file; unreadable files become failed document reports."""
+    """Parse and check each file; files that are the two halves of one publication (a 文本 and
+    a 表格 file of the same unit, year and kind) are checked as one. Unreadable files become
+    failed document reports."""
     from yusuan.api import doc_id_for
+    from yusuan.audit.publication import FileToCheck, check_files
     from yusuan.cli import _progress, expand_inputs
     from yusuan.ingest import load
     from yusuan.model import Diagnostic
     from yusuan.parsing import parse_document
 
-    docs: list[DocumentReport] = []
+    slots: list[DocumentReport | FileToCheck] = []
     for path in _progress(expand_inputs(paths), "检查"):
         try:
             source, diagnostics = load(path)
@@ -42,12 +45,26 @@ def check_paths(paths: list[str], config: Config) -> CheckReport:
             message = f"{path}：解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
             diagnostics = (Diagnostic("X001", Severity.ERROR, message),)
         if disclosure is None:
-            docs.append(DocumentReport(doc=Path(path).stem, path=path, disclosure=None,
-                                       diagnostics=tuple(diagnostics), failed=True))
+            slots.append(DocumentReport(doc=Path(path).stem, path=path, disclosure=None,
+                                        diagnostics=tuple(diagnostics), failed=True))
             continue
-        lines = tuple((ln.source.line or ln.no, ln.text) for ln in source.lines) if source is not None else ()
-        docs.append(check_disclosure(disclosure, config, path=path, diagnostics=tuple(diagnostics), lines=lines))
-    return CheckReport(tuple(docs))
+        lines, pages = source_text(source)
+        slots.append(FileToCheck(disclosure, path, tuple(diagnostics), lines, pages))
+    files = [s for s in slots if isinstance(s, FileToCheck)]
+    results = check_files(files, config)  # in the order of each report's first file
+    out: list[DocumentReport] = []
+    at = 0
+    for slot in slots:
+        if isinstance(slot, DocumentReport):
+            out.append(slot)
+        elif at < len(results) and slot.disclosure.meta.doc in _docs(results[at]):
+            out.append(results[at])
+            at += 1
+    return CheckReport(tuple(out))
+
+
+def _docs(report: DocumentReport) -> list[str]:
+    return [m.doc for m in report.members] or [report.doc]
 
 
 def render(report: CheckReport, fmt: str) -> str:

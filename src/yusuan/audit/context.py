@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from yusuan.audit.tolerance import Money, Tolerance, fmt
@@ -33,12 +33,23 @@ class RuleContext:
     missing_reasons: list[str] = field(default_factory=list)
     skip_reasons: list[str] = field(default_factory=list)
     lines: tuple[tuple[int, str], ...] = ()  # the source text (line number, text) where the caller has it
+    pages: Mapping[int, int] = field(default_factory=dict)  # line number -> page, where the caller has it
+    # A publication checked as one (several files, DESIGN §4c): every file's source text by
+    # document id, and which file a source record came from (``lines`` is then empty: line
+    # numbers of different files cannot share one sequence).
+    texts: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    locate_doc: Callable[[Source, str | None], str] | None = None
 
     # ------------------------------------------------------------------ recording
 
     @property
     def doc(self) -> str:
         return self.disclosure.meta.doc
+
+    @property
+    def source_texts(self) -> Mapping[str, tuple[tuple[int, str], ...]]:
+        """Every source text at hand, by document id (one file: its own)."""
+        return self.texts or ({self.doc: self.lines} if self.lines else {})
 
     def checked(self, n: int = 1) -> None:
         self.checks += n
@@ -63,8 +74,16 @@ class RuleContext:
         rows: Sequence[Row] = (),
         severity: Severity | None = None,
         confidence: float | None = None,
+        quote: str | None = None,
     ) -> None:
+        """Record a finding. ``quote`` is the printed words it is about (a row's label, a
+        sentence); by default the row's code and name."""
         involved = [*rows, *([row] if row else [])]
+        given = source or (row.source if row else Source())
+        doc = self.locate_doc(given, table) if self.locate_doc else self.doc
+        src = self.with_page(given)
+        if quote is None and row is not None:
+            quote = printed_words(row)
         conf = self.confidence(involved) if confidence is None else confidence
         if confidence is None and conf is None and self.is_ocr:
             conf = OCR_CONFIDENCE
@@ -74,17 +93,27 @@ class RuleContext:
                 severity=severity or self.severity,
                 message=message,
                 location=Location(
-                    doc=self.doc,
+                    doc=doc,
                     table=table,
                     row_code=(row.code or None) if row else None,
                     row_name=row.name if row else None,
                     column=column,
-                    source=source or (row.source if row else Source()),
+                    source=src,
                 ),
                 values=values or {},
                 confidence=conf,
+                quote=quote or "",
             )
         )
+
+    def with_page(self, source: Source) -> Source:
+        """The source with its page filled in from the caller's line -> page map."""
+        if source.page is None and source.line is not None and source.line in self.pages:
+            return replace(source, page=self.pages[source.line])
+        return source
+
+    def source_at(self, line: int) -> Source:
+        return Source(line=line, page=self.pages.get(line))
 
     # ------------------------------------------------------------------ helpers
 
@@ -183,6 +212,15 @@ def where(row: Row | None = None, source: Source | None = None) -> str:
     if src.page:
         return f"（第 {src.page} 页）"
     return ""
+
+
+def printed_words(row: Row) -> str:
+    """A row as a reader finds it on the page: its code as printed (where it has one) and its
+    label, not the canonical keys ("TOTAL", "vehicle_operation")."""
+    label = row.label or row.name
+    if row.code.isdigit():
+        return f"{row.text.get('code_printed') or row.code} {label}"
+    return label
 
 
 def row_label(row: Row) -> str:

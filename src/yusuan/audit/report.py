@@ -45,6 +45,15 @@ class CoverageEntry:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One file of a publication checked as one (DESIGN §4c)."""
+
+    doc: str
+    path: str | None
+    parts: str  # what it holds, in words: 仅表格 / 仅文字说明
+
+
+@dataclass(frozen=True)
 class DocumentReport:
     doc: str
     path: str | None
@@ -53,6 +62,7 @@ class DocumentReport:
     coverage: tuple[CoverageEntry, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     failed: bool = False  # the file could not be read/parsed at all
+    members: tuple[Member, ...] = ()  # the files of a publication checked as one; empty for one file
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -74,10 +84,12 @@ class CheckReport:
         return sum(1 for f in self.findings if SEVERITY_RANK[f.severity] >= rank)
 
     def summary_line(self) -> str:
-        n = len(self.documents)
         bad = sum(1 for d in self.documents if d.failed)
         c = Counter(f.severity for f in self.findings)
+        files = sum(len(d.members) or 1 for d in self.documents)
+        pubs = [d for d in self.documents if d.members]
+        joined = f"其中 {sum(len(d.members) for d in pubs)} 个文件作为 {len(pubs)} 份公开合并检查；" if pubs else ""
         return (
-            f"共检查 {n} 个文件（无法读取 {bad} 个）：错误 {c[Severity.ERROR]} 条，"
+            f"共检查 {files} 个文件（无法读取 {bad} 个）：{joined}错误 {c[Severity.ERROR]} 条，"
             f"警告 {c[Severity.WARNING]} 条，提示 {c[Severity.INFO]} 条。"
         )

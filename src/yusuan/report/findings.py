@@ -11,12 +11,14 @@ from yusuan.audit.report import SEVERITY_RANK, SEVERITY_ZH, STATUS_ZH, CheckRepo
 from yusuan.model import Finding, Severity
 
 CSV_FIELDS = ["doc", "rule", "severity", "message", "table", "row_code", "row_name", "column", "line", "page",
-              "confidence", "values"]
+              "confidence", "values", "quote"]
 
 
-def location_text(f: Finding) -> str:
+def location_text(f: Finding, report: DocumentReport | None = None) -> str:
     loc = f.location
     parts = []
+    if report is not None and report.members:
+        parts.append(f"文件 {loc.doc}")
     if loc.table:
         parts.append(f"表 {loc.table}")
     if loc.row_code or loc.row_name:
@@ -31,13 +33,32 @@ def location_text(f: Finding) -> str:
 
 
 def _sorted(findings: tuple[Finding, ...]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.location.source.line or 0))
+    """Errors first, then warnings, then information; within each, in document order."""
+    def key(f: Finding) -> tuple:
+        src = f.location.source
+        return (-SEVERITY_RANK[f.severity], f.location.doc, src.page or 0, src.line or 0, f.rule)
+
+    return sorted(findings, key=key)
+
+
+def quote_text(f: Finding) -> str:
+    """The printed words a finding is about, when its message does not already quote them."""
+    q = " ".join(f.quote.split())
+    return "" if not q or q in f.message else q
+
+
+def _header(d: DocumentReport) -> list[str]:
+    if not d.members:
+        return [f"== {d.doc}（{d.path or ''}）"]
+    out = [f"== 同一公开的 {len(d.members)} 个文件，作为一份公开检查（单位、年度、预决算和口径相同）："]
+    out += [f"   - {m.path or m.doc}（{m.parts}）" for m in d.members]
+    return out
 
 
 def render_text(report: CheckReport) -> str:
     out: list[str] = []
     for d in report.documents:
-        out.append(f"== {d.doc}（{d.path or ''}）")
+        out += _header(d)
         if d.failed:
             msgs = "；".join(x.message for x in d.diagnostics) or "无法读取"
             out.append(f"  无法检查：{msgs}")
@@ -50,14 +71,19 @@ def render_text(report: CheckReport) -> str:
             out.append(f"  [{SEVERITY_ZH[sev]}] {len(items)} 条")
             for f in items:
                 conf = f"（置信度 {f.confidence:.2f}）" if f.confidence is not None and f.confidence < 1 else ""
-                loc = location_text(f)
-                out.append(f"    {f.rule} {f.message}{conf}" + (f"  〔{loc}〕" if loc else ""))
+                loc = location_text(f, d)
+                quote = quote_text(f)
+                out.append(f"    {f.rule} {f.message}{conf}" + (f"  〔{loc}〕" if loc else "")
+                           + (f"  原文：“{quote}”" if quote else ""))
         counts = d.status_counts()
         ledger = "，".join(f"{STATUS_ZH[s]} {counts[s]}" for s in Status if counts[s])
         out.append(f"  规则覆盖：{ledger}")
-        gaps = [e for e in d.coverage if e.status in (Status.INSUFFICIENT_DATA, Status.ERROR)]
+        # what could not be checked: whole rules, and the parts of rules that ran
+        gaps = [e for e in d.coverage if e.status in (Status.INSUFFICIENT_DATA, Status.ERROR)
+                or (e.reason and e.status in (Status.PASSED, Status.FAILED))]
         for e in gaps:
-            out.append(f"    {e.rule} {STATUS_ZH[e.status]}：{e.reason}")
+            who = f"（{e.doc}）" if d.members and e.doc != d.doc else ""
+            out.append(f"    {e.rule}{who} {STATUS_ZH[e.status]}：{e.reason}")
         out.append("")
     out.append(report.summary_line())
     return "\n".join(out) + "\n"
@@ -75,6 +101,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         },
         "values": f.values,
         "confidence": f.confidence,
+        "quote": f.quote,
     }
 
 
@@ -85,6 +112,7 @@ def document_dict(d: DocumentReport) -> dict[str, Any]:
         "readable": not d.failed,
         "diagnostics": [{"code": x.code, "severity": x.severity.value, "message": x.message} for x in d.diagnostics
                         if x.severity == Severity.ERROR],
+        "publication": [{"doc": m.doc, "path": m.path, "parts": m.parts} for m in d.members],
         "counts": {s.value: d.count(s) for s in Severity},
         "findings": [finding_dict(f) for f in _sorted(d.findings)],
         "coverage": [
@@ -113,5 +141,6 @@ def render_csv(report: CheckReport) -> str:
                 "column": loc.column or "", "line": loc.source.line or "", "page": loc.source.page or "",
                 "confidence": "" if f.confidence is None else f"{f.confidence:.2f}",
                 "values": json.dumps(f.values, ensure_ascii=False) if f.values else "",
+                "quote": f.quote,
             })
     return buf.getvalue()

@@ -9,7 +9,7 @@ from html import escape
 
 from yusuan.audit.report import SEVERITY_ZH, STATUS_ZH, CheckReport, DocumentReport, Status
 from yusuan.model import Finding, Severity, Source, Table
-from yusuan.report.findings import _sorted, location_text
+from yusuan.report.findings import _sorted, location_text, quote_text
 
 _CSS = """
 body{font-family:-apple-system,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
@@ -76,6 +76,9 @@ def _table_html(t: Table, marks: dict, ids: dict[int, int]) -> str:
 
 def _document_html(d: DocumentReport, start: int) -> tuple[str, int]:
     out = [f"<h2>{escape(d.doc)}</h2><p>{escape(d.path or '')}</p>"]
+    if d.members:
+        out.append("<p>作为同一公开的 " + str(len(d.members)) + " 个文件一并检查：" + "、".join(
+            f"{escape(m.path or m.doc)}（{escape(m.parts)}）" for m in d.members) + "</p>")
     if d.failed or d.disclosure is None:
         out.append(f"<p class='sev-error'>无法检查：{escape('；'.join(x.message for x in d.diagnostics))}</p>")
         return "".join(out), start
@@ -86,8 +89,10 @@ def _document_html(d: DocumentReport, start: int) -> tuple[str, int]:
         n += 1
         ids[id(f)] = n
         conf = f"（置信度 {f.confidence:.2f}）" if f.confidence is not None and f.confidence < 1 else ""
+        quote = quote_text(f)
+        said = f" <q>{escape(quote)}</q>" if quote else ""
         out.append(f'<li id="f{n}"><span class="sev-{f.severity.value}">[{SEVERITY_ZH[f.severity]}] {f.rule}</span> '
-                   f"{escape(f.message)}{conf} <small>{escape(location_text(f))}</small></li>")
+                   f"{escape(f.message)}{conf}{said} <small>{escape(location_text(f, d))}</small></li>")
     out.append("</ol>" if d.findings else "</ol><p>未发现问题。</p>")
     counts = d.status_counts()
     out.append("<details><summary>规则覆盖：" + "，".join(f"{STATUS_ZH[s]} {counts[s]}" for s in Status if counts[s])

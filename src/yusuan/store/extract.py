@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from yusuan.api import doc_id_for, parse
-from yusuan.model import Diagnostic, Disclosure, Figure, MoneyUnit, Severity, Source
+from yusuan.api import doc_id_for
+from yusuan.model import Diagnostic, Disclosure, Figure, Finding, MoneyUnit, Severity, Source
+from yusuan.publication import key_of, parts_of
 
 _TEN_THOUSAND_EXP = -4  # 元 -> 万元 is a shift of four decimal places (exact with scaleb)
 
@@ -89,7 +91,7 @@ def process_file(path: str, sha256: str, check: bool = True) -> Parsed:
     size = Path(path).stat().st_size if Path(path).exists() else 0
     t0 = time.perf_counter()
     try:
-        disclosure, diagnostics = parse(path, doc_id_for(path))
+        disclosure, diagnostics, lines, pages = read(path)
     except Exception as exc:  # a parser bug must not take the batch down with it
         message = f"解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
         return Parsed(path, sha256, size, error=message)
@@ -100,8 +102,22 @@ def process_file(path: str, sha256: str, check: bool = True) -> Parsed:
     record = build_record(disclosure, diagnostics, path, sha256, size)
     record.document["parse_ms"] = parse_ms
     if check:
-        _add_findings(record, disclosure, diagnostics, path)
+        _add_findings(record, disclosure, diagnostics, path, lines, pages)
     return record
+
+
+def read(path: str) -> tuple[Disclosure | None, tuple[Diagnostic, ...], tuple[tuple[int, str], ...], dict[int, int]]:
+    """Parse one file and keep its source text line by line (the text rules read it)."""
+    from yusuan.audit.engine import source_text
+    from yusuan.ingest import load
+    from yusuan.parsing import parse_document
+
+    source, diagnostics = load(path)
+    if source is None:
+        return None, diagnostics, (), {}
+    disclosure, found = parse_document(source, doc_id_for(path))
+    lines, pages = source_text(source)
+    return disclosure, diagnostics + found, lines, pages
 
 
 def build_record(
@@ -125,6 +141,8 @@ def build_record(
         "kind": meta.kind.value,
         "scope": meta.scope,
         "narrative_unit": meta.narrative_unit.value if meta.narrative_unit else None,
+        "parts": ",".join(sorted(parts_of(disclosure))),
+        "publication": key_of(disclosure).id,
         "staff_authorized": staffing.authorized,
         "staff_actual": staffing.actual,
         "staff_in_service": staffing.in_service,
@@ -211,7 +229,8 @@ def _figures(disclosure: Disclosure) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Diagnostic, ...], path: str) -> None:
+def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Diagnostic, ...], path: str,
+                  lines: tuple[tuple[int, str], ...] = (), pages: dict[int, int] | None = None) -> None:
     """Findings from ``yusuan.audit`` when it is installed and works; otherwise the document is
     stored without them and ``audit_error`` says why (n_findings stays NULL = not checked)."""
     try:
@@ -220,15 +239,19 @@ def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Dia
         record.document["audit_error"] = f"审核模块不可用（{exc}）"
         return
     try:
-        report = check_disclosure(disclosure, None, path, diagnostics)
+        report = check_disclosure(disclosure, None, path, diagnostics, lines=lines, pages=pages)
     except Exception as exc:  # a rule bug must not lose the parsed document
         record.document["audit_error"] = f"审核时发生内部错误（{type(exc).__name__}: {exc}）"
         return
-    doc = disclosure.meta.doc
-    for f in report.findings:
-        loc = f.location
-        record.findings.append(
-            (doc, f.rule, f.severity.value, f.message, loc.table, loc.row_code, loc.row_name, loc.column,
-             json.dumps(f.values, ensure_ascii=False), f.confidence, *_where(loc.source))
-        )  # fmt: skip
+    record.findings = finding_rows(report.findings)
     record.document["n_findings"] = len(record.findings)
+
+
+def finding_rows(findings: Sequence[Finding]) -> list[tuple[Any, ...]]:
+    """Findings as rows in ``FINDING_COLUMNS`` order (``doc`` is the file each is about)."""
+    return [
+        (f.location.doc, f.rule, f.severity.value, f.message, f.location.table, f.location.row_code,
+         f.location.row_name, f.location.column, json.dumps(f.values, ensure_ascii=False), f.confidence,
+         *_where(f.location.source))
+        for f in findings
+    ]  # fmt: skip

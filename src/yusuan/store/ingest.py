@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from yusuan.store.extract import Parsed, file_sha256, process_file
+from yusuan.store.publications import link_publications
 from yusuan.store.writer import known_state, record_failure, write_document
 
 
@@ -30,14 +31,16 @@ class IngestSummary:
     versions: int = 0
     unchanged: int = 0
     failed: int = 0
+    publications: int = 0  # publications of two files linked (and checked as one) in this run
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
 
     def line(self) -> str:
         rate = (self.new + self.versions) / self.seconds * 60 if self.seconds > 0 else 0.0
+        linked = f"分两个文件公开的 {self.publications} 份已合并检查；" if self.publications else ""
         return (
             f"共 {self.files} 个文件：新增 {self.new} 个，新版本 {self.versions} 个，未变跳过 {self.unchanged} 个，"
-            f"失败 {self.failed} 个；用时 {self.seconds:.1f} 秒（{rate:.0f} 个/分钟）。"
+            f"失败 {self.failed} 个；{linked}用时 {self.seconds:.1f} 秒（{rate:.0f} 个/分钟）。"
         )
 
 
@@ -99,6 +102,9 @@ def ingest(
             _finish(con, parsed, "failed" if parsed.failed else action, summary, on_done)
     else:
         _run_pool(con, todo, workers, check, summary, on_done)
+    written = {path for path, _, _ in todo}
+    if written:
+        summary.publications = link_publications(con, written, check)
     summary.seconds = time.perf_counter() - t0
     return summary
 

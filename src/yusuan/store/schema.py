@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Amounts: 18 integer digits, 6 decimals (a value printed in 元 to the fen is exact in 万元).
 MONEY = "DECIMAL(24,6)"
@@ -43,6 +43,8 @@ TABLES: dict[str, str] = {
             kind VARCHAR,
             scope VARCHAR,
             narrative_unit VARCHAR,
+            parts VARCHAR,                  -- what the file holds: "tables,narrative", "tables", "narrative"
+            publication VARCHAR,            -- publication id (unit|year|kind|scope): halves of one share it
             staff_authorized INTEGER,       -- 编制数
             staff_actual INTEGER,           -- 实有人数
             staff_in_service INTEGER,       -- 在职
@@ -168,13 +170,30 @@ VIEWS: dict[str, str] = {
 }
 
 
+# Schema changes for databases written by an earlier version: version -> statements that bring
+# a database of the version before it up to that version (each idempotent).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS parts VARCHAR",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS publication VARCHAR",
+    ),
+}
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create whatever is missing (idempotent) and record the schema version."""
+    """Create whatever is missing, bring an older database up to date (idempotent) and record
+    the schema version."""
     for ddl in TABLES.values():
         con.execute(ddl)
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    stored = int(row[0]) if row else SCHEMA_VERSION
+    for version in sorted(v for v in MIGRATIONS if v > stored):
+        for ddl in MIGRATIONS[version]:
+            con.execute(ddl)
     con.execute("CREATE SEQUENCE IF NOT EXISTS documents_id START 1")
     for ddl in VIEWS.values():
         con.execute(ddl)
     con.execute(
-        "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
+        "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(SCHEMA_VERSION)],
     )

@@ -11,4 +11,5 @@ from yusuan.audit.rules import (  # noqa: F401
     performance,
     template,
     units,
+    wording,
 )
