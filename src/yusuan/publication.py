@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from yusuan.model import Disclosure, DocKind, Meta, Source
-from yusuan.text import squash
+from yusuan.parsing.meta import unit_key as parsing_unit_key
 
 TABLES = "tables"
 NARRATIVE = "narrative"
@@ -56,28 +56,10 @@ def describe_parts(parts: frozenset[str]) -> str:
 
 # --------------------------------------------------------------------------- keys
 
-# Long official names and their usual short forms, so that "中国共产党江苏省委员会办公厅",
-# "中共江苏省委办公厅" and "江苏省委办公厅" are one unit.
-_UNIT_FORMS: tuple[tuple[str, str], ...] = (
-    (r"中国共产党", "中共"),
-    (r"(省|市|县|区|州|旗)委员会", r"\1委"),
-    (r"人民代表大会常务委员会", "人大常委会"),
-    (r"^中国人民政治协商会议(.+?)委员会", r"\1政协"),
-    (r"^中共", ""),
-    (r"本级$", ""),
-)
-
-
 def unit_key(name: str | None) -> str | None:
-    """A unit name reduced to what identifies the unit: width, spaces and brackets normalised,
-    long forms shortened. (To be replaced by ``yusuan.parsing.meta.unit_key`` when the parser
-    exposes one.)"""
-    if not name:
-        return None
-    s = re.sub(r"[()\[\]]", "", squash(name))
-    for pattern, short in _UNIT_FORMS:
-        s = re.sub(pattern, short, s)
-    return s or None
+    """A unit name reduced to what identifies the unit (``yusuan.parsing.meta.unit_key``:
+    "中国共产党江苏省委员会办公厅", "中共江苏省委办公厅" and "江苏省委办公厅" are one unit)."""
+    return parsing_unit_key(name) or None
 
 
 _TITLE_YEAR = re.compile(r"(20\d\d)\s*年")
