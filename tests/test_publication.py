@@ -78,7 +78,12 @@ def test_merged_view_takes_tables_from_one_half_and_narrative_from_the_other() -
     text, tables = _text_half(), _table_half()
     view = merge([text, tables])
     assert view.meta.doc == "a-wenben+a-biaoge" and view.meta.year == 2019 and view.meta.scope == "部门"
-    assert view.tables == tables.tables and view.narrative == text.narrative
+    assert view.tables == tables.tables
+    assert [(s.heading, s.text) for s in view.narrative] == [(s.heading, s.text) for s in text.narrative]
+    # the narrative's statements are linked again, to the other half's tables
+    (f,) = view.narrative[0].figures
+    assert f.refers_to == ("expenditure", "TOTAL", "project")
+    assert [c.refers_to for c in view.claims] == [("expenditure", "TOTAL", "project")]
     assert parts_of(view) == {TABLES, NARRATIVE}
 
 

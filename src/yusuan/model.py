@@ -145,6 +145,7 @@ class Staffing:
     authorized: int | None = None  # 编制数
     authorized_admin: int | None = None  # 行政编制
     authorized_institution: int | None = None  # 事业编制
+    authorized_other: int | None = None  # other kinds printed beside them (行政附属编制, 工勤编制 …), summed
     actual: int | None = None  # 实有人数
     in_service: int | None = None  # 在职
     retired: int | None = None  # 退休

@@ -20,7 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from yusuan.model import Disclosure, DocKind, Meta, Source
+from yusuan.parsing.claims import claims_of
 from yusuan.parsing.meta import unit_key as parsing_unit_key
+from yusuan.parsing.narrative import link_sections
 
 TABLES = "tables"
 NARRATIVE = "narrative"
@@ -209,18 +211,21 @@ def merge(members: Sequence[Disclosure]) -> Disclosure:
         parts=(TABLES, NARRATIVE),
     )
     catalogue = next((d.catalogue for d in (narr, *tabled) if d.catalogue), ())
+    tables = tuple(t for d in tabled for t in d.tables)
+    # The narrative's statements, linked again to the tables of the other half.
+    narrative = link_sections(narr.narrative, tables)
     return Disclosure(
         meta=meta,
-        tables=tuple(t for d in tabled for t in d.tables),
+        tables=tables,
         catalogue=catalogue,
         profile=narr.profile,
-        narrative=narr.narrative,
+        narrative=narrative,
         three_public=narr.three_public,
         operating_cost=narr.operating_cost,
         procurement=narr.procurement,
         assets=narr.assets,
         performance=tuple(p for d in (narr, *others) for p in d.performance),
-        claims=narr.claims,
+        claims=claims_of(narrative),
     )
 
 

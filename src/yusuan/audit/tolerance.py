@@ -105,6 +105,16 @@ def within_percent(stated: Decimal, bounds: tuple[Decimal, Decimal], factor: Dec
     return stated + half >= bounds[0] and stated - half <= bounds[1]
 
 
+def last_place_off(stated: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
+    """The stated percentage misses the interval by at most one unit of its last printed place
+    (16.07 for 16.0775, a truncation; 30 for 29.15, a round figure): a presentation slip a
+    reviewer may note, not a wrong number."""
+    unit = half_unit(stated) * 2
+    if stated == stated.to_integral_value() and decimals_of(stated) == 0:
+        unit = Decimal(1)
+    return bounds[0] - unit <= stated <= bounds[1] + unit
+
+
 def fmt(value: Decimal) -> str:
     """A Decimal as a plain number (no exponent)."""
     return f"{value:f}"

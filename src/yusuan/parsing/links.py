@@ -36,13 +36,21 @@ class Link:
     confidence: float
 
 
-def row_ref(row: Row) -> str:
-    return row.code or row.key or name_key(row.name)
+def row_ref(row: Row, table: Table | None = None) -> str:
+    """A row's code, key or name; in a two-sided table that prints it on both sides (总计,
+    本年收入合计/本年支出合计 keyed ``year_total``), qualified by its side: ``expenditure:year_total``."""
+    ref = row.code or row.key or name_key(row.name)
+    if table is not None and row.side and any(
+            r is not row and r.side and r.side != row.side and (r.code or r.key or name_key(r.name)) == ref
+            for r in table.rows):
+        return f"{row.side}:{ref}"
+    return ref
 
 
 def cell_row(table: Table, ref: str, column: str) -> Row | None:
     """The row a link's ``row_code`` names (the one holding ``column`` where several do)."""
-    rows = [r for r in table.rows if row_ref(r) == ref or (ref == "TOTAL" and r.code == "TOTAL")]
+    side, _, bare = ref.rpartition(":")
+    rows = [r for r in table.rows if (r.code or r.key or name_key(r.name)) == bare and (not side or r.side == side)]
     if not rows:
         return None
     return next((r for r in rows if column in r.values), rows[0])
@@ -150,17 +158,25 @@ _KEYWORDS: tuple[tuple[str, str, str, tuple[_Target, ...]], ...] = (
     ("income_total", rf"^(?:单位|部门)?(?:收入预算|预算收入|收入){_TOT}", "*",
      (_t("income", "TOTAL"), _t("summary", "TOTAL", side=_INCOME))),
     # Spending parts.
+    # 人员经费/公用经费: a column of the 基本支出 table's 合计, or (决算) rows of their own.
     ("fiscal_personnel", r"^(?:财政拨款)?(?:基本支出(?:中的?)?)?人员经费", "fiscal",
-     (_t("fiscal_basic_econ", "TOTAL", "personnel"), _t("gpb_basic_econ", "TOTAL", "personnel"))),
+     (_t("fiscal_basic_econ", "TOTAL", "personnel"), _t("gpb_basic_econ", "TOTAL", "personnel"),
+      _t("fiscal_basic_econ", "name:人员经费合计"), _t("gpb_basic_econ", "name:人员经费合计"))),
     ("personnel", r"^(?:一般公共预算)?(?:财政拨款)?(?:基本支出(?:中的?)?)?人员经费", "*",
-     (_t("gpb_basic_econ", "TOTAL", "personnel"), _t("fiscal_basic_econ", "TOTAL", "personnel"))),
+     (_t("gpb_basic_econ", "TOTAL", "personnel"), _t("fiscal_basic_econ", "TOTAL", "personnel"),
+      _t("gpb_basic_econ", "name:人员经费合计"), _t("fiscal_basic_econ", "name:人员经费合计"))),
     ("fiscal_public", r"^(?:财政拨款)?(?:基本支出(?:中的?)?)?(?:日常)?公用经费", "fiscal",
-     (_t("fiscal_basic_econ", "TOTAL", "public"), _t("gpb_basic_econ", "TOTAL", "public"))),
+     (_t("fiscal_basic_econ", "TOTAL", "public"), _t("gpb_basic_econ", "TOTAL", "public"),
+      _t("fiscal_basic_econ", "name:公用经费合计"), _t("gpb_basic_econ", "name:公用经费合计"))),
     ("public", r"^(?:一般公共预算)?(?:财政拨款)?(?:基本支出(?:中的?)?)?(?:日常)?公用经费", "*",
-     (_t("gpb_basic_econ", "TOTAL", "public"), _t("fiscal_basic_econ", "TOTAL", "public"))),
+     (_t("gpb_basic_econ", "TOTAL", "public"), _t("fiscal_basic_econ", "TOTAL", "public"),
+      _t("gpb_basic_econ", "name:公用经费合计"), _t("fiscal_basic_econ", "name:公用经费合计"))),
     ("fiscal_basic", rf"^(?:财政拨款)?基本支出{_TOT}", "fiscal",
      (_t("fiscal_summary", "name:基本支出", side=_SPEND), _t("fiscal_basic_econ", "TOTAL"),
       _t("fiscal_expenditure", "TOTAL", "basic"))),
+    # A 一般公共预算基本支出 section explains the 基本支出 table itself.
+    ("gpb_basic", rf"^(?:一般公共预算)?(?:财政)?(?:拨款)?基本支出{_TOT}", "topic:gpb_basic",
+     (_t("gpb_basic_econ", "TOTAL"), _t("gpb_expenditure", "TOTAL", "basic"))),
     ("gpb_basic", rf"^(?:一般公共预算)?(?:财政)?(?:拨款)?基本支出{_TOT}", "gpb",
      (_t("gpb_expenditure", "TOTAL", "basic"), _t("gpb_basic_econ", "TOTAL"))),
     ("basic", rf"^基本支出{_TOT}", "*",
@@ -307,5 +323,5 @@ class Linker:
             elif not (row.code == target.row or row.key == target.row):
                 continue
             if target.column in row.values or any(c.key == target.column for c in table.columns):
-                return (target.table, row_ref(row), target.column)
+                return (target.table, row_ref(row, table), target.column)
         return None

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from yusuan.ingest.document import Line
 from yusuan.model import (
@@ -23,6 +24,7 @@ from yusuan.model import (
     Diagnostic,
     Figure,
     Meta,
+    MoneyUnit,
     NarrativeSection,
     Procurement,
     Profile,
@@ -352,18 +354,39 @@ def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table])
     claim to its statement's cell. Run again with a publication's tables when the narrative
     and the tables were published as two files."""
     linker = Linker(tables)
+    rows = rows_index(tables)
     out: list[NarrativeSection] = []
     for s in sections:
         figures: list[Figure] = []
         for f in s.figures:
+            if f.code is None and rows:
+                # A 科目 named only by its name: these tables may print it (the 表格 half).
+                found_code = code_of_subject(f.subject, rows, context=s.code, names=s.topic not in _NO_NAME_LOOKUP)
+                if found_code:
+                    f = replace(f, code=found_code.code, resolution=found_code.how,
+                                confidence=found_code.confidence)
             found = linker.link(f, s.topic)
             if found is None:
                 figures.append(replace(f, refers_to=None, key=""))
                 continue
             figures.append(replace(f, refers_to=found.ref, key=found.key, resolution=f.resolution or found.how,
                                    confidence=f.confidence if f.code else found.confidence))
-        out.append(replace(s, figures=tuple(figures)))
+        out.append(replace(s, figures=tuple(figures), claims=tuple(_link_claim(c, s, linker) for c in s.claims)))
     return tuple(out)
+
+
+def _link_claim(claim: Claim, section: NarrativeSection, linker: Linker) -> Claim:
+    """A claim of no statement (inside a reason, stated alone) is linked like a statement of
+    its subject would be, for the reader; the audit checks statements only."""
+    if claim.quantity == "count" or not claim.subject or claim.unit not in ("万元", "元", "%"):
+        return claim
+    unit = MoneyUnit(claim.unit) if claim.unit != "%" else MoneyUnit.WAN
+    probe = Figure(subject=claim.subject, amount=claim.value if claim.unit != "%" else Decimal(1), unit=unit,
+                   code=claim.code, scope=scope_of_text(claim.subject))
+    found = linker.link(probe, section.topic)
+    if found is None:
+        return claim
+    return replace(claim, refers_to=found.ref, key=found.key)
 
 
 def _figure_pages(f: Figure, pages: dict[int, int | None]) -> Figure:

@@ -267,10 +267,17 @@ def _strip_words(s: str) -> str:
 _YEAR_HEAD = re.compile(r"^.*?\d{4}\s*(?:年度|年)(?:的)?")
 
 
+# A short form of the unit's name before 本年/2019年 ("省检察院本年收入预算合计"): not the subject.
+_ORG_PREFIX = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}?(?:院|局|厅|委员会|委|办公室|中心|所|站|馆|社|学校|医院)(?=本年|本部门|本单位|当年|全年|\d{4}\s*年)"
+)
+
+
 def _clean_subject(raw: str, unit_name: str | None) -> str:
     s = _QUOTE_CHARS.sub("", clean_cjk_spaces(raw).strip())
     if unit_name:
         s = s.replace(unit_name, "")
+    s = _ORG_PREFIX.sub("", s)
     year = _YEAR_HEAD.match(s)
     if year:
         # "…局 2025 年支出预算" names the subject after the year; "…(项)2025年预算数为" before it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from yusuan.audit.context import RuleContext, where
 from yusuan.audit.registry import rule
@@ -21,6 +22,7 @@ from yusuan.audit.tolerance import (
     fmt,
     growth_range,
     growth_range_from_change,
+    last_place_off,
     percent_range,
     within_percent,
     yuan_to,
@@ -52,6 +54,11 @@ def _prior_money(f: Figure) -> Money | None:
 
 def _said(f: Figure) -> str:
     return f"说明{where(source=f.source)}“{_short(f.sentence or f.subject)}”"
+
+
+def _slip(ctx: RuleContext, stated: Decimal, bounds: tuple[Decimal, Decimal]) -> Severity | None:
+    """A rate off by one unit of its last printed place is a warning, not an error."""
+    return Severity.WARNING if ctx.severity == Severity.ERROR and last_place_off(stated, bounds) else None
 
 
 def _with_change(ctx: RuleContext) -> Iterator[tuple[NarrativeSection, Figure, Change]]:
@@ -100,6 +107,7 @@ def stated_rate(ctx: RuleContext) -> None:
             f"{_said(f)}：{f.subject} {fmt(f.amount)}{f.unit.value}，{basis}，所述变动率 {fmt(stated)}%，"
             f"而按所述金额计算应为 {mid:.2f}%（印刷精度允许 {bounds[0]:.2f}%～{bounds[1]:.2f}%）。请核对变动率或金额。",
             source=f.source, values={"本年": fmt(f.amount), "所述变动率": fmt(stated), "计算变动率": f"{mid:.2f}"},
+            severity=_slip(ctx, stated, bounds),
         )
     if not seen:
         ctx.skip("说明中没有可重算的增减变动率")
@@ -369,7 +377,8 @@ def completion(ctx: RuleContext) -> None:
             continue
         mid = (bounds[0] + bounds[1]) / 2
         ctx.report(
-            f"{_said(f)}：年初预算 {fmt(f.budget)}、决算 {fmt(f.amount)}{f.unit.value}，完成率应为 {mid:.2f}%，"
+            severity=_slip(ctx, f.completion, bounds),
+            message=f"{_said(f)}：年初预算 {fmt(f.budget)}、决算 {fmt(f.amount)}{f.unit.value}，完成率应为 {mid:.2f}%，"
             f"而所述为 {fmt(f.completion)}%。请核对。",
             source=f.source, values={"年初预算": fmt(f.budget), "决算": fmt(f.amount), "所述完成率": fmt(f.completion)},
         )

@@ -83,7 +83,7 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
     if "三公" in of:
         total = [g for g in _stated_total(ctx, section, f, ("three_public",)) if g.share is None]
         if total:
-            bases.append((figure_money(total[0]), f"“三公”经费 {fmt(total[0].amount)}"))
+            bases.append((figure_money(total[0]), "“三公”经费"))
         items = {g.key: g for g in section.figures if g.key in _THREE_PUBLIC_ITEMS}
         if len(items) == len(_THREE_PUBLIC_ITEMS):
             parts = [figure_money(g) for g in items.values()]
@@ -94,7 +94,7 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
         side = "expenditure" if "支出" in of else "income"
         keys = (f"{side}_total", f"{side}_year_total")
         for g in _stated_total(ctx, section, f, keys)[:1]:
-            bases.append((figure_money(g), f"{g.subject} {fmt(g.amount)}"))
+            bases.append((figure_money(g), g.subject))
     res = resolve(ctx, section, f)
     if res is not None and res.row is not None:
         tot = total_of(res.table)
@@ -107,7 +107,7 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
         if g.share is None and g.amount >= f.amount:
             previous = g
     if previous is not None:
-        bases.append((figure_money(previous), f"{previous.subject} {fmt(previous.amount)}"))
+        bases.append((figure_money(previous), previous.subject))
     return bases
 
 
@@ -146,7 +146,7 @@ def shares(ctx: RuleContext) -> None:
         base, label, computed = best
         ctx.report(
             f"说明{where(source=f.source)}称{f.subject} {fmt(f.amount)}{f.unit.value}“占 {fmt(f.share)}%”，"
-            f"但按{label}{base.unit.value} 计算应为 {computed:.2f}%。请核对占比或金额。",
+            f"但按{label}（{fmt(base.value)}{base.unit.value}）计算应为 {computed:.2f}%。请核对占比或金额。",
             source=f.source, values={"金额": fmt(f.amount), "总额": fmt(base.value), "所述占比": fmt(f.share),
                                      "计算占比": f"{computed:.2f}"},
         )

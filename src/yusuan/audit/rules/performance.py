@@ -171,7 +171,8 @@ def project_target_amounts(ctx: RuleContext) -> None:
     "STF001",
     "人员情况的数字不能加总",
     Severity.WARNING,
-    what="核对人员情况：行政编制 + 事业编制 = 编制数；实有人数等于在职人数，或等于在职 + 退休 + 离休。",
+    what="核对人员情况：行政编制 + 事业编制（+ 同时列出的行政附属编制、工勤编制等）= 编制数；实有人数等于在职人数，"
+    "或等于在职 + 退休 + 离休。",
     why="人员情况是基本支出（人员经费）的依据，数字应能加总。",
     failing="“编制数 15，实有人数 14 人，其中在职 10 人，退休 2 人，离休 0 人”。",
     passing="“实有人数 14 人，其中在职 12 人，退休 2 人，离休 0 人”。",
@@ -183,10 +184,12 @@ def staffing(ctx: RuleContext) -> None:
         return
     if s.authorized is not None and s.authorized_admin is not None and s.authorized_institution is not None:
         ctx.checked()
-        if s.authorized_admin + s.authorized_institution != s.authorized:
+        parts = s.authorized_admin + s.authorized_institution + (s.authorized_other or 0)
+        if parts != s.authorized:
+            other = f" + 其他编制 {s.authorized_other}" if s.authorized_other else ""
             ctx.report(
                 f"人员情况{where(source=s.source)}：编制数 {s.authorized}，而行政编制 {s.authorized_admin} + 事业编制 "
-                f"{s.authorized_institution} = {s.authorized_admin + s.authorized_institution}。请核对。",
+                f"{s.authorized_institution}{other} = {parts}。请核对。",
                 source=s.source,
             )
     if s.actual is not None and s.in_service is not None:
