@@ -551,6 +551,11 @@ def _statement_tokens(span: Span, s_start: int, sentence: str, tokens: list[_Tok
                 continue
             explicit = True
             if _is_generic(subject):
+                # "检察(款)：2018年预算支出合计16,444.36万元", "1.住房公积金(项)：支出1,073.77万元"
+                path = _labelled_path(sentence, piece_start, tok.start, ctx)
+                if path:
+                    subject = path
+            if _is_generic(subject):
                 named = next((s for s in (_waiting_subject(sentence, w, ctx, piece_start) for w in waiting) if s), "")
                 if named:
                     subject = named
@@ -601,6 +606,13 @@ def _named_in_clause(sentence: str, tok: _Token, ctx: StatementContext, floor: i
     clause = _COMPARE.sub("", clause)
     clause = re.sub(rf"(?:{_VERB}|小于|大于|低于|高于)(?:了)?(?:\(\s*(?:{_VERB})\s*\))?\s*$", "", clause)
     return _clean_subject(clause, ctx.unit_name)
+
+
+def _labelled_path(sentence: str, start: int, at: int, ctx: StatementContext) -> str:
+    """A 科目 path printed as the label before a colon, whose amount follows it."""
+    head = sentence[start:at]
+    m = re.match(r"^\s*(.{1,60}?\((?:类|款|项)\))\s*[:：]", head)
+    return _clean_subject(m.group(1), ctx.unit_name) if m else ""
 
 
 def _waiting_subject(sentence: str, tok: _Token, ctx: StatementContext, floor: int) -> str:

@@ -194,6 +194,10 @@ def _resolve_path(
         rest = names[1:]
         if code is None and levels[0] == "" and context:
             code, rest, used_context = context, names, True
+        if code is None and levels[0] == "类":
+            # "行政事业单位离退休(类)…(项)": a 款 marked as a 类 (a presentation slip).
+            return _path_without_class(names, rows) if not context else _resolve_path(
+                [("款", n) for n in names[:1]] + path[1:], rows, context)
     else:
         # A path that starts at the 款 (or 项) continues the class its heading names.
         if not context:
