@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.model import MoneyUnit
 from yusuan.text import decimals_of
@@ -106,13 +106,14 @@ def within_percent(stated: Decimal, bounds: tuple[Decimal, Decimal], factor: Dec
 
 
 def last_place_off(stated: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
-    """The stated percentage misses the interval by at most one unit of its last printed place
-    (16.07 for 16.0775, a truncation; 30 for 29.15, a round figure): a presentation slip a
-    reviewer may note, not a wrong number."""
-    unit = half_unit(stated) * 2
-    if stated == stated.to_integral_value() and decimals_of(stated) == 0:
-        unit = Decimal(1)
-    return bounds[0] - unit <= stated <= bounds[1] + unit
+    """The stated percentage is one unit of its last printed place away from what the true
+    value rounds to (16.07 for 16.0775, a truncation; 63.75 for 63.7399, shares made to add up
+    to 100 %): a presentation slip, not a wrong number."""
+    places = decimals_of(stated)
+    unit = Decimal(1).scaleb(-places)
+    low = bounds[0].quantize(unit, rounding=ROUND_HALF_UP)
+    high = bounds[1].quantize(unit, rounding=ROUND_HALF_UP)
+    return low - unit <= stated <= high + unit
 
 
 def fmt(value: Decimal) -> str:

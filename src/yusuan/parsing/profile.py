@@ -82,8 +82,8 @@ _NUM = r"\s*(\d+)\s*(?:人|名)?"
 _AUTHORIZED = re.compile(r"编制(?:数|人数)?(?:为|共)?" + _NUM)
 _ADMIN = re.compile(r"行政编制(?:数)?" + _NUM)
 _INSTITUTION = re.compile(r"事业编制(?:数)?" + _NUM)
-# Any kind of 编制 printed as a part ("行政附属编制 104 名", "工勤编制 3 人").
-_KIND = re.compile(r"([\u4e00-\u9fff]{1,6})编制(?:数)?\s*(\d+)\s*(?:人|名)")
+# The other kinds of 编制 printed beside 行政/事业 as parts of the total.
+_KIND = re.compile(r"(行政附属|机关工勤|工勤人员|工勤|后勤服务|政法专项|老干部|其他)编制(?:数)?\s*(\d+)\s*(?:人|名)")
 _ACTUAL = re.compile(r"实有(?:人数|人员)(?:为|共)?" + _NUM)
 _IN_SERVICE = re.compile(r"在职(?:人员|人数)?(?:为)?" + _NUM)
 _RETIRED = re.compile(r"(?<!离)退休(?:人员|人数)?(?:为)?" + _NUM)
@@ -113,8 +113,7 @@ def staffing_from_text(text: str, source: Source | None = None) -> Staffing:
         if flat[max(0, m.start() - 2) : m.start()] not in ("行政", "事业"):
             authorized = int(m.group(1))
             break
-    kinds = [(m.group(1), int(m.group(2))) for m in _KIND.finditer(flat)]
-    others = [n for kind, n in kinds if not kind.endswith(("行政", "事业", "其中")) and kind not in ("行政", "事业")]
+    others = [int(m.group(2)) for m in _KIND.finditer(flat)]
     return Staffing(
         authorized=authorized,
         authorized_admin=first(_ADMIN),

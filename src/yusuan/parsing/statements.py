@@ -611,7 +611,7 @@ def _named_in_clause(sentence: str, tok: _Token, ctx: StatementContext, floor: i
 def _labelled_path(sentence: str, start: int, at: int, ctx: StatementContext) -> str:
     """A 科目 path printed as the label before a colon, whose amount follows it."""
     head = sentence[start:at]
-    m = re.match(r"^\s*(.{1,60}?\((?:类|款|项)\))\s*[:：]", head)
+    m = re.match(r"^\s*(.{1,60}?\(\s*(?:类|款|项)\s*\))\s*[:：]", head)
     return _clean_subject(m.group(1), ctx.unit_name) if m else ""
 
 

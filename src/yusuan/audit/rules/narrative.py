@@ -10,7 +10,7 @@ from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import col_zh
 from yusuan.audit.rules._figures import cell_money, figure_money, figures, resolve, total_of
-from yusuan.audit.tolerance import WAN, Money, fmt, percent_range, within_percent, yuan_to
+from yusuan.audit.tolerance import WAN, Money, fmt, last_place_off, percent_range, within_percent, yuan_to
 from yusuan.model import Figure, MoneyUnit, NarrativeSection, Severity
 from yusuan.text import normalize, squash
 
@@ -137,7 +137,9 @@ def shares(ctx: RuleContext) -> None:
         best = None
         for base, label in bases:
             bounds = percent_range(a, base)
-            if bounds is None or within_percent(f.share, bounds, ctx.tolerance.factor):
+            # A last digit off is how shares are made to add up to 100 %: rounding, not an error.
+            if bounds is None or within_percent(f.share, bounds, ctx.tolerance.factor) or last_place_off(f.share,
+                                                                                                        bounds):
                 best = None
                 break
             best = best or (base, label, (bounds[0] + bounds[1]) / 2)
@@ -181,16 +183,12 @@ def repeated_statements(ctx: RuleContext) -> None:
         if len(fs) < 2:
             continue
         first = fs[0]
+        # One finding per value that differs from the first statement, with every place it is printed.
+        differing: dict[Decimal, list[Figure]] = {}
         for other in fs[1:]:
             ctx.checked()
             if not ctx.restated(figure_money(first), figure_money(other)):
-                ctx.report(
-                    f"说明中{first.subject}先后表述为 {fmt(first.amount)}{first.unit.value}{where(source=first.source)}"
-                    f"和 {fmt(other.amount)}{other.unit.value}{where(source=other.source)}（均指{table_name(key[0])}"
-                    f" {key[1]} {col_zh(key[2])}）。请统一。",
-                    table=key[0], column=key[2], source=other.source,
-                    values={"第一处": fmt(first.amount), "第二处": fmt(other.amount)},
-                )
+                differing.setdefault(figure_money(other).yuan, []).append(other)
                 continue
             a, b = first.change, other.change
             if (a and b and a.amount is not None and b.amount is not None and a.direction == b.direction
@@ -202,6 +200,16 @@ def repeated_statements(ctx: RuleContext) -> None:
                     table=key[0], column=key[2], source=other.source,
                     values={"第一处": fmt(a.amount), "第二处": fmt(b.amount)},
                 )
+        for others in differing.values():
+            other = others[0]
+            places = "、".join(where(source=o.source).strip("（）") for o in others)
+            ctx.report(
+                f"说明中{first.subject}先后表述为 {fmt(first.amount)}{first.unit.value}{where(source=first.source)}"
+                f"和 {fmt(other.amount)}{other.unit.value}（{places}）（均指{table_name(key[0])}"
+                f" {key[1]} {col_zh(key[2])}）。请统一。",
+                table=key[0], column=key[2], source=other.source,
+                values={"第一处": fmt(first.amount), "第二处": fmt(other.amount)},
+            )
 
 
 def _changes_agree(ctx: RuleContext, by_subject: dict[tuple[str, str, Decimal], list[Figure]]) -> None:
