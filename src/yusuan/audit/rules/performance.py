@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from itertools import combinations
 
 from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._figures import total_of
 from yusuan.audit.tolerance import Money, fmt, yuan_to
-from yusuan.model import PerformanceTarget, Row, Severity, Table
+from yusuan.model import MoneyUnit, PerformanceTarget, Row, Severity, Table
 from yusuan.text import squash
 
 _CITE = "《地方预决算公开操作规程》要求部门预算公开时同步公开重点项目绩效目标；绩效目标金额应与预算一致。"
@@ -60,6 +61,26 @@ def unit_target_amount(ctx: RuleContext) -> None:
 _NON_FISCAL = ("其他", "单位资金", "自有", "事业收入", "经营", "非财政")
 
 
+def _funding_off(ctx: RuleContext, amount: Decimal, funding: dict[str, Decimal],
+                 unit: MoneyUnit) -> dict[str, Decimal] | None:
+    """The sources that do not add up to the amount, or None. A 绩效目标表 may print two
+    breakdowns of one amount side by side (财政资金/其他资金 and 当年财政拨款/上年结转资金):
+    the sources then split into groups that each add up to it."""
+    total = Money(amount, unit)
+    items = list(funding.items())
+    if ctx.sum_close(total, [Money(v, unit) for _, v in items]):
+        return None
+    for size in range(len(items) - 1, 0, -1):  # the fullest breakdown first
+        for group in combinations(range(len(items)), size):
+            inside = [items[i] for i in group]
+            rest = [items[i] for i in range(len(items)) if i not in group]
+            if ctx.sum_close(total, [Money(v, unit) for _, v in inside]):
+                if ctx.sum_close(total, [Money(v, unit) for _, v in rest]):
+                    return None
+                return dict(rest)  # one breakdown adds up, the other does not
+    return funding
+
+
 @rule(
     "PRF002",
     "绩效目标的资金来源之和 = 预算金额；财政资金 = 财政拨款",
@@ -77,15 +98,14 @@ def target_funding(ctx: RuleContext) -> None:
     income = ctx.table("income")
     itot = total_of(income) if income else None
     for p in targets:
-        parts = [Money(v, p.unit) for v in p.funding.values()]
         if p.amount is not None:
             ctx.checked()
-            pm = Money(p.amount, p.unit)
-            if not ctx.sum_close(pm, parts):
-                s = sum(p.funding.values(), Decimal(0))
+            wrong = _funding_off(ctx, p.amount, p.funding, p.unit)
+            if wrong is not None:
+                s = sum(wrong.values(), Decimal(0))
                 ctx.report(
                     f"绩效目标“{p.name}”{where(source=p.source)}：预算金额 {fmt(p.amount)}{p.unit.value}，"
-                    f"资金来源（{'、'.join(f'{k} {fmt(v)}' for k, v in p.funding.items())}）之和为 {fmt(s)}。请核对。",
+                    f"资金来源（{'、'.join(f'{k} {fmt(v)}' for k, v in wrong.items())}）之和为 {fmt(s)}。请核对。",
                     source=p.source, values={"预算金额": fmt(p.amount), "资金来源之和": fmt(s)},
                 )
         if p.scope != "unit" or income is None or itot is None:
