@@ -124,6 +124,8 @@ def _share_bases(ctx: RuleContext, section: NarrativeSection, f: Figure) -> list
 )
 def shares(ctx: RuleContext) -> None:
     seen = False
+    # (section heading, base label) -> the statements whose share misses that base
+    missed: dict[tuple[str, str], list[tuple[Figure, Money, Decimal]]] = {}
     for section, f in figures(ctx):
         if f.share is None:
             continue
@@ -143,17 +145,41 @@ def shares(ctx: RuleContext) -> None:
                 best = None
                 break
             best = best or (base, label, (bounds[0] + bounds[1]) / 2)
-        if best is None:
-            continue
-        base, label, computed = best
+        if best is not None:
+            base, label, computed = best
+            missed.setdefault((section.heading, label), []).append((f, base, computed))
+    for (_heading, label), items in missed.items():
+        f, base, computed = items[0]
+        # Several shares of one paragraph missing the same total are one slip of the denominator.
+        listing = "；".join(f"{g.subject} {fmt(g.amount)}{g.unit.value}“占 {fmt(g.share)}%”（应为 {c:.2f}%）"
+                           for g, _, c in items)
+        used = _denominator_used(ctx, items)
         ctx.report(
-            f"说明{where(source=f.source)}称{f.subject} {fmt(f.amount)}{f.unit.value}“占 {fmt(f.share)}%”，"
-            f"但按{label}（{fmt(base.value)}{base.unit.value}）计算应为 {computed:.2f}%。请核对占比或金额。",
+            f"说明{where(source=f.source)}称{listing}，"
+            f"但按{label}（{fmt(base.value)}{base.unit.value}）计算不符{used}。请核对占比或金额。",
             source=f.source, values={"金额": fmt(f.amount), "总额": fmt(base.value), "所述占比": fmt(f.share),
                                      "计算占比": f"{computed:.2f}"},
         )
     if not seen:
         ctx.skip("说明中没有占比表述") if any(True for _ in figures(ctx)) else ctx.missing("未识别到说明中的金额")
+
+
+def _denominator_used(ctx: RuleContext, items: list[tuple[Figure, Money, Decimal]]) -> str:
+    """"——所述占比是按…计算的" when every stated share follows from one other printed total
+    (a "三公" share taken of the 合计 that also holds 会议费 and 培训费)."""
+    candidates: list[tuple[Money, str]] = []
+    for t in ctx.disclosure.tables:
+        tot = total_of(t) if t.rows else None
+        if tot is not None and "total" in tot.values:
+            candidates.append((ctx.money(t, tot.values["total"]), f"{table_name(t.id)}合计"))
+    for base, label in candidates:
+        if base.yuan <= 0:
+            continue
+        if all((b := percent_range(figure_money(g), base)) is not None
+               and (within_percent(g.share or Decimal(0), b) or last_place_off(g.share or Decimal(0), b))
+               for g, _, _ in items):
+            return f"——所述占比是按{label} {fmt(base.value)}{base.unit.value} 计算的"
+    return ""
 
 
 @rule(
