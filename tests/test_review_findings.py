@@ -72,5 +72,5 @@ def test_reviewed_findings(files: str) -> None:
             assert not hits, f"judged {row['verdict']} but reported again: {row}\n{[f.message for f in hits]}"
     unreviewed = [f for f in findings if f.severity != Severity.INFO
                   and not any(_matches(f, r) for r in rows if r["verdict"] == "true")]
-    assert not unreviewed, "errors and warnings nobody has judged (add rows to tests/review/findings.csv):\n" + "\n".join(
-        f"{f.rule} {f.severity.value} {f.location.doc} {f.message}" for f in unreviewed)
+    listing = "\n".join(f"{f.rule} {f.severity.value} {f.location.doc} {f.message}" for f in unreviewed)
+    assert not unreviewed, f"errors and warnings nobody has judged (add rows to tests/review/findings.csv):\n{listing}"
