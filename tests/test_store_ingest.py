@@ -78,6 +78,23 @@ def test_stored_facts_are_the_parse_facts_with_provenance(tmp_path: Path) -> Non
     assert bad == 0
 
 
+def test_stored_claims_are_the_parse_claims(tmp_path: Path) -> None:
+    from yusuan.report.claims import claim_rows
+
+    files = _copy_seeds(tmp_path / "in")[:2]
+    con = open_store(tmp_path / "c.duckdb")
+    ingest(con, [str(f) for f in files], workers=1)
+    for path in files:
+        disclosure, _ = parse(path)
+        assert disclosure is not None and disclosure.claims
+        stored = con.execute("SELECT * FROM claims_long WHERE doc = ?", [disclosure.meta.doc]).fetchall()
+        as_text = [tuple("" if v is None else str(v) for v in row) for row in stored]
+        assert as_text == list(claim_rows([disclosure]))
+    # money claims are also in 万元, signed like their value
+    assert _scalar(con, "SELECT count(*) FROM claims WHERE unit = '元' AND value_wan * 10000 <> value") == 0
+    assert _scalar(con, "SELECT count(*) FROM claims WHERE quantity = 'change_pct' AND value_wan IS NOT NULL") == 0
+
+
 def test_changed_file_becomes_version_two_and_latest_moves(tmp_path: Path) -> None:
     (path,) = _copy_seeds(tmp_path / "in")[:1]
     con = open_store(tmp_path / "c.duckdb")

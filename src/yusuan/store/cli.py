@@ -182,7 +182,9 @@ def query_command(sql: str, db: str, fmt: str, output: str | None) -> None:
       latest_facts      数值事实（表、科目编码、列、原值、单位、万元值、来源行/页/坐标）
       facts_long        DESIGN §4 长表：doc, table, row_code, row_name, column, value, unit
       latest_findings   审核发现；latest_figures 文字说明中的金额与增减
-      documents, facts, findings, figures, tables, diagnostics, failures  全部版本
+      latest_claims     文字说明中的每个数字（金额、上年数、增减额、增减率、占比、数量）及对应单元格
+      claims_long       DESIGN §4b 长表：doc, page, line, section, code, subject, table, row_code, …
+      documents, facts, findings, figures, claims, tables, diagnostics, failures  全部版本
     例：yusuan query "SELECT unit_name, year, n_facts FROM latest_documents"
     """
     con = _open(db, read_only=True)

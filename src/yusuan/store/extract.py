@@ -42,6 +42,12 @@ FIGURE_COLUMNS = (
 )  # fmt: skip
 
 
+CLAIM_COLUMNS = (
+    "doc", "claim_no", "section", "code", "subject", "table_id", "row_code", "column", "quantity", "value_text",
+    "value", "unit", "value_wan", "basis", "year", "key", "statement_no", "note", "line", "page",
+)  # fmt: skip
+
+
 @dataclass
 class Parsed:
     """One file after parsing: either a document (``error`` is None) or a failure."""
@@ -56,6 +62,7 @@ class Parsed:
     findings: list[tuple[Any, ...]] = field(default_factory=list)
     diagnostics: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
+    claims: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -131,6 +138,7 @@ def build_record(
         (d.code, d.severity.value, d.message, d.table, d.source.line, d.source.page) for d in diagnostics
     ]
     record.figures = _figures(disclosure)
+    record.claims = _claims(disclosure)
     record.document = {
         "doc": meta.doc,
         "bytes": size,
@@ -207,6 +215,19 @@ def _statement_rows(doc: str, topic: str, obj: Any, keys: tuple[str, ...]) -> li
              ch.direction if ch else None, _num(ch.amount) if ch else None, to_wan(ch.amount, unit) if ch else None,
              _num(ch.percent) if ch else None, None, None, None, None, "", obj.source.line, obj.source.page)
         )  # fmt: skip
+    return rows
+
+
+def _claims(disclosure: Disclosure) -> list[tuple[Any, ...]]:
+    rows = []
+    for no, c in enumerate(disclosure.claims, start=1):
+        table, row_code, column = c.refers_to or (None, None, None)
+        money = c.unit in (MoneyUnit.WAN.value, MoneyUnit.YUAN.value)
+        rows.append((
+            disclosure.meta.doc, no, c.section, c.code, c.subject, table, row_code, column, c.quantity, str(c.value),
+            _num(c.value), c.unit, to_wan(c.value, c.unit) if money else None, c.basis, c.year, c.key or None,
+            None if c.statement is None else c.statement + 1, c.note or None, c.source.line, c.source.page,
+        ))
     return rows
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Amounts: 18 integer digits, 6 decimals (a value printed in 元 to the fen is exact in 万元).
 MONEY = "DECIMAL(24,6)"
@@ -153,6 +153,31 @@ TABLES: dict[str, str] = {
             line INTEGER,
             page INTEGER
         )""",
+    # Every stated quantity of the narrative (DESIGN §4b, docs/claims.md), one per row.
+    "claims": f"""
+        CREATE TABLE IF NOT EXISTS claims (
+            doc_pk BIGINT NOT NULL,
+            doc VARCHAR NOT NULL,
+            claim_no INTEGER NOT NULL,      -- order in the document, from 1
+            section VARCHAR,
+            code VARCHAR,                   -- 功能/经济 classification code the statement is about
+            subject VARCHAR,
+            table_id VARCHAR,               -- the cell it restates
+            row_code VARCHAR,
+            "column" VARCHAR,
+            quantity VARCHAR NOT NULL,      -- amount, prior_amount, change_amount, change_pct, share_pct …
+            value_text VARCHAR NOT NULL,    -- exactly as printed, signed for changes
+            value {MONEY},
+            unit VARCHAR NOT NULL,          -- 万元 | 元 | % | 辆 …
+            value_wan {MONEY},              -- money claims in 万元
+            basis VARCHAR,                  -- 预算 | 执行数 | 决算 | ''
+            year INTEGER,
+            key VARCHAR,                    -- the total or item it is about where no code applies
+            statement_no INTEGER,           -- its statement (NULL: inside a reason, stated alone, a count)
+            note VARCHAR,
+            line INTEGER,
+            page INTEGER
+        )""",
 }
 
 VIEWS: dict[str, str] = {
@@ -163,6 +188,13 @@ VIEWS: dict[str, str] = {
         SELECT f.* FROM findings f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
     "latest_figures": """CREATE OR REPLACE VIEW latest_figures AS
         SELECT f.* FROM figures f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
+    "latest_claims": """CREATE OR REPLACE VIEW latest_claims AS
+        SELECT c.* FROM claims c JOIN documents d ON d.id = c.doc_pk WHERE d.is_latest""",
+    # DESIGN §4b long format, exactly its columns, latest versions only.
+    "claims_long": """CREATE OR REPLACE VIEW claims_long AS
+        SELECT doc, page, line, section, code, subject, table_id AS "table", row_code, "column", quantity,
+               value_text AS value, unit, basis, year
+        FROM latest_claims ORDER BY doc, claim_no""",
     # DESIGN §4 long format, exactly its seven columns, latest versions only.
     "facts_long": """CREATE OR REPLACE VIEW facts_long AS
         SELECT doc, table_id AS "table", row_code, row_name, "column", value_text AS value, unit
@@ -177,6 +209,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS parts VARCHAR",
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS publication VARCHAR",
     ),
+    3: (),  # the claims table (created with the others)
 }
 
 

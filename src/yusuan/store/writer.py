@@ -18,6 +18,7 @@ import duckdb
 from yusuan.store.extract import (
     DIAGNOSTIC_COLUMNS,
     FACT_COLUMNS,
+    CLAIM_COLUMNS,
     FIGURE_COLUMNS,
     FINDING_COLUMNS,
     TABLE_COLUMNS,
@@ -135,6 +136,7 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int,
             ("findings", FINDING_COLUMNS, parsed.findings),
             ("diagnostics", DIAGNOSTIC_COLUMNS, parsed.diagnostics),
             ("figures", FIGURE_COLUMNS, parsed.figures),
+            ("claims", CLAIM_COLUMNS, parsed.claims),
         ):
             insert_rows(con, table, ("doc_pk", *columns), [(doc_pk, *r) for r in rows])
         con.commit()
