@@ -16,9 +16,9 @@ from typing import Any
 import duckdb
 
 from yusuan.store.extract import (
+    CLAIM_COLUMNS,
     DIAGNOSTIC_COLUMNS,
     FACT_COLUMNS,
-    CLAIM_COLUMNS,
     FIGURE_COLUMNS,
     FINDING_COLUMNS,
     TABLE_COLUMNS,
