@@ -45,14 +45,14 @@ def F(subject: str, amount: str, *, share: str | None = None, refers_to: tuple[s
       change: tuple[str, str | None, str | None] | None = None, unit: MoneyUnit = WAN, reason: str | None = None,
       prior: str | None = None, stated: str | None = None, budget: str | None = None,
       completion: str | None = None, word: str = "", year: int | None = None, change_year: int | None = None,
-      share_of: str = "", key: str = "", confidence: float | None = None) -> Figure:
+      share_of: str = "", key: str = "", confidence: float | None = None, code: str | None = None) -> Figure:
     """A statement; ``change`` is (direction, amount, percent) as printed (unsigned)."""
     ch = Change(change[0], _dec(change[1]), _dec(change[2]), word=word, year=change_year) if change else None
     return Figure(subject=subject, amount=Decimal(amount), unit=unit, share=_dec(share),
                   change=ch, refers_to=refers_to, sentence=f"{subject}{amount}万元", reason=reason,
                   source=Source(line=next(_line)), prior=Prior(Decimal(prior), unit) if prior is not None else None,
                   stated=_dec(stated), budget=_dec(budget), completion=_dec(completion), year=year,
-                  share_of=share_of, key=key, confidence=confidence)
+                  share_of=share_of, key=key, confidence=confidence, code=code)
 
 
 def S(topic: str, *figures: Figure, text: str = "", heading: str = "说明") -> NarrativeSection:

@@ -189,6 +189,13 @@ CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure
                lambda: _narr(F("一般公共预算", "227.19", change=("decrease", "37.68", "14.23")),
                              # 0.40 -> 0.52 stated as +28.71%: inside what the printed precision allows
                              F("公务接待费", "0.52", prior="0.40", change=("increase", None, "28.71")))),
+    "NAR019": (lambda: D(T("gpb_expenditure", R("221", "住房保障支出", total="289.59"),
+                           R("22102", "住房改革支出", total="289.59"), R("2210201", "住房公积金", total="289.59")),
+                         narrative=(S("gpb", F("住房保障支出(类)住房保障支出(款)住房公积金(项)", "289.59")),)),
+               lambda: D(T("gpb_expenditure", R("221", "住房保障支出", total="289.59"),
+                           R("22102", "住房改革支出", total="289.59"), R("2210201", "住房公积金", total="289.59")),
+                         narrative=(S("gpb", F("住房保障支出(类)住房改革支出(款)住房公积金(项)", "289.59",
+                                                code="2210201")),))),
     "NAR010": (lambda: _narr(F("职业年金缴费支出", "220.63", stated="441.25")),
                lambda: _narr(F("职业年金缴费支出", "220.63", stated="220.63"))),
     "NAR011": (lambda: _narr(F("培训费", "60.00", prior="50.00", change=("increase", "12.00", None))),

@@ -34,7 +34,7 @@ from yusuan.codes import (
 from yusuan.model import Table
 from yusuan.text import normalize, squash, strip_numbering
 
-__all__ = ["CodedName", "Resolution", "code_of_subject", "name_key", "names_a_code", "rows_index"]
+__all__ = ["CodedName", "Resolution", "code_of_subject", "name_key", "names_a_code", "path_prefix", "rows_index"]
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,24 @@ def _resolve_path(
             return None
         code = child
     return code, used_context
+
+
+def path_prefix(subject: str, rows: Sequence[CodedName] = ()) -> tuple[str, int] | None:
+    """For a 类/款/项 path that does not resolve as a whole: the code of its longest leading part
+    that does ("住房保障支出(类)住房保障支出(款)购房补贴(项)" -> 221) and the length of the code
+    the whole path names (7 for a 项)."""
+    path, marked = _path_names(subject)
+    if not marked or len(path) < 2 or path[0][0] not in ("类", ""):
+        return None
+    code = _class_code(path[0][1], rows)
+    if code is None:
+        return None
+    for _, name in path[1:]:
+        child = _child_code(code, name, rows)
+        if child is None:
+            break
+        code = child
+    return code, 3 + 2 * (len(path) - 1)
 
 
 def _path_without_class(names: list[str], rows: Sequence[CodedName]) -> tuple[str, bool] | None:

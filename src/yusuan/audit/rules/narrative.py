@@ -12,6 +12,7 @@ from yusuan.audit.rules._common import col_zh
 from yusuan.audit.rules._figures import cell_money, figure_money, figures, resolve, total_of
 from yusuan.audit.tolerance import WAN, Money, fmt, last_place_off, percent_range, within_percent, yuan_to
 from yusuan.model import Figure, MoneyUnit, NarrativeSection, Severity
+from yusuan.parsing.subjects import path_prefix, rows_index
 from yusuan.text import normalize, squash
 
 _CITE = "《地方预决算公开操作规程》要求对预算收支增减变化等情况作出说明，说明须与公开表格一致。"
@@ -461,3 +462,52 @@ def three_public_narrative_sums(ctx: RuleContext) -> None:
             f"而分项之和为 {fmt(s)}{tp.unit.value}。请核对。",
             source=tp.source, values={name: fmt(total), "分项之和": fmt(s)},
         )
+
+
+@rule(
+    "NAR019",
+    "说明中的科目名称与表格不一致",
+    Severity.WARNING,
+    what="说明以“X（类）Y（款）Z（项）”列出的科目在表格中找不到，而同一类（款）下恰有一个金额相同的科目时，报告说明中"
+    "写错的科目名称（款名写错、项名不存在或已更名），并给出表格中的编码与名称。",
+    why="说明须与公开表格一致；科目名称写错会让读者无法对应表格。" + _CITE,
+    failing="“住房保障支出（类）住房保障支出（款）住房公积金（项）289.59 万元”，"
+    "表中为 2210201 住房改革支出/住房公积金 289.59。",
+    passing="“住房保障支出（类）住房改革支出（款）住房公积金（项）289.59 万元”。",
+)
+def path_names(ctx: RuleContext) -> None:
+    func = [t for t in ctx.readable(ctx.disclosure.tables) if any(r.code[:1] == "2" and r.code.isdigit()
+                                                                  for r in t.rows)]
+    if not func:
+        ctx.missing("未找到按功能科目列示的表格")
+        return
+    rows = rows_index(func)
+    names = {r.code: r.name for t in func for r in t.rows if r.code.isdigit()}
+    seen = False
+    for _section, f in figures(ctx):
+        if f.code is not None:
+            if f.code in names and path_prefix(f.subject, rows) is not None:
+                seen = True
+                ctx.checked()  # a path the tables print, name for name
+            continue
+        found = path_prefix(f.subject, rows)
+        if found is None:
+            continue
+        seen = True
+        prefix, length = found
+        same = {r.code for t in func for r in t.rows
+                if len(r.code) == length and r.code.startswith(prefix)
+                and any(ctx.restated(figure_money(f), ctx.money(t, v)) for v in r.values.values())}
+        if len(same) != 1:
+            ctx.missing(f"无法确定“{f.subject}”对应的科目")
+            continue
+        ctx.checked()
+        code = same.pop()
+        path = "/".join(names.get(code[:n], "") for n in range(3, len(code) + 1, 2))
+        ctx.report(
+            f"说明{where(source=f.source)}所列科目“{f.subject}”在表格中没有；同一科目下金额相同（{fmt(f.amount)}"
+            f"{f.unit.value}）的是 {code} {path}。请核对科目名称。",
+            source=f.source, values={"说明科目": f.subject, "表格科目": f"{code} {path}"},
+        )
+    if not seen:
+        ctx.skip("说明中的科目都能在表格中找到")
