@@ -115,12 +115,16 @@ _KEYWORDS: tuple[tuple[str, str, str, tuple[_Target, ...]], ...] = (
     ("procurement_goods", r"货物", "topic:procurement", ()),
     ("procurement_works", r"工程", "topic:procurement", ()),
     ("procurement_services", r"服务", "topic:procurement", ()),
+    ("procurement_awarded", r"中标|成交|采购金额$", "topic:procurement", ()),
     ("procurement", r"^(?!.*(?:货物|工程|服务|中小|小微)).*政府采购", "*", (_t("procurement", "TOTAL"),)),
+    # One project's budget and its schedule, stated where a project is explained.
+    ("project_budget", r"预算安排规模|项目(?:预算)?资金(?:总额)?$|资金规模|项目总预算", "*", ()),
+    ("project_schedule", r"(?:季度|月度?)用款计划", "*", ()),
     ("", _FUNDS, "", ()),  # marks where the fund totals start (see _NOT_A_TOTAL)
     # Totals of both sides.
     ("fiscal_summary_total", rf"^(?:本年|当年)?(?:财政拨款)?{_SUM}", "fiscal",
      (_t("fiscal_summary", "TOTAL", side=_INCOME),)),
-    ("summary_total", rf"^(?:本年|当年)?{_SUM}", "*",
+    ("summary_total", rf"^(?:本年|当年)?(?:预算)?{_SUM}", "*",
      (_t("summary", "TOTAL", side=_INCOME),)),
     # Income items.
     ("income_general_budget_transfer", rf"^上级.*一般公共预算.*(?:转移支付|补助)(?:收入|资金)?{_TOT}", "*",
@@ -131,6 +135,12 @@ _KEYWORDS: tuple[tuple[str, str, str, tuple[_Target, ...]], ...] = (
     ("income_general_budget", rf"^一般公共预算(?:财政)?拨款{_TOT}", "topic:income",
      (_t("income", "TOTAL", "general_budget"), _t("summary", "general_budget", side=_INCOME),
       _t("fiscal_summary", "general_budget", side=_INCOME))),
+    ("income_gov_fund", rf"^政府性基金(?:预算)?(?:财政)?(?:拨款)?{_TOT}", "topic:income",
+     (_t("income", "TOTAL", "gov_fund"), _t("summary", "gov_fund", side=_INCOME),
+      _t("fiscal_summary", "gov_fund", side=_INCOME))),
+    ("income_state_capital", rf"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?{_TOT}", "topic:income",
+     (_t("income", "TOTAL", "state_capital"), _t("summary", "state_capital", side=_INCOME),
+      _t("fiscal_summary", "state_capital", side=_INCOME))),
     ("income_gov_fund", rf"^政府性基金(?:预算)?(?:财政)?(?:拨款)?(?:收入|资金){_TOT}", "*",
      (_t("income", "TOTAL", "gov_fund"), _t("summary", "gov_fund", side=_INCOME),
       _t("fiscal_summary", "gov_fund", side=_INCOME))),

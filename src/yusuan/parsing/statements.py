@@ -122,6 +122,7 @@ _REASON_AFTER_CHANGE = re.compile(r"主要是(?!用于)")
 _QUOTE_CHARS = re.compile(r"[\"'“”‘’]")
 _USES = re.compile(r"主要用于(?!以下|如下|下列)")
 _MARKED = re.compile(r"\((?:类|款)\)")
+_MARK_AHEAD = re.compile(r"\((?:类|款|项)\)")
 _JOINED_PAIR = re.compile(r"(收入?)、(支出?)")
 _REASON_GOES_ON = re.compile(r"^\s*(?:[一二三四五六七八九十]是|其[一二三四]|其次|另外|同时|此外|再次|最后|以及)")
 _LEADING = re.compile(
@@ -299,6 +300,9 @@ def _subject(text: str, at: int, unit_name: str | None, floor: int = 0) -> str:
     end = at
     for _ in range(3):
         start, _clause = _clause_before(text, end)
+        # A 科目 name may hold 、 ("公诉、审判、侦查、执行等检察监督支出(项)"): the whole item is the subject.
+        while start > floor and text[start - 1] == "、" and _MARK_AHEAD.search(text, start, end):
+            start, _ = _clause_before(text, start - 1)
         start = max(start, floor)
         subject = _clean_subject(text[start:end], unit_name)
         if subject in ("价值", "金额") and start > 0:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 
 from yusuan.codes import (
@@ -166,6 +167,9 @@ def code_of_subject(
         resolved = _resolve_path(path, rows, context)
         if resolved:
             code, used_context = resolved
+            similar = _similarity(path[-1][1], code, rows)
+            if similar < 1:
+                return Resolution(code, "similar", similar)  # a name the tables print otherwise
             return Resolution(code, "heading" if used_context else "path", 0.9 if used_context else 0.95)
         if marked and (len(path) > 1 or path[0][0]):
             return None  # a path that does not resolve must not fall back to a looser guess
@@ -275,7 +279,34 @@ def _child_code(parent: str, name: str, rows: Sequence[CodedName]) -> str | None
         return None
     listed = {c.code for c in code_list(kind_of(parent) or FUNC).values()
               if len(c.code) == length and c.code.startswith(parent) and _same_name(name_key(c.name), key)}
-    return listed.pop() if len(listed) == 1 else None
+    if len(listed) == 1:
+        return listed.pop()
+    return _shortened(key, {r.code: r.key for r in rows if len(r.code) == length and r.code.startswith(parent)})
+
+
+def _similarity(name: str, code: str, rows: Sequence[CodedName]) -> float:
+    """1.0 when the printed name is the tables' (or the lists') name of the code it resolved
+    to, else how close it is."""
+    key = name_key(name)
+    printed = [r.key for r in rows if r.code == code]
+    listed = code_list(kind_of(code) or FUNC).get(code)
+    candidates = printed + ([name_key(listed.name)] if listed else [])
+    if not candidates or any(_same_name(c, key) for c in candidates):
+        return 1.0
+    return max(SequenceMatcher(None, key, c).ratio() for c in candidates)
+
+
+def _shortened(key: str, children: dict[str, str]) -> str | None:
+    """A name printed shortened or reworded ("未归口管理行政单位离退休费" for "未归口管理的行政单位离退休",
+    "机关事业单位基本养老保险费" for "…缴费支出"): the one sibling of the document's rows clearly
+    closest to it. Never a guess between two close names."""
+    if len(key) < 4 or not children:
+        return None
+    scored = sorted(((SequenceMatcher(None, key, name).ratio(), code) for code, name in children.items()),
+                    reverse=True)
+    best, code = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return code if best >= 0.8 and best - runner_up >= 0.15 else None
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -464,6 +464,10 @@ def three_public_narrative_sums(ctx: RuleContext) -> None:
         )
 
 
+# Below this likeness a 科目 name is other words, not an abbreviation (国土资源 for 自然资源).
+_REWORDED = 0.85
+
+
 @rule(
     "NAR019",
     "说明中的科目名称与表格不一致",
@@ -485,6 +489,18 @@ def path_names(ctx: RuleContext) -> None:
     names = {r.code: r.name for t in func for r in t.rows if r.code.isdigit()}
     seen = False
     for _section, f in figures(ctx):
+        if f.code is not None and f.resolution == "similar" and f.code in names:
+            seen = True
+            ctx.checked()
+            if (f.confidence or 1) >= _REWORDED:
+                continue  # an abbreviation of the same words ("…养老保险费" for "…养老保险缴费支出")
+            path = "/".join(names.get(f.code[:n], "") for n in range(3, len(f.code) + 1, 2))
+            ctx.report(
+                f"说明{where(source=f.source)}所列科目“{f.subject}”的名称与表格不同：表中 {f.code} 为 {path}"
+                "（名称已更改或写错）。请按表格中的科目名称表述。",
+                source=f.source, values={"说明科目": f.subject, "表格科目": f"{f.code} {path}"},
+            )
+            continue
         if f.code is not None:
             if f.code in names and path_prefix(f.subject, rows) is not None:
                 seen = True
