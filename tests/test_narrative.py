@@ -248,3 +248,24 @@ def test_pages_of_pdf_lines_reach_figures():
     (sec,) = result.sections
     assert sec.source == Source(line=1, page=3)
     assert sec.figures[0].source == Source(line=2, page=3)
+
+
+def test_unnumbered_headings_close_the_numbered_ones_before_them():
+    # A list item "2. X中心" looks like a sub-heading; the unnumbered headings after it
+    # (名词解释, …编制说明) must not be filed under it.
+    text = (
+        "某某局机构设置\n"
+        "某某局部门预算包括本部及下属1家事业单位，具体包括：\n"
+        "1.某某局本部。\n"
+        "2.某某服务中心\n"
+        "名词解释\n"
+        "(一)财政拨款收入:指本年度从本级财政部门取得的财政拨款。\n"
+        "2025年部门预算编制说明\n"
+        "2025年,某某局收入预算100.00万元。\n"
+    )
+    r = inline(text, name="某某局")
+    by_heading = {s.heading: s for s in r.sections}
+    assert by_heading["名词解释"].topic == "glossary" and not by_heading["名词解释"].figures
+    (f,) = by_heading["2025年部门预算编制说明"].figures
+    assert (f.subject, str(f.amount)) == ("收入预算", "100.00")
+    assert "2.某某服务中心" not in by_heading or not by_heading["2.某某服务中心"].figures
