@@ -171,7 +171,7 @@ def _continues(text: str, full: float, following: str = "") -> bool:
     if (_L1.match(s) or _L2.match(s) or _PART.match(s)) and _HEADING_END.search(s):
         # "关于…情况说明" headings end with 说明; "…拨款情况" is wrapped before it.
         return "关于" in s and not s.endswith("说明")
-    if (_L3.match(s) and _HEADING_END.search(s) or _UNNUMBERED_END.search(s)) and _heading_level(text) is not None:
+    if ((_L3.match(s) and _HEADING_END.search(s)) or _UNNUMBERED_END.search(s)) and _heading_level(text) is not None:
         return False  # "1、…规模变化情况", "2025年部门预算编制说明": a heading even when it fills the line
     if _width(text) >= full:
         return True
