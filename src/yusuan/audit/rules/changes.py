@@ -11,7 +11,8 @@ fine (the 元 amounts 4,040 → 5,200 give it exactly), only a rate outside that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from yusuan.audit.context import RuleContext, where
 from yusuan.audit.registry import rule
@@ -55,6 +56,16 @@ def _said(f: Figure) -> str:
     return f"说明{where(source=f.source)}“{_short(f.sentence or f.subject)}”"
 
 
+@contextmanager
+def _applies(ctx: RuleContext, absent: str) -> Iterator[Callable[[], None]]:
+    """Call the yielded function for each statement the rule applies to; a document with none
+    goes to the ledger as "not applicable" with ``absent``."""
+    seen: list[bool] = []
+    yield lambda: seen.append(True)
+    if not seen:
+        ctx.skip(absent)
+
+
 def _with_change(ctx: RuleContext) -> Iterator[tuple[NarrativeSection, Figure, Change]]:
     for section, f in figures(ctx):
         for change in _changes(f):
@@ -73,37 +84,36 @@ def _with_change(ctx: RuleContext) -> Iterator[tuple[NarrativeSection, Figure, C
     passing="“0.52 万元，上年 0.40 万元，增长 28.71%”（按印刷精度，区间为 27.2%～32.9%）。",
 )
 def stated_rate(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f, change in _with_change(ctx):
-        if change.percent is None or change.direction == "flat":
-            continue
-        current = figure_money(f)
-        prior = _prior_money(f)
-        if prior is not None:
-            if prior.yuan <= 0:
+    with _applies(ctx, "说明中没有可重算的增减变动率") as applies:
+        for _section, f, change in _with_change(ctx):
+            if change.percent is None or change.direction == "flat":
                 continue
-            bounds = growth_range(current, prior)
-            basis = f"上年数 {fmt(prior.value)}{prior.unit.value}"
-        elif change.amount is not None:
-            bounds = growth_range_from_change(current, Money(change.amount, f.unit), _sign(change))
-            basis = f"增减额 {fmt(change.amount)}{f.unit.value}"
-        else:
-            continue
-        seen = True
-        if bounds is None:
-            continue
-        ctx.checked()
-        stated = change.percent * _sign(change)
-        if within_percent(stated, bounds, ctx.tolerance.factor) or last_place_off(stated, bounds):
-            continue  # a last digit off is how the rate was rounded (or truncated), not a wrong rate
-        mid = (bounds[0] + bounds[1]) / 2
-        ctx.report(
-            f"{_said(f)}：{f.subject} {fmt(f.amount)}{f.unit.value}，{basis}，所述变动率 {fmt(stated)}%，"
-            f"而按所述金额计算应为 {mid:.2f}%（印刷精度允许 {bounds[0]:.2f}%～{bounds[1]:.2f}%）。请核对变动率或金额。",
-            source=f.source, values={"本年": fmt(f.amount), "所述变动率": fmt(stated), "计算变动率": f"{mid:.2f}"},
-        )
-    if not seen:
-        ctx.skip("说明中没有可重算的增减变动率")
+            current = figure_money(f)
+            prior = _prior_money(f)
+            if prior is not None:
+                if prior.yuan <= 0:
+                    continue
+                bounds = growth_range(current, prior)
+                basis = f"上年数 {fmt(prior.value)}{prior.unit.value}"
+            elif change.amount is not None:
+                bounds = growth_range_from_change(current, Money(change.amount, f.unit), _sign(change))
+                basis = f"增减额 {fmt(change.amount)}{f.unit.value}"
+            else:
+                continue
+            applies()
+            if bounds is None:
+                continue
+            ctx.checked()
+            stated = change.percent * _sign(change)
+            if within_percent(stated, bounds, ctx.tolerance.factor) or last_place_off(stated, bounds):
+                continue  # a last digit off is how the rate was rounded (or truncated), not a wrong rate
+            mid = (bounds[0] + bounds[1]) / 2
+            ctx.report(
+                f"{_said(f)}：{f.subject} {fmt(f.amount)}{f.unit.value}，{basis}，所述变动率 {fmt(stated)}%，"
+                f"而按所述金额计算应为 {mid:.2f}%（印刷精度允许 {bounds[0]:.2f}%～{bounds[1]:.2f}%）。"
+                "请核对变动率或金额。",
+                source=f.source, values={"本年": fmt(f.amount), "所述变动率": fmt(stated), "计算变动率": f"{mid:.2f}"},
+            )
 
 
 @rule(
@@ -117,21 +127,19 @@ def stated_rate(ctx: RuleContext) -> None:
     passing="“X（项）”220.63 万元……2023 年预算安排 220.63 万元。",
 )
 def stated_twice(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        if f.stated is None:
-            continue
-        seen = True
-        ctx.checked()
-        if ctx.restated(figure_money(f), Money(f.stated, f.unit)):
-            continue
-        ctx.report(
-            f"{_said(f)}：{f.subject}先写 {fmt(f.amount)}{f.unit.value}，同一条中又写本年预算安排 "
-            f"{fmt(f.stated)}{f.unit.value}。请核对是哪一个。",
-            source=f.source, values={"第一处": fmt(f.amount), "第二处": fmt(f.stated)},
-        )
-    if not seen:
-        ctx.skip("说明中没有对同一事项两次给出本年金额")
+    with _applies(ctx, "说明中没有对同一事项两次给出本年金额") as applies:
+        for _section, f in figures(ctx):
+            if f.stated is None:
+                continue
+            applies()
+            ctx.checked()
+            if ctx.restated(figure_money(f), Money(f.stated, f.unit)):
+                continue
+            ctx.report(
+                f"{_said(f)}：{f.subject}先写 {fmt(f.amount)}{f.unit.value}，同一条中又写本年预算安排 "
+                f"{fmt(f.stated)}{f.unit.value}。请核对是哪一个。",
+                source=f.source, values={"第一处": fmt(f.amount), "第二处": fmt(f.stated)},
+            )
 
 
 @rule(
@@ -144,26 +152,26 @@ def stated_twice(ctx: RuleContext) -> None:
     passing="“上年预算 50.00 万元，本年预算 60.00 万元，增加 10.00 万元”。",
 )
 def change_amount(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f, change in _with_change(ctx):
-        prior = _prior_money(f)
-        if prior is None or change.amount is None or change.direction == "flat":
-            continue
-        seen = True
-        ctx.checked()
-        current = figure_money(f)
-        stated = Money(change.amount, f.unit)
-        expected = current.yuan - prior.yuan
-        if ctx.tolerance.within(stated.yuan * _sign(change), expected, [current, prior, stated]):
-            continue
-        ctx.report(
-            f"{_said(f)}：{f.subject}上年 {fmt(prior.value)}{prior.unit.value}、本年 {fmt(f.amount)}{f.unit.value}，"
-            f"相差 {yuan_to(f.unit, expected)}{f.unit.value}，而所述{_VERB[change.direction]} "
-            f"{fmt(change.amount)}{f.unit.value}。请核对。",
-            source=f.source, values={"上年": fmt(prior.value), "本年": fmt(f.amount), "所述增减额": fmt(change.amount)},
-        )
-    if not seen:
-        ctx.skip("说明中没有同时给出上年数、本年数和增减额的表述")
+    with _applies(ctx, "说明中没有同时给出上年数、本年数和增减额的表述") as applies:
+        for _section, f, change in _with_change(ctx):
+            prior = _prior_money(f)
+            if prior is None or change.amount is None or change.direction == "flat":
+                continue
+            applies()
+            ctx.checked()
+            current = figure_money(f)
+            stated = Money(change.amount, f.unit)
+            expected = current.yuan - prior.yuan
+            if ctx.tolerance.within(stated.yuan * _sign(change), expected, [current, prior, stated]):
+                continue
+            ctx.report(
+                f"{_said(f)}：{f.subject}上年 {fmt(prior.value)}{prior.unit.value}、"
+                f"本年 {fmt(f.amount)}{f.unit.value}，"
+                f"相差 {yuan_to(f.unit, expected)}{f.unit.value}，而所述{_VERB[change.direction]} "
+                f"{fmt(change.amount)}{f.unit.value}。请核对。",
+                source=f.source,
+                values={"上年": fmt(prior.value), "本年": fmt(f.amount), "所述增减额": fmt(change.amount)},
+            )
 
 
 @rule(
@@ -176,26 +184,25 @@ def change_amount(ctx: RuleContext) -> None:
     passing="“……比 2022 年执行数减少 4.83%”。",
 )
 def direction(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f, change in _with_change(ctx):
-        prior = _prior_money(f)
-        if prior is None or change.direction == "flat":
-            continue
-        seen = True
-        ctx.checked()
-        current = figure_money(f)
-        if ctx.close(current, prior):
-            continue
-        grew = current.yuan > prior.yuan
-        if grew == (change.direction == "increase"):
-            continue
-        ctx.report(
-            f"{_said(f)}：{f.subject}上年 {fmt(prior.value)}{prior.unit.value}，本年 {fmt(f.amount)}{f.unit.value}，"
-            f"实为{'增加' if grew else '减少'}，而所述为“{change.word or _VERB[change.direction]}”。请核对。",
-            source=f.source, values={"上年": fmt(prior.value), "本年": fmt(f.amount), "所述": change.word},
-        )
-    if not seen:
-        ctx.skip("说明中没有同时给出上年数和本年数的增减表述")
+    with _applies(ctx, "说明中没有同时给出上年数和本年数的增减表述") as applies:
+        for _section, f, change in _with_change(ctx):
+            prior = _prior_money(f)
+            if prior is None or change.direction == "flat":
+                continue
+            applies()
+            ctx.checked()
+            current = figure_money(f)
+            if ctx.close(current, prior):
+                continue
+            grew = current.yuan > prior.yuan
+            if grew == (change.direction == "increase"):
+                continue
+            ctx.report(
+                f"{_said(f)}：{f.subject}上年 {fmt(prior.value)}{prior.unit.value}，"
+                f"本年 {fmt(f.amount)}{f.unit.value}，"
+                f"实为{'增加' if grew else '减少'}，而所述为“{change.word or _VERB[change.direction]}”。请核对。",
+                source=f.source, values={"上年": fmt(prior.value), "本年": fmt(f.amount), "所述": change.word},
+            )
 
 
 @rule(
@@ -208,25 +215,24 @@ def direction(ctx: RuleContext) -> None:
     passing="“2022 年执行数为 0 万元，2023 年预算安排 60.13 万元，为新增项目”。",
 )
 def growth_from_zero(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        change = f.change
-        prior = _prior_money(f)
-        from_zero = prior is not None and prior.yuan == 0
-        if prior is None and change is not None and change.amount is not None:
-            from_zero = ctx.restated(Money(change.amount, f.unit), figure_money(f)) and change.direction == "increase"
-        if not from_zero or f.amount == 0:
-            continue
-        seen = True
-        ctx.checked()
-        if change is None or change.percent is None or change.direction == "flat":
-            continue
-        ctx.report(
-            f"{_said(f)}：上年数为零，所述“{change.word}{fmt(change.percent)}%”为约定写法，不是由金额算出的增长率。",
-            source=f.source, values={"本年": fmt(f.amount), "所述变动率": fmt(change.percent)},
-        )
-    if not seen:
-        ctx.skip("说明中没有上年为零的事项")
+    with _applies(ctx, "说明中没有上年为零的事项") as applies:
+        for _section, f in figures(ctx):
+            change = f.change
+            prior = _prior_money(f)
+            from_zero = prior is not None and prior.yuan == 0
+            if prior is None and change is not None and change.amount is not None:
+                from_zero = (ctx.restated(Money(change.amount, f.unit), figure_money(f))
+                             and change.direction == "increase")
+            if not from_zero or f.amount == 0:
+                continue
+            applies()
+            ctx.checked()
+            if change is None or change.percent is None or change.direction == "flat":
+                continue
+            ctx.report(
+                f"{_said(f)}：上年数为零，所述“{change.word}{fmt(change.percent)}%”为约定写法，不是由金额算出的增长率。",
+                source=f.source, values={"本年": fmt(f.amount), "所述变动率": fmt(change.percent)},
+            )
 
 
 @rule(
@@ -239,22 +245,20 @@ def growth_from_zero(ctx: RuleContext) -> None:
     passing="“2022 年执行数为 15.00 万元，2023 年预算安排 15.00 万元，比 2022 年预算执行数持平”。",
 )
 def flat_but_different(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f, change in _with_change(ctx):
-        prior = _prior_money(f)
-        if change.direction != "flat" or prior is None:
-            continue
-        seen = True
-        ctx.checked()
-        if ctx.close(figure_money(f), prior):
-            continue
-        ctx.report(
-            f"{_said(f)}：称“{change.word or '持平'}”，而上年 {fmt(prior.value)}{prior.unit.value}、本年 "
-            f"{fmt(f.amount)}{f.unit.value}。请核对。",
-            source=f.source, values={"上年": fmt(prior.value), "本年": fmt(f.amount)},
-        )
-    if not seen:
-        ctx.skip("说明中没有给出上年数的“持平”表述")
+    with _applies(ctx, "说明中没有给出上年数的“持平”表述") as applies:
+        for _section, f, change in _with_change(ctx):
+            prior = _prior_money(f)
+            if change.direction != "flat" or prior is None:
+                continue
+            applies()
+            ctx.checked()
+            if ctx.close(figure_money(f), prior):
+                continue
+            ctx.report(
+                f"{_said(f)}：称“{change.word or '持平'}”，而上年 {fmt(prior.value)}{prior.unit.value}、本年 "
+                f"{fmt(f.amount)}{f.unit.value}。请核对。",
+                source=f.source, values={"上年": fmt(prior.value), "本年": fmt(f.amount)},
+            )
 
 
 @rule(
@@ -267,21 +271,19 @@ def flat_but_different(ctx: RuleContext) -> None:
     passing="“2026 年预算 80 万元，比 2025 年预算增加 8 万元”。",
 )
 def comparison_year(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f, change in _with_change(ctx):
-        year = f.year or ctx.disclosure.meta.year
-        if change.year is None or year is None:
-            continue
-        seen = True
-        ctx.checked()
-        if change.year < year:
-            continue
-        ctx.report(
-            f"{_said(f)}：本年为 {year} 年，却与“{change.year} 年”比较。请核对比较年度。",
-            source=f.source, values={"本年": str(year), "比较年度": str(change.year)},
-        )
-    if not seen:
-        ctx.skip("说明中没有写明比较年度的增减表述")
+    with _applies(ctx, "说明中没有写明比较年度的增减表述") as applies:
+        for _section, f, change in _with_change(ctx):
+            year = f.year or ctx.disclosure.meta.year
+            if change.year is None or year is None:
+                continue
+            applies()
+            ctx.checked()
+            if change.year < year:
+                continue
+            ctx.report(
+                f"{_said(f)}：本年为 {year} 年，却与“{change.year} 年”比较。请核对比较年度。",
+                source=f.source, values={"本年": str(year), "比较年度": str(change.year)},
+            )
 
 
 _TRANSFER = re.compile(r"用于|调剂|调整至|调整到|转入|调入|划入|移至|并入|归并|口径")
@@ -301,29 +303,28 @@ _DOWN_WORDS = re.compile(
     passing="“公务接待费减少 1 万元，主要原因是压减接待支出”。",
 )
 def reason_direction(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        change = f.change
-        if change is None or change.direction == "flat" or not f.reason:
-            continue
-        if (change.amount is not None and change.amount == 0) or (change.percent is not None and change.percent == 0):
-            continue
-        seen = True
-        ctx.checked()
-        if _TRANSFER.search(f.reason):
-            continue  # "从会议费预算中调减…用于培训费": a transfer explains both directions
-        up, down = bool(_UP_WORDS.search(f.reason)), bool(_DOWN_WORDS.search(f.reason))
-        wrong = (change.direction == "decrease" and up and not down) or (change.direction == "increase" and down
-                                                                          and not up)
-        if not wrong:
-            continue
-        ctx.report(
-            f"{_said(f)}：称{f.subject}“{change.word or _VERB[change.direction]}”，原因却是“{_short(f.reason, 40)}”。"
-            "请核对原因或增减方向。",
-            source=f.source, values={"方向": change.word, "原因": f.reason},
-        )
-    if not seen:
-        ctx.skip("说明中没有带原因的增减表述")
+    with _applies(ctx, "说明中没有带原因的增减表述") as applies:
+        for _section, f in figures(ctx):
+            change = f.change
+            if change is None or change.direction == "flat" or not f.reason:
+                continue
+            if change.amount == 0 or change.percent == 0:
+                continue
+            applies()
+            ctx.checked()
+            if _TRANSFER.search(f.reason):
+                continue  # "从会议费预算中调减…用于培训费": a transfer explains both directions
+            up, down = bool(_UP_WORDS.search(f.reason)), bool(_DOWN_WORDS.search(f.reason))
+            wrong = (change.direction == "decrease" and up and not down) or (change.direction == "increase" and down
+                                                                              and not up)
+            if not wrong:
+                continue
+            ctx.report(
+                f"{_said(f)}：称{f.subject}“{change.word or _VERB[change.direction]}”，"
+                f"原因却是“{_short(f.reason, 40)}”。"
+                "请核对原因或增减方向。",
+                source=f.source, values={"方向": change.word, "原因": f.reason},
+            )
 
 
 @rule(
@@ -336,18 +337,16 @@ def reason_direction(ctx: RuleContext) -> None:
     passing="“……与上年预算持平，主要原因是公务用车数量未变。”",
 )
 def empty_reason(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        if f.reason is None:
-            continue
-        seen = True
-        ctx.checked()
-        if f.reason.strip(" 。.;；:：,，"):
-            continue
-        ctx.report(f"{_said(f)}：“主要原因是”后没有写明原因。请补充。", source=f.source,
-                   values={"事项": f.subject})
-    if not seen:
-        ctx.skip("说明中没有写原因的表述")
+    with _applies(ctx, "说明中没有写原因的表述") as applies:
+        for _section, f in figures(ctx):
+            if f.reason is None:
+                continue
+            applies()
+            ctx.checked()
+            if f.reason.strip(" 。.;；:：,，"):
+                continue
+            ctx.report(f"{_said(f)}：“主要原因是”后没有写明原因。请补充。", source=f.source,
+                       values={"事项": f.subject})
 
 
 @rule(
@@ -360,23 +359,22 @@ def empty_reason(ctx: RuleContext) -> None:
     passing="“年初预算为 452.40 万元，支出决算为 446.11 万元，完成年初预算的 98.61%”。",
 )
 def completion(ctx: RuleContext) -> None:
-    seen = False
-    for _section, f in figures(ctx):
-        if f.completion is None or f.budget is None:
-            continue
-        seen = True
-        bounds = percent_range(figure_money(f), Money(f.budget, f.unit))
-        if bounds is None:
-            continue
-        ctx.checked()
-        if within_percent(f.completion, bounds, ctx.tolerance.factor) or last_place_off(f.completion, bounds):
-            continue
-        mid = (bounds[0] + bounds[1]) / 2
-        ctx.report(
-            f"{_said(f)}：年初预算 {fmt(f.budget)}、决算 {fmt(f.amount)}{f.unit.value}，完成率应为 {mid:.2f}%，"
-            f"而所述为 {fmt(f.completion)}%。请核对。",
-            source=f.source, values={"年初预算": fmt(f.budget), "决算": fmt(f.amount), "所述完成率": fmt(f.completion)},
-        )
-    if not seen:
-        ctx.skip("说明中没有“完成年初预算的 x%”表述")
+    with _applies(ctx, "说明中没有“完成年初预算的 x%”表述") as applies:
+        for _section, f in figures(ctx):
+            if f.completion is None or f.budget is None:
+                continue
+            applies()
+            bounds = percent_range(figure_money(f), Money(f.budget, f.unit))
+            if bounds is None:
+                continue
+            ctx.checked()
+            if within_percent(f.completion, bounds, ctx.tolerance.factor) or last_place_off(f.completion, bounds):
+                continue
+            mid = (bounds[0] + bounds[1]) / 2
+            ctx.report(
+                f"{_said(f)}：年初预算 {fmt(f.budget)}、决算 {fmt(f.amount)}{f.unit.value}，完成率应为 {mid:.2f}%，"
+                f"而所述为 {fmt(f.completion)}%。请核对。",
+                source=f.source,
+                values={"年初预算": fmt(f.budget), "决算": fmt(f.amount), "所述完成率": fmt(f.completion)},
+            )
 
