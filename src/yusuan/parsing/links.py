@@ -88,6 +88,12 @@ def _t(table: str, row: str, column: str = "total", side: str | None = None) -> 
     return _Target(table, row, column, side)
 
 
+def _income(key: str) -> tuple[_Target, ...]:
+    """An income item: its column of the 收入总表's 合计, its line of the 收支总表 and of the
+    财政拨款收支总表 (income side)."""
+    return (_t("income", "TOTAL", key), _t("summary", key, side="income"), _t("fiscal_summary", key, side="income"))
+
+
 # (key, subject pattern, scope or "*", targets). Checked in order; the first pattern that matches
 # decides (a later, looser one never takes over), the first target that was parsed wins. The key
 # names what the statement is about (a total or an item) even where no table prints it.
@@ -128,40 +134,33 @@ _KEYWORDS: tuple[tuple[str, str, str, tuple[_Target, ...]], ...] = (
      (_t("summary", "TOTAL", side=_INCOME),)),
     # Income items.
     ("income_general_budget_transfer", rf"^上级.*一般公共预算.*(?:转移支付|补助)(?:收入|资金)?{_TOT}", "*",
-     (_t("income", "TOTAL", "general_budget_transfer"), _t("summary", "general_budget_transfer", side=_INCOME))),
+     _income("general_budget_transfer")),
     ("income_general_budget", rf"^一般公共预算(?:财政)?(?:拨款)?(?:收入|资金){_TOT}|^一般公共预算$", "*",
-     (_t("income", "TOTAL", "general_budget"), _t("summary", "general_budget", side=_INCOME),
-      _t("fiscal_summary", "general_budget", side=_INCOME))),
+     _income("general_budget")),
     ("income_general_budget", rf"^一般公共预算(?:财政)?拨款{_TOT}", "topic:income",
-     (_t("income", "TOTAL", "general_budget"), _t("summary", "general_budget", side=_INCOME),
-      _t("fiscal_summary", "general_budget", side=_INCOME))),
+     _income("general_budget")),
     ("income_gov_fund", rf"^政府性基金(?:预算)?(?:财政)?(?:拨款)?{_TOT}", "topic:income",
-     (_t("income", "TOTAL", "gov_fund"), _t("summary", "gov_fund", side=_INCOME),
-      _t("fiscal_summary", "gov_fund", side=_INCOME))),
+     _income("gov_fund")),
     ("income_state_capital", rf"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?{_TOT}", "topic:income",
-     (_t("income", "TOTAL", "state_capital"), _t("summary", "state_capital", side=_INCOME),
-      _t("fiscal_summary", "state_capital", side=_INCOME))),
+     _income("state_capital")),
     ("income_gov_fund", rf"^政府性基金(?:预算)?(?:财政)?(?:拨款)?(?:收入|资金){_TOT}", "*",
-     (_t("income", "TOTAL", "gov_fund"), _t("summary", "gov_fund", side=_INCOME),
-      _t("fiscal_summary", "gov_fund", side=_INCOME))),
+     _income("gov_fund")),
     ("income_state_capital", rf"^国有资本经营(?:预算)?(?:财政)?(?:拨款)?(?:收入|资金){_TOT}", "*",
-     (_t("income", "TOTAL", "state_capital"), _t("summary", "state_capital", side=_INCOME),
-      _t("fiscal_summary", "state_capital", side=_INCOME))),
+     _income("state_capital")),
     ("income_fiscal", rf"^财政拨款(?:\(补助\))?收入{_TOT}", "*",
      (_t("income", "TOTAL", "fiscal"), _t("summary", "fiscal", side=_INCOME),
       _t("fiscal_summary", "TOTAL", side=_INCOME))),
     ("income_fiscal_special", rf"^财政专户(?:管理)?(?:资金)?(?:收入)?{_TOT}", "*",
-     (_t("income", "TOTAL", "fiscal_special"), _t("summary", "fiscal_special", side=_INCOME))),
+     _income("fiscal_special")),
     ("income_unit_funds", rf"^单位资金(?:收入)?{_TOT}", "*",
-     (_t("income", "TOTAL", "unit_funds"), _t("summary", "unit_funds", side=_INCOME))),
+     _income("unit_funds")),
     ("income_business", rf"^(?:事业单位经营收入|经营收入){_TOT}", "*",
-     (_t("income", "TOTAL", "business_income"), _t("summary", "business_income", side=_INCOME))),
-    ("income_institution", rf"^事业收入{_TOT}", "*", (_t("income", "TOTAL", "institution_income"),
-                              _t("summary", "institution_income", side=_INCOME))),
+     _income("business_income")),
+    ("income_institution", rf"^事业收入{_TOT}", "*", _income("institution_income")),
     ("income_other", rf"^其他收入{_TOT}", "*",
-     (_t("income", "TOTAL", "other_income"), _t("summary", "other_income", side=_INCOME))),
+     _income("other_income")),
     ("income_carryover", rf"^上年结转(?:结余)?(?:资金)?{_TOT}", "*",
-     (_t("income", "TOTAL", "carryover"), _t("summary", "carryover", side=_INCOME))),
+     _income("carryover")),
     ("income_other_funds", rf"^其他资金(?:收入)?{_TOT}", "*",
      (_t("summary", "name:其他资金", side=_INCOME), _t("income", "TOTAL", "other_funds"))),
     ("income_year_total", rf"^(?:单位|部门)?本年收入{_TOT}", "*",
