@@ -189,6 +189,10 @@ CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure
                lambda: _narr(F("一般公共预算", "227.19", change=("decrease", "37.68", "14.23")),
                              # 0.40 -> 0.52 stated as +28.71%: inside what the printed precision allows
                              F("公务接待费", "0.52", prior="0.40", change=("increase", None, "28.71")))),
+    "XTB011": (lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),
+                         T("gpb_basic_econ", R("TOTAL", "合计", total="13949.92"))),
+               lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),
+                         T("gpb_basic_econ", R("TOTAL", "合计", total="13979.92")))),
     "NAR019": (lambda: D(T("gpb_expenditure", R("221", "住房保障支出", total="289.59"),
                            R("22102", "住房改革支出", total="289.59"), R("2210201", "住房公积金", total="289.59")),
                          narrative=(S("gpb", F("住房保障支出(类)住房保障支出(款)住房公积金(项)", "289.59")),)),

@@ -457,3 +457,61 @@ def same_scope_same_rows(ctx: RuleContext) -> None:
                         "全部支出均为一般公共预算，但同一科目在两表中金额不同")
     if not compared:
         ctx.skip("支出中含一般公共预算以外的资金，或没有可比的表")
+
+
+def _named(table: Table | None, name: str, column: str = "total", side: str | None = None) -> Cell | None:
+    """A row printed with a label but no code ("基本支出" in a 收支总表's 支出用途 panel)."""
+    if table is None:
+        return None
+    for r in table.rows:
+        if not r.code and squash(r.name) == name and (side is None or r.side in (side, None)):
+            return Cell(table, r, column)
+    return None
+
+
+def _total(table: Table | None, column: str = "total") -> Cell | None:
+    row = total_row(table) if table is not None else None
+    return Cell(table, row, column) if table is not None and row is not None else None
+
+
+def _no_fund_basic(ctx: RuleContext) -> bool:
+    """No 基本支出 from 政府性基金 or 国有资本经营 money: then the 财政拨款 and the 一般公共预算
+    基本支出 are one amount."""
+    for tid in ("gov_fund", "state_capital"):
+        for t in ctx.disclosure.tables_by_id(tid):
+            tot = total_row(t) if t.rows else None
+            if tot is not None and any(v for k, v in tot.values.items() if k in ("basic", "total")):
+                return False
+    return True
+
+
+@rule(
+    "XTB011",
+    "同一数额在两张表中不一致（基本支出、人员经费、公用经费、机关运行经费）",
+    Severity.ERROR,
+    what="同一数额在两张表中各印一次时核对二者相等：支出总表合计行的基本支出、项目支出、单位预留机动经费与收支总表"
+    "“支出用途”栏的同名行；财政拨款收支总表的基本支出与财政拨款基本支出表合计；没有政府性基金、国有资本经营基本支出时，"
+    "财政拨款基本支出表与一般公共预算基本支出表的合计、人员经费、公用经费；机关运行经费表合计与“三公”经费表中的"
+    "机关运行经费。",
+    why="同一个数在不同表中必须相同。" + _CITE,
+    failing="财政拨款基本支出表合计 13979.92，一般公共预算基本支出表合计 13949.92（无基金基本支出）。",
+    passing="两表均为 13979.92。",
+)
+def same_quantity(ctx: RuleContext) -> None:
+    what = "同一数额在两表中不一致"
+    exp, summary, fs = ctx.table("expenditure"), ctx.table("summary"), ctx.table("fiscal_summary")
+    for column, name in (("basic", "基本支出"), ("project", "项目支出"), ("reserve", "单位预留机动经费")):
+        compare(ctx, _total(exp, column), _named(summary, name, side="expenditure_purpose")
+                or _named(summary, name, side="expenditure"), what)
+    fiscal_basic, gpb_basic = ctx.table("fiscal_basic_econ"), ctx.table("gpb_basic_econ")
+    compare(ctx, _named(fs, "基本支出", side="expenditure_purpose") or _named(fs, "基本支出", side="expenditure"),
+            _total(fiscal_basic), what)
+    if _no_fund_basic(ctx):
+        for column in ("total", "personnel", "public"):
+            compare(ctx, _total(fiscal_basic, column), _total(gpb_basic, column), what)
+    three = ctx.table("three_public")
+    operating = next((Cell(three, r, "total") for r in three.rows if r.code == "operating_cost"),
+                     None) if three else None
+    compare(ctx, _total(ctx.table("operating_costs")), operating, what)
+    if not ctx.checks:
+        ctx.missing("没有在两张表中各印一次的同一数额")
