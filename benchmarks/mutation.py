@@ -8,8 +8,9 @@ compared with, a second amount for the same item, 决算 completion rates), and 
 * detection: the share of perturbations that produce a new finding (warning or error), among
   those that break an identity or a rule: a table cell on a coded/total row (every such cell
   takes part in a row, column or hierarchy sum), a narrative amount resolved to a table cell,
-  or a claim whose recomputation (over the interval its printed precision allows) no longer
-  agrees — each changed by more than its rounding allowance;
+  or a claim whose recomputation (over the interval its printed precision allows, give or take one
+  unit of the last printed digit, which the rules accept as rounding) no longer agrees — each
+  changed by more than its rounding allowance;
 * false alarms: error-level findings on the unperturbed documents whose stated difference is
   within a cent per addend (pure rounding; target 0).
 
@@ -30,7 +31,14 @@ from pathlib import Path
 from yusuan.api import parse
 from yusuan.audit import Config, check_disclosure
 from yusuan.audit.report import SEVERITY_RANK
-from yusuan.audit.tolerance import Money, growth_range, growth_range_from_change, percent_range, within_percent
+from yusuan.audit.tolerance import (
+    Money,
+    growth_range,
+    growth_range_from_change,
+    last_place_off,
+    percent_range,
+    within_percent,
+)
 from yusuan.model import Change, Disclosure, Figure, Severity
 from yusuan.text import decimals_of
 
@@ -130,7 +138,8 @@ def statement_ok(f: Figure) -> bool:
     if change is not None and change.direction != "flat" and change.percent is not None:
         bounds = _rate_bounds(f, change)
         sign = -1 if change.direction == "decrease" else 1
-        if bounds is not None and not within_percent(change.percent * sign, bounds):
+        stated = change.percent * sign
+        if bounds is not None and not (within_percent(stated, bounds) or last_place_off(stated, bounds)):
             return False
     if change is not None and f.prior is not None and change.direction != "flat":
         cur, prior = Money(f.amount, f.unit), Money(f.prior.amount, f.prior.unit)
@@ -148,7 +157,7 @@ def statement_ok(f: Figure) -> bool:
         return False
     if f.completion is not None and f.budget is not None:
         bounds = percent_range(Money(f.amount, f.unit), Money(f.budget, f.unit))
-        if bounds is not None and not within_percent(f.completion, bounds):
+        if bounds is not None and not (within_percent(f.completion, bounds) or last_place_off(f.completion, bounds)):
             return False
     return True
 
