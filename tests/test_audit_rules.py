@@ -28,6 +28,10 @@ from yusuan.model import (
 YUAN = MoneyUnit.YUAN
 
 
+def _keyed(name: str, key: str, total: str, side: str = "expenditure_purpose") -> Row:
+    return replace(R("", name, side, total=total), key=key)
+
+
 def _spend(project_2101501: str = "0.05") -> Disclosure:
     return D(T("expenditure",
                R("TOTAL", "总计", total="227.23", basic="224.19", project="3.05"),
@@ -189,6 +193,12 @@ CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure
                lambda: _narr(F("一般公共预算", "227.19", change=("decrease", "37.68", "14.23")),
                              # 0.40 -> 0.52 stated as +28.71%: inside what the printed precision allows
                              F("公务接待费", "0.52", prior="0.40", change=("increase", None, "28.71")))),
+    "SUM009": (lambda: D(T("fiscal_summary", R("TOTAL", "支出合计", "expenditure_purpose", total="13649.07"),
+                           _keyed("基本支出", "basic", "7666.68"), _keyed("项目支出", "project", "5853.96"),
+                           _keyed("单位预留机动经费", "reserve", "828.43"))),
+               lambda: D(T("fiscal_summary", R("TOTAL", "支出合计", "expenditure_purpose", total="13649.07"),
+                           _keyed("基本支出", "basic", "7666.68"), _keyed("项目支出", "project", "5853.96"),
+                           _keyed("单位预留机动经费", "reserve", "128.43")))),
     "XTB011": (lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),
                          T("gpb_basic_econ", R("TOTAL", "合计", total="13949.92"))),
                lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),

@@ -31,6 +31,7 @@ _FISCAL_PARTS = ("general_budget", "general_budget_transfer", "gov_fund", "gov_f
                  "state_capital_transfer")
 _UNIT_PARTS = ("institution_income", "business_income", "upper_subsidy", "subordinate_remit", "other_income")
 _THREE = ("abroad", "reception", "vehicle")
+GROUPS = "groups"  # the family of identities only this module evaluates (see group_identities)
 # Diagnostics of the table parser that say a table was read with difficulty.
 _DOUBT_CODES = {
     "P122": "表头列位置错乱，按印出位置读取",
@@ -54,18 +55,23 @@ class _Check:
         self.count = 0
         self.failed: list[str] = []
         self.zero_totals: list[str] = []
+        self.kinds: list[str] = []  # parallel to failed: which family of identity
+        self.group_count = 0
 
-    def sum(self, what: str, total: Decimal | None, parts: Sequence[Decimal]) -> None:
+    def sum(self, what: str, total: Decimal | None, parts: Sequence[Decimal], kind: str = "") -> None:
         if not parts or (total is None and not any(parts)):
             return
         self.count += 1
+        self.group_count += kind == GROUPS
         if total is None or not total:
             if any(parts):
                 self.zero_totals.append(what)
                 self.failed.append(what)
+                self.kinds.append(kind)
             return
         if not _holds(total, parts):
             self.failed.append(what)
+            self.kinds.append(kind)
 
 
 # --------------------------------------------------------------------------- identities
@@ -125,7 +131,7 @@ def _column_identities(check: _Check, table: Table) -> None:
             for kids in kinds.values():
                 _down(check, head, kids, "合计 = 各类之和", printed)
         if total is not None and top_units:
-            _down(check, total, top_units, "合计 = 各单位之和", printed)
+            _down(check, total, top_units, "合计 = 各单位之和", printed, kind=GROUPS)
         for code, parent in coded.items():
             kids = [r for c, r in coded.items() if codes.parent_of(c) == code]
             if kids:
@@ -133,7 +139,8 @@ def _column_identities(check: _Check, table: Table) -> None:
     _group_identities(check, table)
 
 
-def _down(check: _Check, head: Row, rows: Sequence[Row], what: str, printed: set[str] | None = None) -> None:
+def _down(check: _Check, head: Row, rows: Sequence[Row], what: str, printed: set[str] | None = None,
+          kind: str = "") -> None:
     """Each column of ``head`` against the rows under it; a column the header prints that
     ``head`` left blank while the rows under it are not is checked too (a total not read)."""
     cols = set(head.values)
@@ -142,7 +149,7 @@ def _down(check: _Check, head: Row, rows: Sequence[Row], what: str, printed: set
     for col in sorted(cols):
         parts = [r.values[col] for r in rows if col in r.values]
         if parts:
-            check.sum(f"“{col}”栏 {what}", head.values.get(col), parts)
+            check.sum(f"“{col}”栏 {what}", head.values.get(col), parts, kind)
 
 
 def _group_identities(check: _Check, table: Table) -> None:
@@ -156,10 +163,10 @@ def _group_identities(check: _Check, table: Table) -> None:
         items = [r for r in table.rows[i + 1:] if r.text.get("group") == group]
         items = [r for r in items if not re.match(r"^其中", squash(r.label))]
         if items:
-            _down(check, row, items, f"{group}小计 = 其下各项之和", set())
+            _down(check, row, items, f"{group}小计 = 其下各项之和", set(), kind=GROUPS)
     total = next((r for r in table.rows if r.code == "TOTAL" and r.side is None), None)
     if total is not None and heads and not any(r.code.isdigit() for r in table.rows):
-        _down(check, total, heads, "总计 = 各组小计之和", set())
+        _down(check, total, heads, "总计 = 各组小计之和", set(), kind=GROUPS)
 
 
 def _three_public(check: _Check, table: Table) -> None:
@@ -199,7 +206,7 @@ def _sides(check: _Check, table: Table) -> None:
     head = year or next((r for r in table.rows if r.code == "TOTAL" and r.side and r.side != "income"
                          and "total" in r.values), None)
     if purpose and head is not None:
-        check.sum("本年支出 = 各支出用途之和", head.values["total"], [r.values["total"] for r in purpose])
+        check.sum("本年支出 = 各支出用途之和", head.values["total"], [r.values["total"] for r in purpose], GROUPS)
 
 
 # --------------------------------------------------------------------------- doubt
@@ -238,6 +245,19 @@ def _table_diagnostics(table: Table, diagnostics: Sequence[Diagnostic], end: int
     start = table.source.line or 0
     return [d for d in diagnostics if d.table == table.id and (d.source.line is None or (
         d.source.line >= start and (end is None or d.source.line < end)))]
+
+
+def group_identities(table: Table) -> tuple[int, list[str]]:
+    """The identities of groups that only this module evaluates (a 小计 and its items, 总计 and
+    the 小计s, the units under 合计, a 收支总表's 支出用途 side against its 本年支出): how many were
+    evaluated, and the ones that fail. The audit reports those (SUM009); the rest have rules of
+    their own."""
+    check = _Check()
+    if table.empty or not table.rows or table.id == "three_public":
+        return 0, []
+    _column_identities(check, table)
+    _sides(check, table)
+    return check.group_count, [what for what, kind in zip(check.failed, check.kinds, strict=True) if kind == GROUPS]
 
 
 def check_table(table: Table, diagnostics: Sequence[Diagnostic] = ()) -> tuple[int, list[str], list[str]]:

@@ -14,6 +14,7 @@ from yusuan.audit.tolerance import fmt
 from yusuan.catalogue import SPENDING_PARTS
 from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
+from yusuan.parsing.selfcheck import group_identities
 
 _CITE = "《地方预决算公开操作规程》要求公开的预算表完整、准确，表内数据应自洽。"
 
@@ -420,3 +421,26 @@ def sum_procurement_items(ctx: RuleContext) -> None:
 def _item_sums(ctx: RuleContext, t: Table, head: Row, items: list[Row]) -> None:
     _sums_down(ctx, t, head, items, parts_are="采购项目", label=lambda r: r.name,
                advice="请核对合计、小计与采购明细。", names=("合计/小计", "采购项目之和"), shown=5)
+
+
+@rule(
+    "SUM009",
+    "分组合计：小计 = 其下各项，总计 = 各组小计，本年支出 = 各支出用途，合计 = 各单位",
+    Severity.ERROR,
+    what="按项目分组列示的表（如江苏“收入预算总表”的“一般公共预算资金/小计”）核对每组小计是否等于其下各项、总计是否等于"
+    "各组小计；收支总表、财政拨款收支总表“支出用途”栏的基本支出、项目支出、单位预留机动经费之和是否等于本年支出；"
+    "按单位列示的表中合计是否等于各单位之和。",
+    why="小计、合计是其下各项的加总，不等说明漏列或错填。" + _CITE,
+    failing="财政拨款收支总表支出合计 13649.07，而基本支出 7666.68 + 项目支出 5853.96 + 单位预留机动经费 828.43"
+    " = 14349.07。",
+    passing="基本支出 7666.68 + 项目支出 5853.96 + 单位预留机动经费 128.43 = 13649.07。",
+)
+def group_sums(ctx: RuleContext) -> None:
+    for table in _money_tables(ctx):
+        checks, failed = group_identities(table)
+        ctx.checked(checks)
+        for what in failed:
+            ctx.report(f"{table_name(table.id)}{where(source=table.source)}：{what}不成立。请核对合计与各项。",
+                       table=table.id, source=table.source, values={"关系": what})
+    if not ctx.checks:
+        ctx.skip("没有分组列示的合计")
