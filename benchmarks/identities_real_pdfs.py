@@ -6,8 +6,8 @@ tables the parser marked uncertain (left to the coverage ledger) and the count o
 
 An identity check is one comparison made by the arithmetic and hierarchy rules (SUM*, HIE001:
 合计 = 基本 + 项目, 基本 = 人员 + 公用, 合计 = 资金来源之和, 合计行 = Σ 类, parent = Σ children,
-"三公" items, 收支总表 sides). Each failed check is listed so it can be judged: a real defect
-in the document, or a parse miss.
+"三公" items, 收支总表 sides, 政府采购 items and categories, group 小计s and income listings).
+Each failed check is listed so it can be judged: a real defect in the document, or a parse miss.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from yusuan.api import parse
 from yusuan.audit import Config, check_disclosure
 
-RULES = ("SUM001", "SUM002", "SUM003", "SUM004", "SUM005", "SUM006", "SUM007", "HIE001")
+RULES = ("SUM001", "SUM002", "SUM003", "SUM004", "SUM005", "SUM006", "SUM007", "SUM008", "SUM009", "HIE001")
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ compared with, a second amount for the same item, 决算 completion rates), and 
 * false alarms: error-level findings on the unperturbed documents whose stated difference is
   within a cent per addend (pure rounding; target 0).
 
-    .venv/bin/python benchmarks/mutation.py [--per-doc 150] [--seed 7] [--seeds-only]
+    .venv/bin/python benchmarks/mutation.py [--per-doc 150] [--seed 7] [--seeds-only] [--misses]
 """
 
 from __future__ import annotations
@@ -229,17 +229,30 @@ def rounding_errors(d: Disclosure) -> list[str]:
     return out
 
 
+def _where(d: Disclosure, kind: str, site: tuple) -> str:
+    if kind == "table":
+        t = d.tables[site[0]]
+        row = t.rows[site[1]]
+        return f"{t.id} {row.code or row.key} {row.name} [{site[2]}]"
+    f = d.narrative[site[0]].figures[site[1]]
+    return f"{f.subject} (line {f.source.line})"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-doc", "--per-seed", dest="per_doc", type=int, default=150)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--seeds-only", action="store_true", help="only the four text seeds")
+    ap.add_argument("--only", default="", help="only documents whose file name contains this")
+    ap.add_argument("--misses", action="store_true", help="print each undetected breaking perturbation")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     total: Counter = Counter()
     kinds = ("table", "text", "claims")
     print(f"{'document':<48}{'kind':<8}{'breaking':>9}{'detected':>9}{'share':>8}")
     for path in SEEDS + ([] if args.seeds_only else REAL):
+        if args.only not in path.name:
+            continue
         d, _ = parse(path)
         if d is None:
             continue
@@ -266,6 +279,8 @@ def main() -> int:
                 if found:
                     counts[(kind, "detected")] += 1
                     counts[(kind, f"detected_{name}")] += 1
+                elif args.misses:
+                    print(f"  missed {kind} {_where(d, kind, site)}: {old} -> {new}")
         for _ in range(min(args.per_doc, 3 * len(csites))):
             if not csites:
                 break
@@ -281,6 +296,8 @@ def main() -> int:
             if found:
                 counts[("claims", "detected")] += 1
                 counts[("claims", f"detected_{name}")] += 1
+            elif args.misses:
+                print(f"  missed claim {name}: {figure.subject} (line {figure.source.line})")
         for kind in kinds:
             b, det = counts[(kind, "breaking")], counts[(kind, "detected")]
             if b:

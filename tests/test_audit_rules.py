@@ -299,6 +299,21 @@ def test_sum007_group_row_must_equal_its_economic_classes() -> None:
     assert "2125356.68" in report.findings[0].message  # the sum of 301 + 302 is shown
 
 
+def test_sum008_procurement_listed_by_category_adds_up_to_the_total() -> None:
+    # 江苏 政府采购预算表: 货物 A / 工程 B / 服务 C, each with projects and 品目 under it.
+    from yusuan.audit import Config, check_disclosure
+
+    def doc(services: str) -> Disclosure:
+        return D(T("procurement", R("TOTAL", "合计", total="327.00"), R("", "货物 A", total="59.00"),
+                   R("", "办公设备购置", total="59.00"), R("", "台式计算机", total="59.00"),
+                   R("", "服务 C", total=services), R("", "物业管理费", total=services),
+                   R("", "物业管理服务", total=services)))
+
+    assert not check_disclosure(doc("268.00"), Config(select=("SUM008",))).findings
+    (f,) = check_disclosure(doc("286.00"), Config(select=("SUM008",))).findings
+    assert "货物 A 59.00" in f.message and "345.00" in f.message
+
+
 def test_sum001_counts_other_spending_columns_printed_beside_basic_and_project() -> None:
     # 江苏 支出预算总表: 合计 = 基本支出 + 项目支出 + 单位预留机动经费 (+ 结转下年资金).
     from yusuan.audit import Config, check_disclosure

@@ -11,7 +11,7 @@ from tests.test_parse_tables import T, only, tables_of
 from yusuan.catalogue import classify_title
 from yusuan.model import Row, Table
 from yusuan.parsing.rows import split_code
-from yusuan.parsing.selfcheck import check_table, mark_uncertain
+from yusuan.parsing.selfcheck import check_table, group_identities, mark_uncertain
 
 D = Decimal
 
@@ -142,6 +142,62 @@ def test_summary_in_three_panels_reads_the_spending_purpose_panel() -> None:
     assert totals == {"income": D("30.00"), "expenditure": D("30.00")}
     assert by_name(table, "其他资金").key == "other_funds"
     assert check_table(table)[1] == []
+
+
+def _fiscal_summary(general_budget: str) -> Table:
+    return only("\n".join([
+        "财政拨款收支预算总表", "单位：万元",
+        T.join(["收入", "", "支出", ""]),
+        T.join(["项目", "金额", "项目", "金额"]),
+        T.join(["一、一般公共预算", general_budget, "一、基本支出", "20.00"]),
+        T.join(["二、政府性基金预算", "", "二、项目支出", "8.00"]),
+        T.join(["", "", "三、单位预留机动经费", "2.00"]),
+        T.join(["收入合计", "30.00", "支出合计", "30.00"]),
+    ]))
+
+
+def test_income_items_and_spending_purposes_add_up_to_their_totals() -> None:
+    count, failed = group_identities(_fiscal_summary("30.00"))
+    assert count == 1 and failed == []  # 收入合计 = 一般公共预算 + 政府性基金（空即零）
+    assert group_identities(_fiscal_summary("50.00"))[1] == ["本年收入 = 各收入项之和"]
+
+
+def test_transfer_printed_under_its_source_is_not_counted_twice() -> None:
+    table = only("\n".join([
+        "收支预算总表", "单位：万元",
+        T.join(["收入", "", "支出", ""]),
+        T.join(["项目", "金额", "项目", "金额"]),
+        T.join(["一、一般公共预算拨款", "30.00", "一、一般公共服务支出", "30.00"]),
+        T.join(["其中：一般财力", "20.00", "", ""]),
+        T.join(["上级一般公共预算安排转移支付", "10.00", "", ""]),
+        T.join(["二、基金预算拨款", "", "", ""]),
+        T.join(["本年收入", "30.00", "本年支出", "30.00"]),
+        T.join(["收入总计", "30.00", "支出总计", "30.00"]),
+    ]))
+    assert group_identities(table) == (2, [])  # 本年收入 = 一般公共预算 + 基金; 支出总计 = 本年支出
+
+
+def test_carryover_and_spending_side_listings_add_up() -> None:
+    def summary(carry_fiscal: str, spent: str) -> Table:
+        return only("\n".join([
+            "收支预算总表", "单位：万元",
+            T.join(["收入", "", "支出", ""]),
+            T.join(["项目", "金额", "项目", "金额"]),
+            T.join(["一、一般公共预算拨款收入", "30.00", "一、一般公共服务支出", spent]),
+            T.join(["二、政府性基金预算拨款收入", "", "", ""]),
+            T.join(["本年收入合计", "30.00", "本年支出合计", spent]),
+            T.join(["上年结转结余", "5.00", "年终结转结余", ""]),
+            T.join(["财政拨款结转", carry_fiscal, "", ""]),
+            T.join(["一般公共预算拨款", "4.00", "", ""]),
+            T.join(["政府性基金预算拨款", "", "", ""]),
+            T.join(["非财政拨款结转结余", "1.00", "", ""]),
+            T.join(["收入总计", "35.00", "支出总计", "35.00"]),
+        ]))
+
+    count, failed = group_identities(summary("4.00", "35.00"))
+    assert count == 4 and failed == []
+    assert group_identities(summary("3.00", "35.00"))[1] == ["上年结转结余 = 各项之和", "财政拨款结转 = 各来源之和"]
+    assert group_identities(summary("4.00", "25.00"))[1] == ["支出总计 = 本年支出 + 结转结余"]
 
 
 def test_cells_printed_a_line_apart_are_one_row() -> None:

@@ -207,6 +207,63 @@ def _sides(check: _Check, table: Table) -> None:
                          and "total" in r.values), None)
     if purpose and head is not None:
         check.sum("本年支出 = 各支出用途之和", head.values["total"], [r.values["total"] for r in purpose], GROUPS)
+    _income_items(check, table)
+    _spending_side_totals(check, table)
+
+
+def _income_items(check: _Check, table: Table) -> None:
+    """The income side's listing, level by level: 本年收入 = 财政拨款 (or its sources) + 财政专户 +
+    单位资金 (or its kinds); 财政拨款 = its sources; 单位资金 = its kinds; 上年结转结余 = its parts."""
+    printed: dict[str, Row] = {}
+    for r in table.rows:
+        if r.side == "income" and r.key:
+            printed.setdefault(r.key, r)  # a key met again is a part printed under the first (其中)
+    head = printed.get("year_total")
+    if head is None and not any(k in printed for k in _CARRY_PARTS):
+        head = next((r for r in table.rows if r.code == "TOTAL" and r.side == "income"), None)
+    # 上级…转移支付 printed under its source (一般公共预算 = 一般财力 + 上级转移支付) is not a sibling
+    sources = [k for k in _FISCAL_PARTS if not (k.endswith("_transfer") and k.removesuffix("_transfer") in printed)]
+    kinds = [*_UNIT_PARTS, "other_funds"]
+    top = ["fiscal"] if "fiscal" in printed else sources
+    top += ["fiscal_special"]
+    top += ["unit_funds"] if "unit_funds" in printed else ["nonfiscal"] if "nonfiscal" in printed else kinds
+    _listing(check, "本年收入 = 各收入项之和", head, top, printed)
+    _listing(check, "财政拨款 = 各来源之和", printed.get("fiscal"), sources, printed)
+    _listing(check, "单位资金 = 各项之和", printed.get("unit_funds"), kinds, printed)
+    fiscal_carry = [f"carryover_{k}" for k in ("general_budget", "gov_fund", "state_capital")]
+    other_carry = ["carryover_fiscal_special", "carryover_unit_funds"]
+    split = "carryover_fiscal" in printed or "carryover_nonfiscal" in printed
+    _listing(check, "上年结转结余 = 各项之和", printed.get("carryover"),
+             ["carryover_fiscal", "carryover_nonfiscal"] if split else fiscal_carry + other_carry, printed)
+    _listing(check, "财政拨款结转 = 各来源之和", printed.get("carryover_fiscal"), fiscal_carry, printed)
+    _listing(check, "非财政拨款结转结余 = 各项之和", printed.get("carryover_nonfiscal"), other_carry, printed)
+
+
+_CARRY_PARTS = ("carryover", "carryover_fiscal", "carryover_nonfiscal", "use_surplus")
+
+
+def _listing(check: _Check, what: str, head: Row | None, keys: Sequence[str], printed: dict[str, Row]) -> None:
+    """``head`` = the rows printed under ``keys``, a blank one being zero, when at least two are printed."""
+    if head is None or "total" not in head.values or sum(k in printed for k in keys) < 2:
+        return
+    parts = [printed[k].values["total"] for k in keys if k in printed and "total" in printed[k].values]
+    if parts:
+        check.sum(what, head.values["total"], parts, GROUPS)
+
+
+def _spending_side_totals(check: _Check, table: Table) -> None:
+    """支出总计 = 本年支出合计 + what is carried to next year (结转下年, 年末结转和结余, 结余分配)."""
+    for side in sorted({r.side for r in table.rows if r.side and r.side != "income"}):
+        rows = [r for r in table.rows if r.side == side]
+        total = next((r for r in rows if r.code == "TOTAL"), None)
+        year = next((r for r in rows if r.key == "year_total"), None)
+        if total is None or year is None or "total" not in total.values or "total" not in year.values:
+            continue
+        after = rows[rows.index(year) + 1:]
+        carried = [r for r in after if r.code != "TOTAL" and (r.key == "carry_forward" or re.search(
+            r"结转|结余", r.name)) and not r.name.startswith("其中")]
+        check.sum("支出总计 = 本年支出 + 结转结余", total.values["total"],
+                  [year.values["total"], *(r.values["total"] for r in carried if "total" in r.values)], GROUPS)
 
 
 # --------------------------------------------------------------------------- doubt

@@ -15,6 +15,7 @@ from yusuan.catalogue import SPENDING_PARTS
 from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
 from yusuan.parsing.selfcheck import group_identities
+from yusuan.text import squash
 
 _CITE = "《地方预决算公开操作规程》要求公开的预算表完整、准确，表内数据应自洽。"
 
@@ -385,7 +386,8 @@ def _is_item(row: Row) -> bool:
     "政府采购表：合计、小计 = 其下各采购项目之和",
     Severity.ERROR,
     what="在逐项列示采购项目（采购物品名称、目录序号、数量、单价等）的政府采购预算表中，核对合计行是否等于全部采购"
-    "项目行之和，各“小计”行是否等于其下（到下一个小计为止）的采购项目之和，逐栏核对。",
+    "项目行之和，各“小计”行是否等于其下（到下一个小计为止）的采购项目之和，逐栏核对；按货物、工程、服务分类列示"
+    "的表，核对合计是否等于各类之和。",
     why="政府采购预算表的合计、小计是采购项目的加总，并与情况说明中的政府采购预算总额相互印证。"
     "《地方预决算公开操作规程》要求公开政府采购预算情况。",
     failing="合计 16.80；“局本级小计” 10.60，而其下采购项目“居民医保意外伤害认定调查外包服务费”为 16.80。",
@@ -396,6 +398,7 @@ def sum_procurement_items(ctx: RuleContext) -> None:
     for t in ctx.tables("procurement"):
         items = [r for r in t.rows if _is_item(r)]
         if not items:
+            found = _category_sums(ctx, t) or found
             continue
         total = total_row(t, None)
         if total is not None:
@@ -416,6 +419,21 @@ def sum_procurement_items(ctx: RuleContext) -> None:
                 _item_sums(ctx, t, head, below)
     if not found:
         ctx.skip("没有逐项列示采购项目的政府采购表")
+
+
+# The three categories of the national 政府采购品目分类目录 (A 货物, B 工程, C 服务), printed as
+# group rows of a procurement table that lists projects and 品目 under them without item columns.
+_CATEGORY = re.compile(r"(?:[A-C][、.．]?)?(?:货物|工程|服务)类?[A-C]?")
+
+
+def _category_sums(ctx: RuleContext, t: Table) -> bool:
+    total = total_row(t, None)
+    cats = [r for r in t.rows if r.code != "TOTAL" and _CATEGORY.fullmatch(squash(r.name)) and r.values]
+    if total is None or not cats or len({squash(r.name)[:2] for r in cats}) < len(cats):
+        return False  # a category named twice is not the top level
+    _sums_down(ctx, t, total, cats, parts_are="采购品目大类", label=lambda r: r.name,
+               advice="请核对合计与货物、工程、服务各类之和。", names=("合计", "各类之和"), shown=3)
+    return True
 
 
 def _item_sums(ctx: RuleContext, t: Table, head: Row, items: list[Row]) -> None:
