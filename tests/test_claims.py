@@ -89,6 +89,23 @@ def test_path_completed_by_the_class_its_heading_names():
     assert found[0].refers_to == ("gpb_expenditure", "2013101", "total")  # 财政拨款 falls back to 一般公共预算
 
 
+def test_reordered_item_name_and_fused_section_item_name():
+    text = (
+        "五、财政拨款支出预算情况说明\n"
+        "（一）一般公共服务(类)\n"
+        "1.党委办公厅(室)及相关机构事务(款)一般行政事务管理(项)支出100万元。\n"
+        "2.党委办公厅(室)及相关机构事务行政运行(项)支出200万元。\n"
+        "3.党委办公厅(室)及相关机构事务行政运行(项)支出300万元。\n"
+    )
+    found = [c for c in _claims(text, (GPB,)) if c.quantity == "amount"]
+    # the same characters in another order are the tables' 一般行政管理事务; a 款 name run into
+    # its 项 name is that 项 — unless the amount is exactly the 款's: then the 款, misnamed
+    assert [(c.code, str(c.value), c.refers_to) for c in found] == [
+        ("2013102", "100", ("gpb_expenditure", "2013102", "total")),
+        ("2013101", "200", ("gpb_expenditure", "2013101", "total")),
+        ("20131", "300", ("gpb_expenditure", "20131", "total"))]
+
+
 def test_names_are_normalised_before_they_are_matched():
     index = rows_index((table("gpb_expenditure", [("2089999", "其它社会保障和就业支出", "1")]),))
     found = code_of_subject("其他社会保障和就业支出", index)

@@ -27,6 +27,11 @@ class MoneyUnit(StrEnum):
     YUAN = "元"
     WAN = "万元"
 
+    @property
+    def yuan(self) -> Decimal:
+        """How many 元 one of this unit is."""
+        return Decimal(10000) if self is MoneyUnit.WAN else Decimal(1)
+
 
 class DocKind(StrEnum):
     BUDGET = "budget"  # 预算

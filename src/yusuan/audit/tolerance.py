@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from yusuan.model import MoneyUnit
 from yusuan.text import decimals_of
 
-WAN = Decimal(10000)
+WAN = MoneyUnit.WAN.yuan
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Money:
 
     @property
     def scale(self) -> Decimal:
-        return WAN if self.unit == MoneyUnit.WAN else Decimal(1)
+        return self.unit.yuan
 
     @property
     def yuan(self) -> Decimal:
@@ -127,5 +127,5 @@ def fmt_money(m: Money) -> str:
 
 def yuan_to(unit: MoneyUnit, yuan: Decimal, places: int = 2) -> str:
     """A 元 amount written in ``unit`` at ``places`` decimals, for messages."""
-    v = yuan / (WAN if unit == MoneyUnit.WAN else 1)
+    v = yuan / unit.yuan
     return fmt(v.quantize(Decimal(1).scaleb(-places)))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yusuan.codes import FUNC, kind_of
-from yusuan.model import Figure, Row, Table
+from yusuan.model import Figure, MoneyUnit, Row, Table
 from yusuan.parsing.subjects import name_key, names_a_code
 from yusuan.text import squash
 
@@ -251,6 +251,15 @@ class Linker:
             return None
         key, ref = found
         return Link(ref, key, "keyword", KEYWORD_CONFIDENCE)
+
+    def restates(self, ref: tuple[str, str, str], figure: Figure) -> bool:
+        """Does the cell print exactly the statement's amount (in yuan, units converted)?"""
+        table = self.by_id.get(ref[0])
+        row = cell_row(table, ref[1], ref[2]) if table is not None else None
+        value = row.values.get(ref[2]) if row is not None else None
+        if value is None:
+            return False
+        return value * (table.unit or MoneyUnit.WAN).yuan == figure.amount * figure.unit.yuan  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------ codes
 

@@ -35,7 +35,7 @@ from yusuan.model import (
 )
 from yusuan.parsing import details, profile
 from yusuan.parsing.blocks import Layout
-from yusuan.parsing.links import Linker
+from yusuan.parsing.links import Link, Linker
 from yusuan.parsing.statements import Span, StatementContext, extract_statements, scope_of_text
 from yusuan.parsing.subjects import code_of_subject, rows_index
 from yusuan.text import clean_cjk_spaces, squash
@@ -368,6 +368,8 @@ def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table])
                     f = replace(f, code=found_code.code, resolution=found_code.how,
                                 confidence=found_code.confidence)
             found = linker.link(f, s.topic)
+            if found is not None and found.ref and f.resolution == "similar" and not linker.restates(found.ref, f):
+                f, found = _level_by_amount(f, found, linker, s.topic)
             if found is None:
                 figures.append(replace(f, refers_to=None, key=""))
                 continue
@@ -375,6 +377,21 @@ def link_sections(sections: Sequence[NarrativeSection], tables: Sequence[Table])
                                    confidence=f.confidence if f.code else found.confidence))
         out.append(replace(s, figures=tuple(figures), claims=tuple(_link_claim(c, s, linker) for c in s.claims)))
     return tuple(out)
+
+
+def _level_by_amount(f: Figure, found: Link, linker: Linker, topic: str) -> tuple[Figure, Link]:
+    """A 科目 printed under a name the tables do not print, whose amount is not its cell's but
+    exactly its parent's ("人大事务行政运行(项) 10528.33" where 人大事务(款) is 10528.33 and
+    行政运行 4545.94): the statement is about the parent, misnamed."""
+    assert f.code is not None
+    for parent in (f.code[:5], f.code[:3]):
+        if len(parent) >= len(f.code):
+            continue
+        g = replace(f, code=parent)
+        alt = linker.link(g, topic)
+        if alt is not None and alt.ref and linker.restates(alt.ref, g):
+            return g, alt
+    return f, found
 
 
 def _link_claim(claim: Claim, section: NarrativeSection, linker: Linker) -> Claim:

@@ -19,6 +19,7 @@ than one code is not resolved: a wrong link would make the audit compare unrelat
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -209,8 +210,10 @@ def _resolve_path(
         code, rest, used_context = context, names, True
     if code is None:
         return None
-    for name in rest:
-        child = _child_code(code, name, rows)
+    for i, name in enumerate(rest):
+        # a 项 name under a class: a 款 name run into it comes first ("人大事务行政运行(项)")
+        fused = i == len(rest) - 1 and len(code) == 3 and levels[-1] in ("项", "")
+        child = (_fused(name, rows, code) if fused else None) or _child_code(code, name, rows)
         if child is None:
             return None
         code = child
@@ -238,6 +241,8 @@ def path_prefix(subject: str, rows: Sequence[CodedName] = ()) -> tuple[str, int]
 def _path_without_class(names: list[str], rows: Sequence[CodedName]) -> tuple[str, bool] | None:
     """A 款(+项) path with no class anywhere: unique among the document's rows."""
     first = _unique_code(names[0], rows, length=5)
+    if first is None and len(names) == 1:
+        first = _fused(names[0], rows)
     if first is None:
         return None
     code = first
@@ -284,6 +289,20 @@ def _child_code(parent: str, name: str, rows: Sequence[CodedName]) -> str | None
     return _shortened(key, {r.code: r.key for r in rows if len(r.code) == length and r.code.startswith(parent)})
 
 
+def _fused(name: str, rows: Sequence[CodedName], parent: str = "") -> str | None:
+    """A 款 name and a 项 name printed as one ("人大事务行政运行(项)" for 人大事务(款)行政运行(项)):
+    the one 项 of the document's rows that a 款 of theirs (under ``parent``) and its child
+    spell together."""
+    key = name_key(name)
+    found = set()
+    for r in rows:
+        if len(r.code) == 5 and r.code.startswith(parent) and key.startswith(r.key) and len(key) - len(r.key) >= 2:
+            child = _child_code(r.code, key[len(r.key):], rows)
+            if child:
+                found.add(child)
+    return found.pop() if len(found) == 1 else None
+
+
 def _similarity(name: str, code: str, rows: Sequence[CodedName]) -> float:
     """1.0 when the printed name is the tables' (or the lists') name of the code it resolved
     to, else how close it is."""
@@ -302,11 +321,16 @@ def _shortened(key: str, children: dict[str, str]) -> str | None:
     closest to it. Never a guess between two close names."""
     if len(key) < 4 or not children:
         return None
-    scored = sorted(((SequenceMatcher(None, key, name).ratio(), code) for code, name in children.items()),
-                    reverse=True)
+    scored = sorted(((_closeness(key, name), code) for code, name in children.items()), reverse=True)
     best, code = scored[0]
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     return code if best >= 0.8 and best - runner_up >= 0.15 else None
+
+
+def _closeness(a: str, b: str) -> float:
+    """How alike two names read; the same characters in another order ("一般行政事务管理" for
+    "一般行政管理事务") count as alike."""
+    return 1.0 if Counter(a) == Counter(b) else SequenceMatcher(None, a, b).ratio()
 
 
 def _same_name(a: str, b: str) -> bool:
