@@ -28,7 +28,15 @@ from yusuan.model import (
 YUAN = MoneyUnit.YUAN
 
 
-def _keyed(name: str, key: str, total: str, side: str = "expenditure_purpose") -> Row:
+def _basic_by_class(*figs: Figure, personnel_303: str = "3151.74") -> Disclosure:
+    """A 江苏-style 一般公共预算基本支出表: 经济 classes only, no 人员经费 / 公用经费 columns."""
+    total = Dec("2928.98") + Dec(personnel_303) + Dec("1585.96")
+    return D(T("gpb_basic_econ", R("TOTAL", "合计", total=str(total)), R("301", "工资福利支出", total="2928.98"),
+               R("302", "商品和服务支出", total="1585.96"), R("303", "对个人和家庭的补助", total=personnel_303)),
+             narrative=(S("gpb_basic", *figs),))
+
+
+def _keyed(name: str, key: str, total: str, side: str | None = "expenditure_purpose") -> Row:
     return replace(R("", name, side, total=total), key=key)
 
 
@@ -245,6 +253,8 @@ CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure
                                                  services=Dec("3.13"), sme_reserved=Dec("4.10")))),
     "NAR008": (lambda: D(*_full().tables, operating_cost=F("机关运行经费", "9.60")),
                lambda: D(*_full().tables, operating_cost=F("机关运行经费", "7.60"))),
+    "NAR020": (lambda: _basic_by_class(F("人员经费", "6080.72", key="personnel"), personnel_303="3151.47"),
+               lambda: _basic_by_class(F("人员经费", "6080.72", key="personnel"))),
     "NAR009": (lambda: D(three_public=ThreePublic(total=Dec("2.50"), reception=Dec("1.00"),
                                                   vehicle_operation=Dec("2.50"),
                                                   vehicle_purchase=Dec("0"), abroad=Dec("0"))),
@@ -304,14 +314,27 @@ def test_sum008_procurement_listed_by_category_adds_up_to_the_total() -> None:
     from yusuan.audit import Config, check_disclosure
 
     def doc(services: str) -> Disclosure:
-        return D(T("procurement", R("TOTAL", "合计", total="327.00"), R("", "货物 A", total="59.00"),
+        return D(T("procurement", R("TOTAL", "合计", total="327.00"), _keyed("货物 A", "goods", "59.00", None),
                    R("", "办公设备购置", total="59.00"), R("", "台式计算机", total="59.00"),
-                   R("", "服务 C", total=services), R("", "物业管理费", total=services),
+                   _keyed("服务 C", "services", services, None), R("", "物业管理费", total=services),
                    R("", "物业管理服务", total=services)))
 
     assert not check_disclosure(doc("268.00"), Config(select=("SUM008",))).findings
     (f,) = check_disclosure(doc("286.00"), Config(select=("SUM008",))).findings
     assert "货物 A 59.00" in f.message and "345.00" in f.message
+
+
+def test_public_spending_of_a_table_printed_by_class_is_its_other_classes() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    wrong = _basic_by_class(F("公用经费", "1558.96", key="public"))
+    (f,) = check_disclosure(wrong, Config(select=("NAR020",))).findings
+    assert "商品和服务支出 1585.96" in f.message and "工资福利支出" not in f.message
+    # 机关运行经费 is not held to a 公用经费 derived from the classes: such documents count project
+    # spending on running costs in it (江苏 since 2017)
+    over = replace(_basic_by_class(), operating_cost=F("机关运行经费", "5619.31"))
+    report = check_disclosure(over, Config(select=("NAR008",)))
+    assert not report.findings and report.coverage[0].status.value == "insufficient_data"
 
 
 def test_sum001_counts_other_spending_columns_printed_beside_basic_and_project() -> None:

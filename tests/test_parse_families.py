@@ -316,6 +316,8 @@ def test_header_word_wrapped_below_the_header_goes_back_up() -> None:
     assert total.text == {} and "procurement_method" in {c.key for c in table.columns}
     # one item bought in two ways: the second line continues the item above
     assert [r.name for r in table.rows if r.text.get("procurement_method")] == ["复印机", "复印机"]
+    # the 品目 category over the projects is keyed (货物 A / 工程 B / 服务 C)
+    assert [(r.name, r.key) for r in table.rows if r.key] == [("货物A", "goods")]
 
 
 def test_one_level_header_at_several_heights_is_not_garbled() -> None:

@@ -215,6 +215,17 @@ INCOME_ITEM_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The three categories of the national 政府采购品目分类目录 (A 货物, B 工程, C 服务), printed as
+# group rows of a 政府采购 table ("一、货物A", "服务 C", "A货物", "工程类").
+_PROCUREMENT_CATEGORY = re.compile(r"(?:[A-C][、.．]?)?(货物|工程|服务)类?[A-C]?")
+PROCUREMENT_CATEGORIES = {"货物": "goods", "工程": "works", "服务": "services"}
+
+
+def procurement_category_key(label: str) -> str | None:
+    m = _PROCUREMENT_CATEGORY.fullmatch(squash(label))
+    return PROCUREMENT_CATEGORIES[m.group(1)] if m else None
+
+
 # Parts of a 支出总表's 合计 beside each other: 基本支出 + 项目支出, and what some layouts print
 # next to them (经营支出, 上缴上级, 对附属单位补助, 江苏's 单位预留机动经费 and 结转下年).
 SPENDING_PARTS = ("basic", "project", "business", "remit_upper", "subsidy_subordinate", "reserve", "carry_forward")

@@ -118,9 +118,9 @@ _KEYWORDS: tuple[tuple[str, str, str, tuple[_Target, ...]], ...] = (
     ("training", r"培训费", "topic:three_public", (_t("three_public", "training"),)),
     ("procurement_small_micro", r"小微|小型和微型", "topic:procurement", ()),
     ("procurement_sme", r"中小企业", "topic:procurement", ()),
-    ("procurement_goods", r"货物", "topic:procurement", ()),
-    ("procurement_works", r"工程", "topic:procurement", ()),
-    ("procurement_services", r"服务", "topic:procurement", ()),
+    ("procurement_goods", r"货物", "topic:procurement", (_t("procurement", "goods"),)),
+    ("procurement_works", r"工程", "topic:procurement", (_t("procurement", "works"),)),
+    ("procurement_services", r"服务", "topic:procurement", (_t("procurement", "services"),)),
     ("procurement_awarded", r"中标|成交|采购金额$", "topic:procurement", ()),
     ("procurement", r"^(?!.*(?:货物|工程|服务|中小|小微)).*政府采购", "*", (_t("procurement", "TOTAL"),)),
     # One project's budget and its schedule, stated where a project is explained.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from yusuan import codes
-from yusuan.catalogue import column_key, income_item_key
+from yusuan.catalogue import column_key, income_item_key, procurement_category_key
 from yusuan.ingest.document import Line
 from yusuan.model import Diagnostic, Row, Severity, Source
 from yusuan.parsing.headers import (
@@ -286,6 +286,8 @@ def classify_label(name: str, code: str, table_id: str, side: str | None) -> tup
         key = key or column_key(sq)  # 基本支出 / 项目支出 / 单位预留机动经费 / 结转下年资金
     elif side is None and table_id == "income" and not code:
         key = key or _income_key(sq)  # a 收入预算总表 listing income items, not 科目
+    elif table_id == "procurement" and not code:
+        key = procurement_category_key(sq)  # 货物 / 工程 / 服务 over the projects listed under them
     return code, key
 
 

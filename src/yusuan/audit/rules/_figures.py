@@ -80,3 +80,39 @@ def total_of(table: Table) -> Row | None:
 
 def unit_of(f: Figure) -> MoneyUnit:
     return f.unit
+
+
+# 人员经费 are the 基本支出 of 工资福利支出 (301) and 对个人和家庭的补助 (303); 公用经费 the rest
+# of 基本支出 (商品和服务支出 302, 资本性支出 310 …). Tables that print only the classes (江苏's
+# 一般公共预算基本支出表) state the split this way, and those that print both agree with it.
+PERSONNEL_CLASSES = ("301", "303")
+
+
+@dataclass(frozen=True)
+class BasicSplit:
+    personnel: list[Row]  # the rows whose 合计 makes 人员经费 (or the total row, printed)
+    public: list[Row]
+    printed: bool  # the table prints 人员经费 / 公用经费 columns
+
+
+def basic_split(table: Table) -> BasicSplit | None:
+    """Where a 基本支出 table's 人员经费 and 公用经费 are: its 合计 row's columns when printed,
+    else its 经济 classes — when they add up to the 合计 exactly, so none was missed."""
+    total = total_of(table)
+    if total is None or "total" not in total.values:
+        return None
+    if "personnel" in total.values and "public" in total.values:
+        return BasicSplit([total], [total], True)
+    classes = [r for r in table.rows if len(r.code) == 3 and r.code.isdigit() and "total" in r.values]
+    if not classes or sum(r.values["total"] for r in classes) != total.values["total"]:
+        return None
+    return BasicSplit([r for r in classes if r.code in PERSONNEL_CLASSES],
+                      [r for r in classes if r.code not in PERSONNEL_CLASSES], False)
+
+
+def split_value(split: BasicSplit, part: str) -> tuple[Decimal, list[Row]]:
+    """人员经费 or 公用经费 (``part``) of a split, and the rows it is taken from."""
+    rows = split.personnel if part == "personnel" else split.public
+    if split.printed:
+        return rows[0].values.get(part, Decimal(0)), rows
+    return sum((r.values["total"] for r in rows), Decimal(0)), rows

@@ -11,11 +11,10 @@ from yusuan.audit.context import RuleContext, row_label, table_name, total_row, 
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import check_sum, col_zh
 from yusuan.audit.tolerance import fmt
-from yusuan.catalogue import SPENDING_PARTS
+from yusuan.catalogue import PROCUREMENT_CATEGORIES, SPENDING_PARTS
 from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
 from yusuan.parsing.selfcheck import group_identities
-from yusuan.text import squash
 
 _CITE = "《地方预决算公开操作规程》要求公开的预算表完整、准确，表内数据应自洽。"
 
@@ -421,15 +420,13 @@ def sum_procurement_items(ctx: RuleContext) -> None:
         ctx.skip("没有逐项列示采购项目的政府采购表")
 
 
-# The three categories of the national 政府采购品目分类目录 (A 货物, B 工程, C 服务), printed as
-# group rows of a procurement table that lists projects and 品目 under them without item columns.
-_CATEGORY = re.compile(r"(?:[A-C][、.．]?)?(?:货物|工程|服务)类?[A-C]?")
+_CATEGORIES = set(PROCUREMENT_CATEGORIES.values())  # 货物 A / 工程 B / 服务 C group rows
 
 
 def _category_sums(ctx: RuleContext, t: Table) -> bool:
     total = total_row(t, None)
-    cats = [r for r in t.rows if r.code != "TOTAL" and _CATEGORY.fullmatch(squash(r.name)) and r.values]
-    if total is None or not cats or len({squash(r.name)[:2] for r in cats}) < len(cats):
+    cats = [r for r in t.rows if r.key in _CATEGORIES and r.values]
+    if total is None or not cats or len({r.key for r in cats}) < len(cats):
         return False  # a category named twice is not the top level
     _sums_down(ctx, t, total, cats, parts_are="采购品目大类", label=lambda r: r.name,
                advice="请核对合计与货物、工程、服务各类之和。", names=("合计", "各类之和"), shown=3)

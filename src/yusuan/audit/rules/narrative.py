@@ -9,7 +9,15 @@ from decimal import Decimal
 from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import col_zh
-from yusuan.audit.rules._figures import cell_money, figure_money, figures, resolve, total_of
+from yusuan.audit.rules._figures import (
+    basic_split,
+    cell_money,
+    figure_money,
+    figures,
+    resolve,
+    split_value,
+    total_of,
+)
 from yusuan.audit.tolerance import WAN, Money, fmt, last_place_off, percent_range, within_percent, yuan_to
 from yusuan.model import Figure, MoneyUnit, NarrativeSection, Severity
 from yusuan.parsing.subjects import path_prefix, rows_index
@@ -408,21 +416,67 @@ def operating_cost(ctx: RuleContext) -> None:
         ctx.missing("未识别到机关运行经费说明")
         return
     econ = ctx.table("gpb_basic_econ")
-    tot = total_of(econ) if econ else None
-    if econ is None or tot is None or "public" not in tot.values:
+    split = basic_split(econ) if econ else None
+    # Only a table that prints 公用经费 itself: where it is derived from the classes (江苏), the
+    # documents define 机关运行经费 to include project spending on running costs (since 2017).
+    if econ is None or split is None or not split.printed:
         ctx.missing("未找到一般公共预算基本支出表的公用经费合计")
         return
     ctx.checked()
-    om, pm = figure_money(oc), ctx.money(econ, tot.values["public"])
+    public, rows = split_value(split, "public")
+    om, pm = figure_money(oc), ctx.money(econ, public)
     if om.yuan <= pm.yuan or ctx.close(om, pm):
         return
     ctx.report(
         f"机关运行经费{where(source=oc.source)} {fmt(oc.amount)}{oc.unit.value}，"
-        "超过一般公共预算基本支出表公用经费合计 "
-        f"{fmt(tot.values['public'])}{pm.unit.value}。请核对口径。",
-        table="gpb_basic_econ", row=tot, column="public", source=oc.source,
-        values={"机关运行经费": fmt(oc.amount), "公用经费": fmt(tot.values["public"])},
+        f"超过一般公共预算基本支出表公用经费合计 {fmt(public)}{pm.unit.value}。请核对口径。",
+        table="gpb_basic_econ", row=rows[0], column="public", source=oc.source,
+        values={"机关运行经费": fmt(oc.amount), "公用经费": fmt(public)},
     )
+
+
+_SPLIT_KEYS = {"personnel": ("personnel", "gpb"), "public": ("public", "gpb"),
+               "fiscal_personnel": ("personnel", "fiscal"), "fiscal_public": ("public", "fiscal")}
+_SPLIT_ZH = {"personnel": "人员经费", "public": "公用经费"}
+
+
+@rule(
+    "NAR020",
+    "说明中的人员经费、公用经费与基本支出表不符",
+    Severity.WARNING,
+    what="基本支出表只按经济分类列示（没有人员经费、公用经费栏）时，说明中的人员经费按工资福利支出与对个人和家庭的补助"
+    "之和核对，公用经费按其余各类（商品和服务支出、资本性支出等）之和核对（计入印刷精度）。表中印有人员经费、"
+    "公用经费栏时由 NAR001 逐格核对。",
+    why="人员经费、公用经费是基本支出按经济分类的两部分，说明须与公开表格一致。" + _CITE,
+    failing="说明：“人员经费 6080.72 万元”；表中工资福利支出 2928.98 + 对个人和家庭的补助 3151.47 = 6080.45。",
+    passing="说明：“人员经费 6080.72 万元”；表中 2928.98 + 3151.74 = 6080.72。",
+)
+def personnel_public(ctx: RuleContext) -> None:
+    with_split = False
+    for _section, f in figures(ctx):
+        if f.key not in _SPLIT_KEYS or f.refers_to is not None:
+            continue
+        part, fund = _SPLIT_KEYS[f.key]
+        ids = ("fiscal_basic_econ", "gpb_basic_econ") if fund == "fiscal" else ("gpb_basic_econ", "fiscal_basic_econ")
+        table = next((t for t in (ctx.table(i) for i in ids) if t is not None), None)
+        split = basic_split(table) if table else None
+        if table is None or split is None or split.printed:
+            continue
+        with_split = True
+        value, rows = split_value(split, part)
+        ctx.checked()
+        if ctx.sum_close(figure_money(f), [ctx.money(table, r.values["total"]) for r in rows]):
+            continue
+        parts = " + ".join(f"{r.name} {fmt(r.values['total'])}" for r in rows) or "无"
+        zh, unit = _SPLIT_ZH[part], ctx.money(table, value).unit.value
+        ctx.report(
+            f"说明{where(source=f.source)}称{zh} {fmt(f.amount)}{f.unit.value}，而{table_name(table.id)}中"
+            f"{parts} = {fmt(value)}{unit}（{zh}的口径）。请核对说明或表格。",
+            table=table.id, rows=rows, source=f.source,
+            values={"说明": fmt(f.amount), "表格": fmt(value)},
+        )
+    if not with_split:
+        ctx.skip("说明中没有人员经费、公用经费，或基本支出表已列示这两栏")
 
 
 @rule(
