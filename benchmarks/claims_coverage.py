@@ -25,6 +25,7 @@ from yusuan.api import parse
 from yusuan.audit.tolerance import Money, Tolerance
 from yusuan.model import Claim, Disclosure, MoneyUnit
 from yusuan.parsing.links import cell_row
+from yusuan.publication import group_halves, merge
 from yusuan.report.claims import CLAIM_FIELDS, agreement, claim_rows, read_claims_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,35 @@ def agrees(d: Disclosure, c: Claim) -> tuple[bool, str]:
     return Tolerance().restates(stated, cell), shown
 
 
+def _row(name: str, d: Disclosure, ms: float, show: bool, tot: dict[str, int] | None, below: list[str]) -> None:
+    """One document's line (and, with ``show``, what did not resolve or agree); adds to ``tot``."""
+    items = item_claims(d)
+    resolved = [c for c in items if c.code or c.refers_to]
+    known = [c for c in items if c.code or c.refers_to or c.key]
+    cells = [c for c in items if c.refers_to]
+    judged = [(c, *agrees(d, c)) for c in cells]
+    agree = sum(1 for _, ok, _ in judged if ok)
+    count = {q: sum(1 for c in d.claims if c.quantity.startswith(q)) for q in ("prior", "change", "share")}
+    res_pct = len(resolved) / len(items) if items else None
+    agr_pct = agree / len(cells) if cells else None
+    print(f"{name[:47]:<48}{len(d.claims):>7}{len(items):>5}{len(resolved):>5}{len(cells):>5}{agree:>6}"
+          f"{count['prior']:>6}{count['change']:>5}{count['share']:>6}"
+          f"{_pct(res_pct):>7}{_pct(len(known) / len(items) if items else None):>7}{_pct(agr_pct):>7}{ms:>6.0f}")
+    if d.tables and items and len(known) / len(items) < 0.95:
+        below.append(f"{name[:3] if tot is not None else name} ({len(known) / len(items):.0%})")
+    if show:
+        for c in items:
+            if not (c.code or c.refers_to or c.key):
+                print(f"    未解析  第{c.source.line}行 {c.subject} {c.value}{c.unit}")
+        for c, ok, shown in judged:
+            if not ok:
+                print(f"    不一致  第{c.source.line}行 {c.subject} {c.value}{c.unit} ≠ {c.refers_to} {shown}")
+    if tot is not None:
+        for k, v in (("claims", len(d.claims)), ("amt", len(items)), ("res", len(resolved)), ("known", len(known)),
+                     ("cell", len(cells)), ("agree", agree)):
+            tot[k] += v
+
+
 def main(argv: list[str]) -> int:
     show = "--list" in argv
     paths = documents([a for a in argv if a != "--list"])
@@ -73,6 +103,7 @@ def main(argv: list[str]) -> int:
     tot = dict(claims=0, amt=0, res=0, known=0, cell=0, agree=0)
     below: list[str] = []
     gold_lines: list[str] = []
+    parsed: list[tuple[str, Disclosure]] = []
     for path in paths:
         t0 = time.perf_counter()
         d, _ = parse(path)
@@ -80,27 +111,8 @@ def main(argv: list[str]) -> int:
         if d is None:
             print(f"{path.stem[:47]:<48} unreadable")
             continue
-        items = item_claims(d)
-        resolved = [c for c in items if c.code or c.refers_to]
-        known = [c for c in items if c.code or c.refers_to or c.key]
-        cells = [c for c in items if c.refers_to]
-        judged = [(c, *agrees(d, c)) for c in cells]
-        agree = sum(1 for _, ok, _ in judged if ok)
-        count = {q: sum(1 for c in d.claims if c.quantity.startswith(q)) for q in ("prior", "change", "share")}
-        res_pct = len(resolved) / len(items) if items else None
-        agr_pct = agree / len(cells) if cells else None
-        print(f"{path.stem[:47]:<48}{len(d.claims):>7}{len(items):>5}{len(resolved):>5}{len(cells):>5}{agree:>6}"
-              f"{count['prior']:>6}{count['change']:>5}{count['share']:>6}"
-              f"{_pct(res_pct):>7}{_pct(len(known) / len(items) if items else None):>7}{_pct(agr_pct):>7}{ms:>6.0f}")
-        if d.tables and items and len(known) / len(items) < 0.95:
-            below.append(f"{path.stem[:3]} ({len(known) / len(items):.0%})")
-        if show:
-            for c in items:
-                if not (c.code or c.refers_to or c.key):
-                    print(f"    未解析  第{c.source.line}行 {c.subject} {c.value}{c.unit}")
-            for c, ok, shown in judged:
-                if not ok:
-                    print(f"    不一致  第{c.source.line}行 {c.subject} {c.value}{c.unit} ≠ {c.refers_to} {shown}")
+        parsed.append((path.stem, d))
+        _row(path.stem, d, ms, show, tot, below)
         gold = GOLD / f"{path.stem}.claims.csv"
         if gold.exists():
             got = [dict(zip(CLAIM_FIELDS, r, strict=True)) for r in claim_rows([d])]
@@ -108,9 +120,13 @@ def main(argv: list[str]) -> int:
             scores = [agreement(got, want, f)[1:] for f in (("quantity", "value"), ("quantity", "value", "code"),
                                                              ("line", "quantity", "value"))]
             gold_lines.append(f"{path.stem[:47]:<48}{len(want):>6}" + "".join(f"{p:>8.3f}{r:>7.3f}" for p, r in scores))
-        for k, v in (("claims", len(d.claims)), ("amt", len(items)), ("res", len(resolved)), ("known", len(known)),
-                     ("cell", len(cells)), ("agree", agree)):
-            tot[k] += v
+    # A 文本 and a 表格 published as two files: their narrative resolves against the other's tables.
+    pairs = [g for g in group_halves([d for _, d in parsed]) if len(g) > 1]
+    if pairs:
+        print("\npublications in two files, checked as one (not counted in the totals):")
+        for group in pairs:
+            name = "+".join(parsed[i][0][:3] for i in group) + " (publication)"
+            _row(name, merge([parsed[i][1] for i in group]), 0.0, show, None, below)
     print(f"\nall: {tot['claims']} claims; {tot['res']}/{tot['amt']} item and total amounts resolved "
           f"({_pct(tot['res'] / tot['amt'] if tot['amt'] else None)}; {tot['known']} with what they are known: "
           f"{_pct(tot['known'] / tot['amt'] if tot['amt'] else None)}); {tot['agree']}/{tot['cell']} linked amounts "
