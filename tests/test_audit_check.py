@@ -208,3 +208,23 @@ def test_html_highlights_the_cell_and_sentence_of_a_finding() -> None:
     assert 'class="n error"' in page  # the 合计 cell of the broken row
     assert '<mark class="error">项目支出3.50万元</mark>' in page
     assert page.count('href="#f') >= 2
+
+
+def test_prior_year_stated_against_the_tables_prior_year_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from yusuan.api import parse
+
+    path = tmp_path / "prior.txt"
+    path.write_text("\n".join([
+        "测试局2026年部门预算",
+        "一、一般公共预算支出预算情况说明",
+        "2026年一般公共预算支出10.00万元，比上年预算12.50万元减少2.50万元，下降20.00%。主要原因是会议减少。",
+        "一般公共预算支出预算表", "单位：万元",
+        "科目编码\t科目名称\t上年预算数\t本年预算数\t比上年增减\t增减%",
+        "\t合计\t12.00\t10.00\t-2.00\t-16.67",
+        "201\t一般公共服务支出\t12.00\t10.00\t-2.00\t-16.67",
+    ]) + "\n", encoding="utf-8")
+    d, _ = parse(path)
+    assert d is not None
+    report = check_disclosure(d, Config(select=("NAR021", "SUM010")))
+    (f,) = report.findings
+    assert f.rule == "NAR021" and "12.50" in f.message and "12.00" in f.message

@@ -36,6 +36,12 @@ def _basic_by_class(*figs: Figure, personnel_303: str = "3151.74") -> Disclosure
              narrative=(S("gpb_basic", *figs),))
 
 
+def _with_prior_column(prior: str) -> Disclosure:
+    return D(T("gpb_expenditure", R("TOTAL", "合计", total="10.00", prior=prior)),
+             narrative=(S("gpb", F("一般公共预算支出", "10.00", prior="12.00", change=("decrease", "2.00", None),
+                                   refers_to=("gpb_expenditure", "TOTAL", "total"))),))
+
+
 def _keyed(name: str, key: str, total: str, side: str | None = "expenditure_purpose") -> Row:
     return replace(R("", name, side, total=total), key=key)
 
@@ -207,6 +213,11 @@ CASES: dict[str, tuple[Callable[[], Disclosure | tuple], Callable[[], Disclosure
                lambda: D(T("fiscal_summary", R("TOTAL", "支出合计", "expenditure_purpose", total="13649.07"),
                            _keyed("基本支出", "basic", "7666.68"), _keyed("项目支出", "project", "5853.96"),
                            _keyed("单位预留机动经费", "reserve", "128.43")))),
+    "SUM010": (lambda: D(T("three_public", replace(R("TOTAL", "合计", total="10.00", prior="12.00", change="-3.00"),
+                                                   text={"change_pct": "-16.67"}))),
+               lambda: D(T("three_public", replace(R("TOTAL", "合计", total="10.00", prior="12.00", change="-2.00"),
+                                                   text={"change_pct": "-16.67"})))),
+    "NAR021": (lambda: _with_prior_column("11.00"), lambda: _with_prior_column("12.00")),
     "XTB011": (lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),
                          T("gpb_basic_econ", R("TOTAL", "合计", total="13949.92"))),
                lambda: D(T("fiscal_basic_econ", R("TOTAL", "合计", total="13979.92")),
@@ -335,6 +346,18 @@ def test_public_spending_of_a_table_printed_by_class_is_its_other_classes() -> N
     over = replace(_basic_by_class(), operating_cost=F("机关运行经费", "5619.31"))
     report = check_disclosure(over, Config(select=("NAR008",)))
     assert not report.findings and report.coverage[0].status.value == "insufficient_data"
+
+
+def test_sum010_rate_column_recomputed_with_rounding_understood() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    def doc(rate: str) -> Disclosure:
+        return D(T("gpb_expenditure", replace(R("201", "一般公共服务支出", total="10.00", prior="12.00",
+                                                change="-2.00"), text={"change_pct": rate})))
+
+    (f,) = check_disclosure(doc("-20.00"), Config(select=("SUM010",))).findings
+    assert "-16.67%" in f.message
+    assert not check_disclosure(doc("-16.66"), Config(select=("SUM010",))).findings  # a last-digit slip
 
 
 def test_sum001_counts_other_spending_columns_printed_beside_basic_and_project() -> None:

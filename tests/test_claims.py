@@ -138,6 +138,21 @@ def test_prior_execution_stated_amount_and_change_with_its_basis():
     assert all(c.code == "2120101" for c in found)
 
 
+def test_amount_right_after_the_comparison_is_the_prior_one():
+    text = (
+        "一、支出预算情况说明\n"
+        "卫生健康支出96.30万元,比上年预算100.30万元减少4.00万元,下降3.99%;"
+        "教育支出836.41万元,较2024年决算的800.41万元增加36.00万元。\n"
+    )
+    found = _claims(text, (GPB,))
+    assert rows(found, "quantity", "value", "basis", "year") == [
+        ("amount", "96.30", "", 2026), ("prior_amount", "100.30", "预算", 2025),
+        ("change_amount", "-4.00", "预算", 2025), ("change_pct", "-3.99", "预算", 2025),
+        ("amount", "836.41", "", 2026), ("prior_amount", "800.41", "决算", 2024),
+        ("change_amount", "36.00", "决算", 2024),
+    ]
+
+
 def test_change_words_signs_bases_and_flat():
     text = (
         "一、收入预算情况说明\n"

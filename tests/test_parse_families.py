@@ -200,6 +200,32 @@ def test_carryover_and_spending_side_listings_add_up() -> None:
     assert group_identities(summary("4.00", "25.00"))[1] == ["支出总计 = 本年支出 + 结转结余"]
 
 
+def test_columns_of_two_years_and_the_change_between_them() -> None:
+    table = only("\n".join([
+        "“三公”经费预算表", "单位：万元",
+        T.join(["项目", "2025年预算数", "2026年预算数", "增减额", "增减率"]),
+        T.join(["合计", "12.00", "10.00", "-2.00", "-16.67%"]),
+        T.join(["公务接待费", "2.00", "1.00", "-1.00", "-50.00%"]),
+        T.join(["公务用车购置及运行费", "10.00", "9.00", "-1.00", "-10.00%"]),
+    ]))
+    assert [c.key for c in table.columns] == ["prior", "total", "change", "change_pct"]
+    total = by_name(table, "合计")
+    assert total.values == {"prior": D("12.00"), "total": D("10.00"), "change": D("-2.00")}
+    assert total.text["change_pct"] == "-16.67"  # a rate stays out of the money sums
+    assert check_table(table)[1] == []
+
+
+def test_prior_year_column_by_its_words() -> None:
+    table = only("\n".join([
+        "一般公共预算支出预算表", "单位：万元",
+        T.join(["科目编码", "科目名称", "上年预算数", "本年预算数", "比上年增减", "增减%"]),
+        T.join(["", "合计", "12.00", "10.00", "-2.00", "-16.67"]),
+        T.join(["201", "一般公共服务支出", "12.00", "10.00", "-2.00", "-16.67"]),
+    ]))
+    assert [c.key for c in table.columns if c.key] == ["prior", "total", "change", "change_pct"]
+    assert by_name(table, "一般公共服务支出").values["prior"] == D("12.00")
+
+
 def test_cells_printed_a_line_apart_are_one_row() -> None:
     table = only("\n".join([
         "收支预算总表", "单位：万元",

@@ -149,6 +149,11 @@ def kind_for_codes(table_id: str, classification: str | None) -> str:
 # order, first match wins; a header path "一般公共预算基本支出/人员经费" matches on its last
 # level first, then on the whole path.
 COLUMN_PATTERNS: tuple[tuple[str, str], ...] = (
+    # Beside the year's amounts some layouts print last year's and the change (上年预算数 |
+    # 本年预算数 | 增减额 | 增减率); columns headed by years are sorted out in parsing.headers.
+    (r"^上年(?:度)?(?:预算|执行|决算)?(?:数|金额)?$", "prior"),
+    (r"增减(?:率|幅度|比例|百分比|%|\(%\))|增长率|^增幅$|^变动率$", "change_pct"),
+    (r"^(?:比上年)?增减(?:额|数|金额)?$|^增(?:加|减)额$|^变动额$", "change"),
     (r"^(?:合计|总计|小计|预算数|金额|本年预算数?|预算金额|项目支出合计|.*支出合计)$", "total"),
     (r"^(?:项目金额|(?:本年)?决算数|决算金额|本年收入合计)$", "total"),
     # 决算 tables print the budget beside the outturn: 年初预算数 | 调整预算数 | 决算数.

@@ -128,9 +128,29 @@ def build_header(rows: list[tuple[str, ...]], table_id: str, repair: bool = Fals
             subject_before = True
         elif spec.role == MONEY:
             subject_before = False
-    specs = _panels(_year_flows(specs))
+    specs = _panels(_year_flows(_year_columns(specs)))
     specs = _dedupe(specs)
     return Header(columns=tuple(specs), garbled=garbled, width=width)
+
+
+_YEAR_HEADER = re.compile(r"^(\d{4})年度?(?:部门|单位)?(?:预算|决算|执行|预算执行)?(?:数|金额)?$")
+
+
+def _year_columns(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Amount columns headed by years ("2025年预算数 | 2026年预算数"): the latest year's is the
+    table's amount, the year before it last year's (``prior``)."""
+    years = {s.index: int(m.group(1)) for s in specs if s.role == MONEY and s.levels and s.key
+             and s.key.startswith("col") and (m := _YEAR_HEADER.match(s.levels[-1]))}
+    if not years or any(s.key == "total" for s in specs if s.role == MONEY):
+        return specs
+    latest = max(years.values())
+    earlier = {y for y in years.values() if y < latest}
+    out: list[ColumnSpec] = []
+    for spec in specs:
+        year = years.get(spec.index)
+        key = "total" if year == latest else "prior" if year is not None and len(earlier) == 1 else spec.key
+        out.append(ColumnSpec(spec.index, spec.header, spec.levels, spec.role, key, spec.panel))
+    return out
 
 
 _YEAR_FLOWS = {"本年收入": "year_income", "本年支出": "year_spending"}

@@ -192,6 +192,10 @@ def _read_panel(
         cell = cells[c.index].strip() if c.index < len(cells) else ""
         if not cell:
             continue
+        if c.role == MONEY and c.key == "change_pct":
+            if parse_amount(cell.rstrip("%％")) is not None:
+                text["change_pct"] = squash(cell).rstrip("%％")  # a rate, not money: kept out of the sums
+            continue
         if c.role == MONEY and c.key:
             amount = parse_amount(cell)
             if amount is not None:

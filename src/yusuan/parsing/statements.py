@@ -102,6 +102,9 @@ _FLAT = re.compile(r"持平|一致|无变化|无变动|没有变化|保持不变
 _SHARE = re.compile(r"占(?:比)?([^\d%,;。，；]{0,20}?)(?:的|比例为|比重为|比例|比重)?\s*$")
 _COMPLETION = re.compile(r"完成(?:了)?(?:年初|调整后?)?(?:预算)?(?:数)?的?\s*$")
 _BUDGET_BEFORE = re.compile(r"(?:年初|调整后?)预算(?:数)?(?:为|是)?\s*$")
+# The comparison right before an amount, and a change word right after it.
+_COMPARED_AMOUNT = re.compile(r"(?:" + _COMPARE.pattern.split("|同比")[0] + r")\s*(?:的)?\s*$")
+_VERB_AFTER = re.compile(rf"\s*[,，]?\s*(?:{_VERB}|持平|一致|相同)")
 _PRIOR_WORDS = re.compile(
     r"(?:上年|上一年度?|去年)(?:同期)?(?:预算)?(?:执行数|预算数|决算数|预算|决算|执行)?(?:数)?(?:为|是)?\s*$"
 )
@@ -227,6 +230,12 @@ def _classify_money(text: str, start: int, end: int, value: Decimal, unit: str, 
         return _Token("money", start, end, value, unit, "change", word=word, sign=sign)
     if _BUDGET_BEFORE.search(tail):
         return _Token("money", start, end, value, unit, "budget", basis="预算")
+    compared = _COMPARED_AMOUNT.search(tail)
+    if compared and _VERB_AFTER.match(text, end):
+        # "比上年预算 12.50 万元减少 2.50 万元": the amount compared with is last year's.
+        printed_year = compared.group(1)
+        return _Token("money", start, end, value, unit, "prior", basis=_basis_of(compared.group(2)),
+                      year=int(printed_year) if printed_year else (year - 1) if year else None)
     prior = _PRIOR_WORDS.search(tail)
     if prior and not _COMPARE.search(clause):
         return _Token("money", start, end, value, unit, "prior", basis=_basis_of(prior.group(0)),

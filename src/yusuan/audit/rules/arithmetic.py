@@ -10,7 +10,7 @@ from decimal import Decimal
 from yusuan.audit.context import RuleContext, row_label, table_name, total_row, where
 from yusuan.audit.registry import rule
 from yusuan.audit.rules._common import check_sum, col_zh
-from yusuan.audit.tolerance import fmt
+from yusuan.audit.tolerance import Money, fmt, growth_range, last_place_off, within_percent
 from yusuan.catalogue import PROCUREMENT_CATEGORIES, SPENDING_PARTS
 from yusuan.codes import kind_of
 from yusuan.model import Row, Severity, Table
@@ -461,3 +461,52 @@ def group_sums(ctx: RuleContext) -> None:
                        table=table.id, source=table.source, values={"关系": what})
     if not ctx.checks:
         ctx.skip("没有分组列示的合计")
+
+
+@rule(
+    "SUM010",
+    "表中增减额、增减率与上年数、本年数不符",
+    Severity.ERROR,
+    what="表格在本年数旁列出上年数、增减额、增减率时，逐行核对增减额是否等于本年数减上年数，增减率是否等于增减额除以"
+    "上年数（计入印刷精度，末位相差一个单位视为舍入）；上年数为零的行不核对增减率。",
+    why="增减额、增减率由同一行的两个数算出，不符说明其中有数填错。" + _CITE,
+    failing="上年预算数 12.00，本年预算数 10.00，增减额 -3.00。",
+    passing="上年预算数 12.00，本年预算数 10.00，增减额 -2.00，增减率 -16.67%。",
+)
+def change_columns(ctx: RuleContext) -> None:
+    for t in _money_tables(ctx):
+        for row in t.rows:
+            v = row.values
+            if "prior" not in v or "total" not in v:
+                continue
+            prior, current = ctx.money(t, v["prior"]), ctx.money(t, v["total"])
+            head = f"{table_name(t.id)}{where(row)}：{row_label(row)} 本年 {fmt(v['total'])}、上年 {fmt(v['prior'])}，"
+            if "change" in v:
+                ctx.checked()
+                change = ctx.money(t, v["change"])
+                if not ctx.sum_close(change, [current, Money(-prior.value, prior.unit)]):
+                    ctx.report(
+                        f"{head}增减额应为 {fmt(v['total'] - v['prior'])}，表中为 {fmt(v['change'])}。请核对。",
+                        table=t.id, row=row, column="change",
+                        values={"增减额": fmt(v["change"]), "本年减上年": fmt(v["total"] - v["prior"])},
+                    )
+            rate = _rate(row.text.get("change_pct", ""))
+            bounds = growth_range(current, prior) if rate is not None and v["prior"] > 0 else None
+            if rate is None or bounds is None:
+                continue
+            ctx.checked()
+            if within_percent(rate, bounds, ctx.tolerance.factor) or last_place_off(rate, bounds):
+                continue
+            ctx.report(
+                f"{head}增减率应为 {(bounds[0] + bounds[1]) / 2:.2f}%，表中为 {fmt(rate)}%。请核对。",
+                table=t.id, row=row, column="change_pct", values={"增减率": fmt(rate)},
+            )
+    if not ctx.checks:
+        ctx.skip("没有列示上年数与增减的表")
+
+
+def _rate(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except ArithmeticError:
+        return None

@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from yusuan.audit.context import RuleContext, where
+from yusuan.audit.context import RuleContext, table_name, where
 from yusuan.audit.registry import rule
-from yusuan.audit.rules._figures import figure_money, figures
+from yusuan.audit.rules._figures import figure_money, figures, resolve
 from yusuan.audit.tolerance import (
     Money,
     fmt,
@@ -378,3 +378,34 @@ def completion(ctx: RuleContext) -> None:
                 values={"年初预算": fmt(f.budget), "决算": fmt(f.amount), "所述完成率": fmt(f.completion)},
             )
 
+
+
+@rule(
+    "NAR021",
+    "说明中的上年数与表格所列上年数不一致",
+    Severity.ERROR,
+    what="表格在本年数旁列出上年数（“上年预算数 | 本年预算数”或“2025 年预算数 | 2026 年预算数”）时，说明中对同一"
+    "科目或合计所述的上年数与表格同一行的上年数核对（计入印刷精度）。",
+    why=_CITE,
+    failing="说明：“比上年预算 12.00 万元减少 2.00 万元”；表中该行上年预算数 11.00。",
+    passing="说明所述上年数 12.00 与表中上年预算数 12.00 一致。",
+)
+def prior_vs_table(ctx: RuleContext) -> None:
+    with _applies(ctx, "说明中没有对应到列有上年数的表格行的上年数") as applies:
+        for section, f in figures(ctx):
+            res = resolve(ctx, section, f) if f.prior is not None else None
+            value = res.row.values.get("prior") if res is not None and res.row is not None else None
+            if res is None or value is None or res.column != "total" or f.prior is None:
+                continue
+            applies()
+            ctx.checked()
+            stated, printed = Money(f.prior.amount, f.prior.unit), ctx.money(res.table, value)
+            if ctx.restated(stated, printed):
+                continue
+            ctx.report(
+                f"{_said(f)}：所述上年数 {fmt(f.prior.amount)}{f.prior.unit.value}，而{table_name(res.table.id)}"
+                f"“{res.row.name or res.row.code}”行上年数为 {fmt(value)}{printed.unit.value}。请核对。",
+                table=res.table.id, row=res.row, column="prior", source=f.source,
+                severity=None if res.sure else Severity.WARNING,
+                values={"说明上年数": fmt(f.prior.amount), "表格上年数": fmt(value)},
+            )
