@@ -134,6 +134,13 @@ def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, 
     # can repeat one.
     dedup = not item.ordered and len(set(item.amounts)) < len(item.amounts)
     seen: set[tuple[tuple[str, Amount], ...]] = set()
+    # An identity none of whose columns is filled scores 0: only those a placement touches
+    # are evaluated (most rows fill a few of many columns).
+    touching: dict[str, list[int]] = {}
+    for n, (whole, parts) in enumerate(idents):
+        for col in (whole, *parts):
+            touching.setdefault(col, []).append(n)
+    fixed_touch = {n for col in item.fixed for n in touching.get(col, ())}
     for idx in placements(len(item.amounts), len(cols), item.ordered):
         names = tuple(cols[i] for i in idx)
         values = dict(item.fixed)
@@ -143,7 +150,8 @@ def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, 
             if sig in seen:
                 continue
             seen.add(sig)
-        out.append((sum(check(values, w, p, unit) for w, p in idents), names, values))
+        touched = fixed_touch.union(*(touching.get(c, ()) for c in names))
+        out.append((sum(check(values, *idents[n], unit) for n in touched), names, values))
         if len(out) >= _MAX_CANDIDATES:
             break
     return out
