@@ -235,3 +235,25 @@ def test_budget_and_final_accounts_are_kept_apart(corpus: Path) -> None:
     only_final = compare(con, "basic-project", kind="final_accounts")
     assert [row[-1] for row in only_final.rows] == ["f2025"]
     con.close()
+
+
+@pytest.mark.slow
+def test_three_public_headline_is_the_three_public_subtotal_on_real_jiangsu_tables(tmp_path: Path) -> None:
+    # 江苏 “三公”经费、会议费、培训费支出预算表: its 合计 also holds 会议费 and 培训费.
+    from yusuan.store import ingest
+
+    real = Path(__file__).parent / "fixtures" / "real"
+    printed = {"116": D("833.60"), "119": None, "121": D("509.20")}
+    paths = [str(next(real.glob(f"{n}_*.pdf"))) for n in printed]
+    db = tmp_path / "js.duckdb"
+    con = open_store(db)
+    try:
+        ingest(con, paths, workers=1)
+    finally:
+        con.close()
+    rows = {r["文件"][:3]: r for r in _rows(db, "three-public")}
+    assert rows["116"]["三公合计"] == printed["116"] and rows["121"]["三公合计"] == printed["121"]
+    assert rows["116"]["会议费"] == D("1305.25") and rows["116"]["培训费"] == D("403.75")
+    for r in rows.values():  # the parts add up to the headline on every document
+        parts = [r["因公出国境费"], r["公务接待费"], r["公务用车购置及运行费"]]
+        assert sum((p or D(0) for p in parts), D(0)) == r["三公合计"]

@@ -45,16 +45,28 @@ _SPLIT = """split AS (
     ) WHERE rn = 1
 )"""
 
-_THREE = """three AS (
+_THREE = """three_rows AS (
     SELECT f.doc_pk,
-        max(f.value_wan) FILTER (WHERE f.row_code = 'TOTAL') AS total,
+        max(f.value_wan) FILTER (WHERE f.row_code = 'TOTAL') AS grand,
+        max(f.value_wan) FILTER (WHERE f.row_code = 'three_public_subtotal') AS subtotal,
         max(f.value_wan) FILTER (WHERE f.row_code = 'abroad') AS abroad,
         max(f.value_wan) FILTER (WHERE f.row_code = 'reception') AS reception,
+        max(f.value_wan) FILTER (WHERE f.row_code = 'vehicle') AS vehicle,
         max(f.value_wan) FILTER (WHERE f.row_code = 'vehicle_purchase') AS vehicle_purchase,
-        max(f.value_wan) FILTER (WHERE f.row_code = 'vehicle_operation') AS vehicle_operation
+        max(f.value_wan) FILTER (WHERE f.row_code = 'vehicle_operation') AS vehicle_operation,
+        max(f.value_wan) FILTER (WHERE f.row_code = 'meeting') AS meeting,
+        max(f.value_wan) FILTER (WHERE f.row_code = 'training') AS training,
+        bool_or(f.row_code IN ('meeting', 'training')) AS with_meetings
     FROM facts f JOIN d ON d.id = f.doc_pk
     WHERE f.table_id = 'three_public' AND f."column" = 'total'
     GROUP BY f.doc_pk
+), three AS (
+    -- A table that also lists 会议费 and 培训费 has a 合计 over all five: the "三公" total is
+    -- its 小计, or the 合计 less those two.
+    SELECT *, coalesce(subtotal, CASE WHEN with_meetings
+                                      THEN grand - coalesce(meeting, 0) - coalesce(training, 0)
+                                      ELSE grand END) AS total
+    FROM three_rows
 ), three_said AS (
     SELECT g.doc_pk,
         max(g.amount_wan) FILTER (WHERE g.subject = 'total') AS total,
@@ -75,8 +87,11 @@ SELECT d.unit_label AS 单位, d.year AS 年度,
     round(coalesce(t.total, s.total), 2) AS 三公合计,
     round(coalesce(t.abroad, s.abroad), 2) AS 因公出国境费,
     round(coalesce(t.reception, s.reception), 2) AS 公务接待费,
+    round(coalesce(t.vehicle, t.vehicle_purchase + t.vehicle_operation), 2) AS 公务用车购置及运行费,
     round(coalesce(t.vehicle_purchase, s.vehicle_purchase), 2) AS 公务用车购置费,
     round(coalesce(t.vehicle_operation, s.vehicle_operation), 2) AS 公务用车运行费,
+    round(t.meeting, 2) AS 会议费,
+    round(t.training, 2) AS 培训费,
     round(o.amount, 2) AS 机关运行经费,
     CASE WHEN t.doc_pk IS NOT NULL THEN '表' WHEN s.doc_pk IS NOT NULL THEN '说明' ELSE '未找到' END AS 三公来源,
     d.doc AS 文件
