@@ -106,6 +106,12 @@ def test_reordered_item_name_and_fused_section_item_name():
         ("20131", "300", ("gpb_expenditure", "20131", "total"))]
 
 
+def test_names_of_an_earlier_classification_edition_resolve_without_tables():
+    # 2019: 20805 was 行政事业单位离退休 and 2080504 未归口管理的行政单位离退休 (renamed or gone since)
+    found = code_of_subject("行政事业单位离退休(款)未归口管理的行政单位离退休(项)", (), context="208")
+    assert found is not None and found.code == "2080504"
+
+
 def test_names_are_normalised_before_they_are_matched():
     index = rows_index((table("gpb_expenditure", [("2089999", "其它社会保障和就业支出", "1")]),))
     found = code_of_subject("其他社会保障和就业支出", index)

@@ -28,6 +28,7 @@ from functools import cache
 from yusuan.codes import (
     FUNC,
     code_list,
+    codes_for_name,
     econ_code_from_name,
     function_class_from_name,
     kind_of,
@@ -286,6 +287,10 @@ def _child_code(parent: str, name: str, rows: Sequence[CodedName]) -> str | None
               if len(c.code) == length and c.code.startswith(parent) and _same_name(name_key(c.name), key)}
     if len(listed) == 1:
         return listed.pop()
+    # A name of an earlier edition (行政事业单位离退休, 2080504 未归口管理的行政单位离退休 before 2020)
+    earlier = [c for c in codes_for_name(name, kind=kind_of(parent) or FUNC, parent=parent) if len(c) == length]
+    if not listed and len(earlier) == 1:
+        return earlier[0]
     return _shortened(key, {r.code: r.key for r in rows if len(r.code) == length and r.code.startswith(parent)})
 
 
