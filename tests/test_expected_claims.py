@@ -70,8 +70,8 @@ def test_each_where_it_is_printed(compared) -> None:  # type: ignore[no-untyped-
 def test_codes_of_the_statements(compared) -> None:  # type: ignore[no-untyped-def]
     stem, got, want, _ = compared
     _, precision, recall = agreement(got, want, ("quantity", "value", "code"))
-    # Narrative-only files name 科目 that only the code lists can resolve.
-    floor = 0.85
+    # Narrative-only files name 科目 that only the code lists (of the document's edition) resolve.
+    floor = 0.95
     assert precision >= floor and recall >= floor, (stem, precision, recall)
 
 
@@ -82,6 +82,6 @@ def test_cells_where_the_tables_were_read(compared) -> None:  # type: ignore[no-
         pytest.skip("no cells in this file's gold (its tables are a separate file not in the fixtures)")
     _, _, recall = agreement(published, linked, ("quantity", "value", "table", "row_code", "column"))
     if stem in TABLES_MISREAD:
-        assert recall < 0.85, f"{stem}: its tables are now read right; take it out of TABLES_MISREAD"
+        assert recall < 0.9, f"{stem}: its tables are now read right; take it out of TABLES_MISREAD"
         return
-    assert recall >= 0.85, (stem, recall)
+    assert recall >= 0.9, (stem, recall)

@@ -318,7 +318,9 @@ class Linker:
                 continue
             if only and targets and not any(t.table == only for t in targets):
                 return None
-            for target in targets:
+            # the table the section explains first (本年收入合计 in the 收入总表 section is that
+            # table's total, though the 收支总表 prints the same amount)
+            for target in sorted(targets, key=lambda t: t.table != topic):
                 ref = self._target(target, zero)
                 if ref:
                     return key, ref
