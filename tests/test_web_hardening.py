@@ -293,3 +293,13 @@ def test_corpus_pages_come_from_the_store_in_pages(tmp_path: Path) -> None:
     data = client.get("/api/compare?year=2025").get_json()
     assert len(data["docs"]) == 12 and data["docs"][0]["structure"]["basic"] == str(Decimal("100.00"))
     assert not any((tmp_path / "data" / "analyses").iterdir())  # nothing was parsed
+
+
+def test_page_parse_runs_in_a_child_process_with_a_time_limit() -> None:
+    from yusuan.web.library import _as_ingested, _in_child_process
+
+    path = next((Path(__file__).parent / "fixtures" / "seeds").glob("002_*.txt"))
+    assert _in_child_process(path) == _as_ingested(path)  # the same result, from another process
+    disclosure, diagnostics, findings, audited = _in_child_process(path, timeout_s=0.001)
+    assert disclosure is None and findings == () and not audited
+    assert diagnostics[0].code == "X001" and "超过 0.001 秒" in diagnostics[0].message

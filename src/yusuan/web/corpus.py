@@ -206,18 +206,21 @@ class Corpus:
         yield ",".join(FACT_FIELDS) + "\n"
         if not docs:
             return
-        with self.db.reading() as cur:
-            if cur is None:
-                return
-            cur.execute(
-                """SELECT doc, table_id, row_code, row_name, "column", value_text, unit FROM facts
-                   WHERE doc_pk IN (SELECT unnest($1::BIGINT[])) ORDER BY doc_pk, table_no, row_no""",
-                [[d.pk for d in docs]],
-            )
-            while rows := cur.fetchmany(5000):
-                buf = io.StringIO()
-                csv.writer(buf, lineterminator="\n").writerows(rows)
-                yield buf.getvalue()
+        try:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return
+                cur.execute(
+                    """SELECT doc, table_id, row_code, row_name, "column", value_text, unit FROM facts
+                       WHERE doc_pk IN (SELECT unnest($1::BIGINT[])) ORDER BY doc_pk, table_no, row_no""",
+                    [[d.pk for d in docs]],
+                )
+                while rows := cur.fetchmany(5000):
+                    buf = io.StringIO()
+                    csv.writer(buf, lineterminator="\n").writerows(rows)
+                    yield buf.getvalue()
+        except (CorpusUnavailable, duckdb.Error):
+            return  # the database went away meanwhile: the file ends with the rows sent so far
 
     def disclosures(self, docs: Sequence[StoredDoc]) -> dict[int, Disclosure]:
         """What the compare page needs of stored documents, rebuilt from their facts (in 万元)

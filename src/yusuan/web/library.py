@@ -10,13 +10,15 @@ streamed to disk while it is hashed, so a request never holds a whole file in me
 Analyses: a document page needs the whole parsed model (tables with headers, narrative
 text, findings). It is computed once per file, by a background job, and kept as canonical
 JSON in ``analyses/<sha256>.json``; a page view only reads it back (the most recent few stay
-in memory). Nothing is parsed while a request waits.
+in memory). Nothing is parsed while a request waits, and a page's parse runs in a child
+process, so the server's memory does not grow with the documents it shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
@@ -40,6 +42,8 @@ MAX_NAME = 120
 MEMORY_CACHE = 16  # parsed analyses kept in memory; the rest are read from disk when shown
 _SNAPSHOT = f"yusuan-web-analysis/1 {SCHEMA_ID} {__version__}"  # a snapshot of another version is recomputed
 _CHUNK = 1 << 20
+PAGE_PARSE_TIMEOUT_S = 600.0  # a document page's parse runs in a child process, killed past this
+_PRELOAD_LOCK = threading.Lock()
 
 Parser = Callable[[Path, str], "tuple[Disclosure | None, tuple[Diagnostic, ...]]"]
 
@@ -240,7 +244,7 @@ class Analyses:
         """Parse and audit: exactly as ``yusuan ingest`` does (the page agrees with the corpus),
         or with the parser and checker given to the app."""
         if self._parser is None and self._checker is None:
-            return _as_ingested(path)
+            return _in_child_process(path)
         try:
             disclosure, diagnostics = (self._parser or _default_parser)(path, doc_id)
         except Exception as exc:  # a parser bug must not take the server down
@@ -280,6 +284,50 @@ def _as_ingested(path: Path) -> tuple[Disclosure | None, tuple[Diagnostic, ...],
     except Exception as exc:  # nor an audit bug
         return disclosure, (*diagnostics, _internal_error("审核", exc)), (), False
     return disclosure, diagnostics, tuple(report.findings), True
+
+
+_Result = tuple["Disclosure | None", tuple[Diagnostic, ...], tuple[Finding, ...], bool]
+_CHILD_PRELOAD = ["yusuan.store.extract", "yusuan.audit"]
+
+
+def _in_child_process(path: Path, timeout_s: float = PAGE_PARSE_TIMEOUT_S) -> _Result:
+    """``_as_ingested`` in a process of its own (forked from a preloaded server process, so it
+    starts in milliseconds): the server's memory does not grow with the documents it shows (a
+    scanned PDF's OCR takes hundreds of MB), and the process is killed past ``timeout_s``."""
+    ctx = multiprocessing.get_context("forkserver")
+    with _PRELOAD_LOCK:
+        ctx.set_forkserver_preload(_CHILD_PRELOAD)
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(str(path), send), name="yusuan-page", daemon=True)
+    child.start()
+    send.close()
+    try:
+        if receive.poll(timeout_s):
+            kind, value = receive.recv()
+            if kind == "ok":
+                return value  # type: ignore[no-any-return]
+            reason = f"内部错误（{value}）"
+        else:
+            reason = f"超过 {timeout_s:g} 秒"
+    except (EOFError, OSError):
+        reason = "解析进程异常退出（可能内存不足）"
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    message = (f"准备文件页面时解析未完成：{reason}。该文件已在语料库中，可在语料库页面下载其事实表；"
+               "请将该文件报告给 yusuan 开发者。")
+    return None, (Diagnostic(code="X001", severity=Severity.ERROR, message=message),), (), False
+
+
+def _child_main(path: str, send: Any) -> None:
+    try:
+        send.send(("ok", _as_ingested(Path(path))))
+    except BaseException as exc:  # reported to the parent as a diagnostic
+        send.send(("error", type(exc).__name__))
+    finally:
+        send.close()
 
 
 def _to_snapshot(a: Analysis) -> dict[str, Any]:
