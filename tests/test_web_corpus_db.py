@@ -145,3 +145,38 @@ def test_store_questions_page(tmp_path: Path, corpus) -> None:  # type: ignore[n
     # without a database the page says how to build one
     bare = create_app(WebConfig(data_dir=tmp_path / "bare")).test_client()
     assert "yusuan ingest" in bare.get("/questions").get_data(as_text=True)
+
+
+def test_database_held_by_another_process(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    """While `yusuan ingest` (here: another process) holds the file, pages say so, an upload
+    waits, and everything completes when the file is free again."""
+    import subprocess
+    import sys
+
+    db, files = corpus
+    sha = store_extract.file_sha256(files["000"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
+        assert "正被另一个进程使用" in client.get("/corpus").get_data(as_text=True)
+        resp = client.get(f"/doc/{sha}")
+        assert resp.status_code == 202 and "正被另一个进程使用" in resp.get_data(as_text=True)
+        up = client.post("/upload", data={"file": (next(SEEDS.glob("001_*.txt")).open("rb"), "b.txt")})
+        assert up.status_code == 303
+        jobs = client.application.extensions["yusuan"].jobs
+        for _ in range(100):
+            if 'data-state="等待数据库"' in client.get("/").get_data(as_text=True):
+                break
+            jobs.wait_idle(0.1)
+        else:
+            raise AssertionError("the upload does not say it waits for the database")
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert jobs.wait_idle(120)
+    assert 'data-state="已入库"' in client.get("/").get_data(as_text=True)
+    assert client.get("/corpus").get_data(as_text=True).count("<td>数据库</td>") == 2
+    assert shown(client, f"/doc/{sha}")

@@ -141,6 +141,7 @@ class Corpus:
         self._upload_name = upload_name  # storage path -> client's file name, for uploads
         self._lock = threading.Lock()
         self._cached: tuple[Any, list[StoredDoc], dict[str, StoredDoc]] | None = None
+        self.busy = False  # the last read found the database held by another process
 
     def documents(self) -> tuple[list[StoredDoc], str | None]:
         """The latest documents, and a Chinese notice when the database could not be read."""
@@ -154,9 +155,11 @@ class Corpus:
                         return self._cached[1], None
                 rows = cur.execute(_DOCS_SQL).fetchall()
         except CorpusUnavailable as exc:
+            self.busy = exc.retry
             return [], str(exc)
         except duckdb.Error:
             return [], _NOT_CORPUS.format(name=self.db.path.name)
+        self.busy = False
         docs = [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
                           int(r[8]), int(r[9]), self._upload_name(str(r[2]))) for r in rows]
         with self._lock:

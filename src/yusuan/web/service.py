@@ -25,6 +25,7 @@ from yusuan.web.jobs import NORMAL, URGENT, Jobs
 from yusuan.web.library import Analyses, Analysis, Parser, StoredFile, Uploads
 
 _RETRY_MAX_S = 30.0
+_BUSY = "数据库正被另一个进程使用（可能有 ingest 正在运行），稍后自动刷新。"
 
 
 class Busy(Exception):
@@ -172,6 +173,8 @@ class Service:
         upload = self.uploads.get(sha)
         if stored is None:
             if upload is None:
+                if self.corpus.busy:  # it may well be there: say so rather than "not found"
+                    return DocState("pending", message=_BUSY)
                 return DocState("missing")
             state = self.upload_states([upload])[0]
             if state.label == "未入库":
