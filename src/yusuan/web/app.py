@@ -122,13 +122,16 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     def common() -> dict[str, Any]:
         return {"token_required": config.token_required, "max_mb": max_mb, "max_files": MAX_FILES}
 
-    def index_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    def index_page(error: str | None = None, status: int = 200, retry_after: float = 0) -> Response:
         states = service.upload_states(service.uploads.all()[:RECENT])
-        return render_template("index.html", uploads=states, error=error), status
+        resp = Response(render_template("index.html", uploads=states, error=error), status=status)
+        if retry_after:
+            resp.headers["Retry-After"] = str(int(retry_after))
+        return resp
 
     @app.get("/")
     @params.query()
-    def index(q: dict[str, Any]) -> tuple[str, int]:
+    def index(q: dict[str, Any]) -> Response:
         return index_page()
 
     @app.post("/upload")
@@ -143,10 +146,8 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             return index_page(f"一次最多上传 {MAX_FILES} 个文件（收到 {len(files)} 个）。请分批上传。", 413)
         wait = upload_rate.take(request.remote_addr or "-", max(1, len(files)))
         if wait:
-            resp = Response(index_page(f"上传过于频繁：每个客户端每分钟最多上传 {config.uploads_per_minute} "
-                                       f"个文件。请约 {wait:.0f} 秒后再试。", 429)[0], status=429)
-            resp.headers["Retry-After"] = str(int(wait))
-            return resp
+            return index_page(f"上传过于频繁：每个客户端每分钟最多上传 {config.uploads_per_minute} 个文件。"
+                              f"请约 {wait:.0f} 秒后再试。", 429, retry_after=wait)
         stored = []
         for file in files:
             try:
@@ -160,9 +161,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         try:
             service.queue_ingest(stored)
         except Busy as exc:
-            resp = Response(index_page(str(exc) + "已收到的文件会在空闲时处理。", 429)[0], status=429)
-            resp.headers["Retry-After"] = "30"
-            return resp
+            return index_page(str(exc) + "已收到的文件会在空闲时处理。", 429, retry_after=30)
         if len(stored) == 1:
             return redirect(url_for("document", sha=stored[0].sha), code=303)
         return redirect(url_for("index"), code=303)
