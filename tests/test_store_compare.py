@@ -179,9 +179,96 @@ def test_query_reads_facts_long_and_is_read_only(corpus: Path) -> None:
     assert json.loads(out.output) == [{"value": "33000.00", "unit": "元"}]
     out = runner.invoke(query_command, ["DELETE FROM documents", "--db", str(corpus)])
     assert out.exit_code == 2
-    assert "SQL 执行失败" in out.output and "Traceback" not in out.output
+    assert "只读" in out.output and "Traceback" not in out.output
     assert runner.invoke(query_command, ["SELECT count(*) AS n FROM documents", "--db", str(corpus),
                                          "--format", "csv"]).output == "n\n2\n"  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the query sandbox
+
+# Each attack, and a word of the message that must say why it was refused.
+ATTACKS = [
+    ("COPY (SELECT * FROM documents) TO '{tmp}/out.csv'", "不允许 COPY"),
+    ("COPY documents TO '{tmp}/out.parquet' (FORMAT parquet)", "不允许 COPY"),
+    ("EXPORT DATABASE '{tmp}/exported'", "不允许 EXPORT"),
+    ("SELECT * FROM read_csv_auto('/etc/passwd')", "不能读写文件"),
+    ("SELECT * FROM read_text('/etc/passwd')", "不能读写文件"),
+    ("SELECT * FROM read_blob('{tmp}/secret.txt')", "不能读写文件"),
+    ("SELECT * FROM glob('/etc/*')", "不能读写文件"),
+    ("SELECT count(*) FROM read_csv('/etc/*.conf')", "不能读写文件"),
+    ("SELECT 1; COPY documents TO '{tmp}/out.csv'", "不允许 COPY"),  # a second statement is checked too
+    ("ATTACH '{tmp}/other.duckdb' AS other", "不允许 ATTACH"),
+    ("INSTALL httpfs", "INSTALL/LOAD"),
+    ("LOAD httpfs", "INSTALL/LOAD"),
+    ("SET enable_external_access = true", "不允许 SET"),
+    ("SET memory_limit = '100GB'", "不允许 SET"),
+    ("RESET lock_configuration", "不允许 SET"),
+    ("PRAGMA threads = 64", "不允许 SET"),
+    ("PRAGMA enable_profiling = 'json'", "不允许 SET"),
+    ("PRAGMA enable_profiling", "不允许修改设置"),
+    ("CALL enable_logging(storage = 'file', storage_path = '{tmp}/logs')", "不允许修改设置"),
+    ("DELETE FROM documents", "只读"),
+    ("CREATE TABLE x AS SELECT 1", "只读"),
+]
+
+
+@pytest.mark.parametrize(("sql", "says"), ATTACKS)
+def test_query_sandbox_refuses_attacks(corpus: Path, tmp_path: Path, sql: str, says: str) -> None:
+    (tmp_path / "secret.txt").write_text("机密", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = CliRunner().invoke(query_command, [sql.format(tmp=tmp_path), "--db", str(corpus)])
+    assert out.exit_code == 2, out.output
+    assert says in out.output, out.output
+    assert "Traceback" not in out.output and isinstance(out.exception, SystemExit)
+    assert "root:" not in out.output and "机密" not in out.output  # nothing was read
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing was written
+
+
+def test_query_sandbox_still_answers_selects(corpus: Path) -> None:
+    runner = CliRunner()
+    for sql in (
+        "SELECT unit_name, year FROM latest_documents ORDER BY year",
+        "WITH t AS (SELECT * FROM facts_long) SELECT count(*) FROM t",
+        "DESCRIBE latest_facts",
+        "SHOW TABLES",
+        "SUMMARIZE latest_documents",
+        "EXPLAIN SELECT * FROM facts",
+        "PRAGMA table_info('documents')",
+        "SELECT * FROM pragma_table_info('facts')",
+        "SELECT current_setting('enable_external_access') AS x",
+    ):
+        out = runner.invoke(query_command, [sql, "--db", str(corpus), "--format", "csv"])
+        assert out.exit_code == 0, (sql, out.output)
+    out = runner.invoke(query_command, ["SELECT current_setting('enable_external_access') AS x", "--db",
+                                        str(corpus), "--format", "csv"])  # fmt: skip
+    assert out.output == "x\n否\n"  # booleans are rendered in Chinese
+
+
+def test_query_time_memory_and_rows_are_bounded(corpus: Path) -> None:
+    runner = CliRunner()
+    slow = "SELECT sum(hash(i)) FROM range(100000000000) r(i)"
+    out = runner.invoke(query_command, [slow, "--db", str(corpus), "--timeout", "0.5"])
+    assert out.exit_code == 2 and "超过 0.5 秒" in out.output
+    big = "SELECT list(i) FROM range(400000000) r(i)"
+    out = runner.invoke(query_command, [big, "--db", str(corpus), "--memory-mb", "64"])
+    assert out.exit_code == 2 and "内存超过上限 64 MB" in out.output
+    out = runner.invoke(query_command, ["SELECT * FROM range(10) r(i)", "--db", str(corpus), "--format", "csv",
+                                        "--max-rows", "3"])  # fmt: skip
+    assert out.exit_code == 0 and out.stdout == "i\n0\n1\n2\n"
+    assert "只输出前 3 行" in out.stderr
+
+
+def test_run_sql_refuses_writes_on_any_connection(corpus: Path) -> None:
+    from yusuan.store import run_sql
+    from yusuan.store.sandbox import QueryRefused, open_sandbox
+
+    con = open_sandbox(corpus)
+    try:
+        assert run_sql(con, "SELECT count(*) AS n FROM documents").rows == [(2,)]
+        with pytest.raises(QueryRefused, match="不允许 ATTACH"):
+            run_sql(con, "ATTACH ':memory:' AS m")
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize(

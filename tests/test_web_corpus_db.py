@@ -39,14 +39,21 @@ def corpus(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     return db, files
 
 
-def db_rows(db: Path, sql: str, params: list) -> list[tuple]:  # type: ignore[type-arg]
-    import duckdb
+def db_rows(client, sql: str, params: list) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
+    """Rows of the database, read through the server's own connection (DuckDB lets one
+    process open a file with one configuration at a time)."""
+    with client.application.extensions["yusuan"].db.reading() as cur:
+        return cur.execute(sql, params).fetchall()
 
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+
+def shown(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    """A document page once the server has prepared it (the first view queues the work)."""
+    jobs = client.application.extensions["yusuan"].jobs
+    client.get(url)
+    assert jobs.wait_idle(120)
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_data(as_text=True)
 
 
 def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -57,10 +64,10 @@ def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) 
     assert "且末县" in page  # region facet from the unit name stored in the database
 
     path = files["000"]
-    sha, doc = db_rows(db, "SELECT sha256, doc FROM latest_documents WHERE path = ?", [str(path)])[0]
+    sha, doc = db_rows(client, "SELECT sha256, doc FROM latest_documents WHERE path = ?", [str(path)])[0]
     assert f'href="/doc/{sha}"' in page
-    doc_page = client.get(f"/doc/{sha}").get_data(as_text=True)
-    n_findings = db_rows(db, "SELECT count(*) FROM latest_findings WHERE doc = ?", [doc])[0][0]
+    doc_page = shown(client, f"/doc/{sha}")
+    n_findings = db_rows(client, "SELECT count(*) FROM latest_findings WHERE doc = ?", [doc])[0][0]
     assert f'id="findings-count">{n_findings}<' in doc_page  # the page's audit agrees with the stored one
     assert str(path.parent) not in doc_page  # only the file name is shown
     resp = client.get(f"/doc/{sha}/download/facts")
@@ -69,7 +76,7 @@ def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) 
         "filename*=UTF-8''000%22%E5%8D%95%E4%BD%8D%E9%A2%84%E7%AE%97.facts.csv"
     )
     facts = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
-    n_facts = db_rows(db, "SELECT count(*) FROM facts_long WHERE doc = ?", [doc])[0][0]
+    n_facts = db_rows(client, "SELECT count(*) FROM facts_long WHERE doc = ?", [doc])[0][0]
     assert len(facts) - 1 == n_facts and {row[0] for row in facts[1:]} == {doc}
 
     data = client.get("/api/compare?region=且末县").get_json()
@@ -78,13 +85,18 @@ def test_corpus_lists_database_documents_and_opens_them(tmp_path: Path, corpus) 
 
 @pytest.mark.parametrize("prefix", ["000", "004"])
 def test_compare_from_stored_rows_equals_compare_from_parsing(tmp_path: Path, corpus, prefix: str) -> None:  # type: ignore[no-untyped-def]
-    """The database path (facts in 万元, no parsing) and the upload path (parsed) agree."""
+    """The compare page's figures come from the stored rows (in 万元, nothing parsed); they
+    agree with the same figures computed from the parsed document."""
+    from yusuan.web.corpus import compare_data
+
     db, files = corpus
-    from_db = create_app(WebConfig(data_dir=tmp_path / "a", db=db)).test_client()
-    parsed = create_app(WebConfig(data_dir=tmp_path / "b")).test_client()
-    sha = parsed.post("/upload", data={"file": (files[prefix].open("rb"), "x.txt")}).headers["Location"].rsplit("/")[-1]
-    a = from_db.get(f"/api/compare?doc={sha}").get_json()["docs"][0]
-    b = parsed.get(f"/api/compare?doc={sha}").get_json()["docs"][0]
+    client = create_app(WebConfig(data_dir=tmp_path / "a", db=db)).test_client()
+    service = client.application.extensions["yusuan"]
+    sha = db_rows(client, "SELECT sha256 FROM latest_documents WHERE path = ?", [str(files[prefix])])[0][0]
+    a = client.get(f"/api/compare?doc={sha}").get_json()["docs"][0]
+    shown(client, f"/doc/{sha}")
+    entry = service.corpus.by_sha(sha).entry()
+    b = compare_data([(entry, service.analyses.get(sha).disclosure)])["docs"][0]
     for key in ("structure", "functions", "three_public", "findings", "year", "unit"):
         assert a[key] == b[key], key
     assert any(v for v in a["structure"].values())  # something real was compared
@@ -92,10 +104,10 @@ def test_compare_from_stored_rows_equals_compare_from_parsing(tmp_path: Path, co
 
 def test_changed_file_is_flagged(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
     db, files = corpus
-    sha = db_rows(db, "SELECT sha256 FROM latest_documents WHERE path = ?", [str(files["004"])])[0][0]
-    files["004"].write_text(files["004"].read_text(encoding="utf-8") + "\n附注", encoding="utf-8")
     client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
-    page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    sha = db_rows(client, "SELECT sha256 FROM latest_documents WHERE path = ?", [str(files["004"])])[0][0]
+    files["004"].write_text(files["004"].read_text(encoding="utf-8") + "\n附注", encoding="utf-8")
+    page = shown(client, f"/doc/{sha}")
     assert "W101" in page and "入库后已被修改" in page
 
 
@@ -103,9 +115,15 @@ def test_unreadable_database_leaves_uploads_listed(tmp_path: Path) -> None:
     not_db = tmp_path / "y.duckdb"
     not_db.write_text("not a database", encoding="utf-8")
     client = create_app(WebConfig(data_dir=tmp_path / "web", db=not_db)).test_client()
-    client.post("/upload", data={"file": (next(SEEDS.glob("000_*.txt")).open("rb"), "a.txt")})
+    sha = client.post("/upload", data={"file": (next(SEEDS.glob("000_*.txt")).open("rb"), "a.txt")}
+                      ).headers["Location"].rsplit("/", 1)[1]  # fmt: skip
+    assert client.application.extensions["yusuan"].jobs.wait_idle(60)
     page = client.get("/corpus").get_data(as_text=True)
-    assert 'id="corpus-notice"' in page and "<td>上传</td>" in page
+    assert 'id="corpus-notice"' in page and "不是 yusuan 语料库" in page
+    index = client.get("/").get_data(as_text=True)
+    assert 'data-state="未入库"' in index and "a.txt" in index  # the upload is listed, with the reason
+    assert "未入库" in client.get(f"/doc/{sha}").get_data(as_text=True)
+    assert not_db.read_text(encoding="utf-8") == "not a database"  # never overwritten
     # unknown hashes stay 404 with a database configured
     assert client.get("/doc/" + "0" * 64).status_code == 404
 
@@ -115,18 +133,50 @@ def test_store_questions_page(tmp_path: Path, corpus) -> None:  # type: ignore[n
     db, _ = corpus
     client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
     page = client.get("/questions?what=three-public").get_data(as_text=True)
-    con = store_writer.open_store(db, read_only=True)
-    try:
-        expected = queries.compare(con, "three-public")
-    finally:
-        con.close()
+    with client.application.extensions["yusuan"].db.reading() as cur:
+        expected = queries.compare(cur, "three-public")
     assert f'id="question-count">{len(expected.rows)}<' in page and len(expected.rows) == 2
     for column in expected.columns:
         assert f"<th>{column}</th>" in page
-    # filters are passed through; unknown questions are 404
+    # filters are passed through; unknown questions are refused (400)
     page = client.get("/questions?what=findings&unit=且末").get_data(as_text=True)
     assert 'id="question-count">1<' in page
-    assert client.get("/questions?what=drop-tables").status_code == 404
+    assert client.get("/questions?what=drop-tables").status_code == 400
     # without a database the page says how to build one
     bare = create_app(WebConfig(data_dir=tmp_path / "bare")).test_client()
     assert "yusuan ingest" in bare.get("/questions").get_data(as_text=True)
+
+
+def test_database_held_by_another_process(tmp_path: Path, corpus) -> None:  # type: ignore[no-untyped-def]
+    """While `yusuan ingest` (here: another process) holds the file, pages say so, an upload
+    waits, and everything completes when the file is free again."""
+    import subprocess
+    import sys
+
+    db, files = corpus
+    sha = store_extract.file_sha256(files["000"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        client = create_app(WebConfig(data_dir=tmp_path / "web", db=db)).test_client()
+        assert "正被另一个进程使用" in client.get("/corpus").get_data(as_text=True)
+        resp = client.get(f"/doc/{sha}")
+        assert resp.status_code == 202 and "正被另一个进程使用" in resp.get_data(as_text=True)
+        up = client.post("/upload", data={"file": (next(SEEDS.glob("001_*.txt")).open("rb"), "b.txt")})
+        assert up.status_code == 303
+        jobs = client.application.extensions["yusuan"].jobs
+        for _ in range(100):
+            if 'data-state="等待数据库"' in client.get("/").get_data(as_text=True):
+                break
+            jobs.wait_idle(0.1)
+        else:
+            raise AssertionError("the upload does not say it waits for the database")
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert jobs.wait_idle(120)
+    assert 'data-state="已入库"' in client.get("/").get_data(as_text=True)
+    assert client.get("/corpus").get_data(as_text=True).count("<td>数据库</td>") == 2
+    assert shown(client, f"/doc/{sha}")

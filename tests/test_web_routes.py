@@ -45,8 +45,43 @@ def client_for(tmp_path: Path, **kw):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
+def service(client):  # type: ignore[no-untyped-def]
+    return client.application.extensions["yusuan"]
+
+
+def settle(client) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the background jobs (ingest, document pages) to finish."""
+    assert service(client).jobs.wait_idle(120)
+
+
+def tiny_text(unit: str = "吴堡县教育局", year: int = 2024, money: str = "万元", scale: int = 1) -> bytes:
+    """A small real disclosure (one spending table and a line of narrative): the store's ingest
+    accepts it, in a few hundredths of a second."""
+    total, basic, project = (f"{v * scale:.2f}" for v in (150, 100, 50))
+    lines = [
+        f"{unit} {year} 年 部门预算公开", "", "单位支出总体情况表", "", f"编制单位：{unit}", "", f"单位：{money}", "",
+        "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+        f"\t总计\t{total}\t{basic}\t{project}", f"205\t教育支出\t{total}\t{basic}\t{project}", "",
+        f"一、 关于{unit} {year} 年收支预算情况的总体说明", "", f"{year} 年收支总预算 150.00 万元。",
+    ]  # fmt: skip
+    return "\n".join(lines).encode("utf-8")
+
+
 def upload(client, data: bytes, name: str = "a.txt", **form):  # type: ignore[no-untyped-def]
     return client.post("/upload", data={"file": (io.BytesIO(data), name), **form}, content_type="multipart/form-data")
+
+
+def ready(client, data: bytes | None = None, name: str = "a.txt") -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Upload, let the server ingest it and prepare its page; returns (sha, page)."""
+    resp = upload(client, tiny_text() if data is None else data, name)
+    assert resp.status_code == 303, resp.get_data(as_text=True)
+    location = resp.headers["Location"]
+    settle(client)
+    client.get(location)  # the first view queues the page's analysis
+    settle(client)
+    page = client.get(location)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return location.rsplit("/", 1)[1], page.get_data(as_text=True)
 
 
 # --------------------------------------------------------------------------- a small inline document
@@ -90,11 +125,17 @@ def test_upload_stores_under_content_hash_only(tmp_path: Path) -> None:
     sha = hashlib.sha256(data).hexdigest()
     assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/doc/{sha}")
     uploads = tmp_path / "data" / "uploads"
-    assert sorted(p.name for p in uploads.iterdir()) == [sha, f"{sha}.json"]
+    assert sorted(p.name for p in uploads.iterdir()) == sorted([sha, f"{sha}.json"])
     assert (uploads / sha).read_bytes() == data
     # nothing was written outside the data folder under the client's name
     assert not any(p.name == "passwd" for p in tmp_path.rglob("*"))
+    pending = client.get(f"/doc/{sha}")
+    assert pending.status_code == 202 and "处理中" in pending.get_data(as_text=True)
+    settle(client)
+    client.get(f"/doc/{sha}")
+    settle(client)
     page = client.get(f"/doc/{sha}").get_data(as_text=True)
+    assert 'id="findings-count"' in page
     assert "passwd" in page and str(uploads) not in page  # display name kept, storage path never shown
 
 
@@ -109,7 +150,7 @@ def test_document_routes_refuse_anything_but_a_hash(tmp_path: Path, bad: str) ->
 
 def test_unknown_download_format_is_404(tmp_path: Path) -> None:
     client = client_for(tmp_path, parser=tiny_disclosure)
-    sha = upload(client, b"x").headers["Location"].rsplit("/", 1)[1]
+    sha, _ = ready(client)
     assert client.get(f"/doc/{sha}/download/exe").status_code == 404
     assert client.get(f"/doc/{sha}/download/json").status_code == 200
 
@@ -130,7 +171,7 @@ def test_empty_upload_is_refused(tmp_path: Path) -> None:
 
 
 def test_token_required_beyond_localhost(tmp_path: Path) -> None:
-    client = client_for(tmp_path, host="0.0.0.0", token="s3cret")
+    client = client_for(tmp_path, host="0.0.0.0", token="s3cret")  # all interfaces: localhost is one
     assert upload(client, b"abc").status_code == 403
     assert upload(client, b"abc", token="wrong").status_code == 403
     assert upload(client, b"abc", token="s3cret").status_code == 303
@@ -142,8 +183,11 @@ def test_token_required_beyond_localhost(tmp_path: Path) -> None:
 
 
 def test_no_token_beyond_localhost_closes_writes(tmp_path: Path) -> None:
-    client = client_for(tmp_path, host="192.168.1.5")
-    assert upload(client, b"abc", token="").status_code == 403
+    app = create_app(WebConfig(data_dir=tmp_path / "data", host="192.168.1.5"))
+    client = app.test_client()
+    resp = client.post("/upload", data={"file": (io.BytesIO(b"abc"), "a.txt"), "token": ""},
+                       base_url="http://192.168.1.5")  # fmt: skip
+    assert resp.status_code == 403
 
 
 def test_localhost_needs_no_token(tmp_path: Path) -> None:
@@ -161,32 +205,40 @@ def test_serve_refuses_public_host_without_token(tmp_path: Path) -> None:
 
 def test_document_text_is_escaped(tmp_path: Path) -> None:
     client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
-    resp = upload(client, b"doc", '<img src=x onerror="alert(1)">.txt')
-    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    _, page = ready(client, name='<img src=x onerror="alert(1)">.txt')
     assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
     assert "<卫生>" not in page and "&lt;卫生&gt;" in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    # the upload list and the corpus list escape the name too
+    for url in ("/", "/corpus"):
+        listed = client.get(url).get_data(as_text=True)
+        assert "<img src=x" not in listed
+    assert "&lt;img src=x onerror=" in client.get("/").get_data(as_text=True)
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
 def test_compare_data_block_cannot_break_out_of_script(tmp_path: Path) -> None:
-    def evil(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
-        d, diags = tiny_disclosure(path, doc_id)
-        meta = Meta(doc=doc_id, path=None, unit_name="</script><script>alert(1)</script>", unit_code=None, year=2025)
-        return Disclosure(meta=meta, tables=d.tables), diags
+    from yusuan.store.extract import build_record
+    from yusuan.store.writer import open_store, write_document
 
-    client = client_for(tmp_path, parser=evil)
-    sha = upload(client, b"x").headers["Location"].rsplit("/", 1)[1]
-    page = client.get(f"/compare?doc={sha}").get_data(as_text=True)
-    assert "<script>alert(1)" not in page and page.count("</script>") == 3  # data block + two module scripts
+    d, _ = tiny_disclosure(tmp_path / "evil.txt", "evil")
+    d = Disclosure(meta=Meta(doc="evil", path=None, unit_name="</script><script>alert(1)</script>", unit_code=None,
+                             year=2025), tables=d.tables)  # fmt: skip
+    con = open_store(tmp_path / "c.duckdb")
+    write_document(con, build_record(d, (), str(tmp_path / "evil.txt"), "e" * 64, 1))
+    con.close()
+    client = client_for(tmp_path, db=tmp_path / "c.duckdb")
+    page = client.get(f"/compare?doc={'e' * 64}").get_data(as_text=True)
+    assert "alert(1)" in page  # the name is there ...
+    assert "<script>alert(1)" not in page and page.count("</script>") == 3  # ... but only as data
 
 
 # --------------------------------------------------------------------------- document page
 
 def test_findings_are_marked_on_their_cells(tmp_path: Path) -> None:
     client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
-    page = client.get(upload(client, b"doc").headers["Location"]).get_data(as_text=True)
+    _, page = ready(client)
     assert 'id="findings-count">2<' in page
     # the SUM001 finding sits on the TOTAL row's basic column (third data column: code, name, total, basic)
     cell = re.search(r'<td id="t0-r0-c1" class="num flagged sev-error"\s+title="SUM001：[^"]*"[^>]*>1000000\.00</td>',
@@ -199,16 +251,18 @@ def test_findings_are_marked_on_their_cells(tmp_path: Path) -> None:
 
 
 def test_seed_document_page_matches_pipeline(tmp_path: Path) -> None:
-    """The page shows exactly the tables the parser produced and the audit's findings."""
+    """The page shows exactly the tables the parser produced and the findings the corpus holds."""
+    from yusuan.store.extract import file_sha256, process_file
+
     path = seed("000")
     disclosure, _ = parse(path)
     assert disclosure is not None
-    findings, audited = run_checks(disclosure)
+    stored = process_file(str(path), file_sha256(path))
     client = client_for(tmp_path)
-    page = client.get(upload(client, path.read_bytes(), path.name).headers["Location"]).get_data(as_text=True)
+    _, page = ready(client, path.read_bytes(), path.name)
     assert page.count('<article class="table-card"') == len(disclosure.tables)
-    assert f'id="findings-count">{len(findings)}<' in page
-    assert f'data-audited="{"yes" if audited else "no"}"' in page
+    assert f'id="findings-count">{len(stored.findings)}<' in page
+    assert 'data-audited="yes"' in page
     for table in disclosure.tables:
         assert f'data-table-id="{table.id}"' in page
     # the narrative's statements are summarised as stated
@@ -223,8 +277,8 @@ def test_seed_document_page_matches_pipeline(tmp_path: Path) -> None:
 
 def test_downloads(tmp_path: Path) -> None:
     client = client_for(tmp_path, parser=tiny_disclosure, checker=tiny_checker)
-    sha = upload(client, b"doc").headers["Location"].rsplit("/", 1)[1]
-    doc_id = sha[:16]
+    sha, _ = ready(client)
+    doc_id = sha  # the corpus's document id of an upload: its stored name
 
     resp = client.get(f"/doc/{sha}/download/json")
     disposition = f"attachment; filename=\"{doc_id}.json\"; filename*=UTF-8''{doc_id}.json"
@@ -263,38 +317,38 @@ def test_region_of() -> None:
 
 
 def test_corpus_filters_and_compare(tmp_path: Path) -> None:
-    years = {b"a": 2024, b"b": 2025, b"c": 2025}
-
-    def by_content(path: Path, doc_id: str):  # type: ignore[no-untyped-def]
-        d, diags = tiny_disclosure(path, doc_id)
-        year = years[path.read_bytes()]
-        unit = "且末县卫生健康委员会" if path.read_bytes() != b"c" else "吴堡县教育局"
-        return Disclosure(meta=Meta(doc=doc_id, path=None, unit_name=unit, unit_code=None, year=year),
-                          tables=d.tables), diags
-
-    client = client_for(tmp_path, parser=by_content, checker=tiny_checker)
-    shas = {k: upload(client, k).headers["Location"].rsplit("/", 1)[1] for k in years}
+    client = client_for(tmp_path)
+    docs = {
+        "a": tiny_text("且末县卫生健康委员会", 2024, "元", 10000),
+        "b": tiny_text("且末县卫生健康委员会", 2025),
+        "c": tiny_text("吴堡县教育局", 2025),
+    }
+    shas = {k: upload(client, data, f"{k}.txt").headers["Location"].rsplit("/", 1)[1] for k, data in docs.items()}
+    settle(client)
     page = client.get("/corpus?region=且末县").get_data(as_text=True)
-    assert shas[b"a"] in page and shas[b"b"] in page and shas[b"c"] not in page
+    assert shas["a"] in page and shas["b"] in page and shas["c"] not in page
     page = client.get("/corpus?year=2025").get_data(as_text=True)
-    assert shas[b"a"] not in page and shas[b"b"] in page and shas[b"c"] in page
+    assert shas["a"] not in page and shas["b"] in page and shas["c"] in page
+    assert page.count("<td>上传</td>") == 2
 
     facts = client.get("/corpus/facts.csv?year=2025").get_data(as_text=True).splitlines()
-    assert {line.split(",")[0] for line in facts[1:]} == {shas[b"b"][:16], shas[b"c"][:16]}
+    assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
+    assert {line.split(",")[0] for line in facts[1:]} == {shas["b"], shas["c"]}
     assert 'href="/corpus/facts.csv?region=&amp;unit=&amp;year=2025"' in page
 
-    data = client.get(f"/api/compare?doc={shas[b'a']}&doc={shas[b'c']}").get_json()
-    assert [d["sha"] for d in data["docs"]] == [shas[b"a"], shas[b"c"]]
+    data = client.get(f"/api/compare?doc={shas['a']}&doc={shas['c']}").get_json()
+    assert [d["sha"] for d in data["docs"]] == [shas["a"], shas["c"]]
     first = data["docs"][0]
     # 元 converted to 万元: 1000000.00 元 = 100.00 万元
     assert first["structure"] == {"basic": "100.00", "project": "50.00", "personnel": None, "public": None}
-    assert first["functions"] == {"210 卫生健康支出": "150.00"}
-    assert first["three_public"]["total"] == "3.00" and first["three_public"]["reception"] == "1.00"
-    assert first["findings"] == {"error": 1, "warning": 1, "info": 0}
+    assert first["functions"] == {"205 教育支出": "150.00"}
+    assert first["label"] == "且末县卫生健康委员会" and first["year"] == 2024
     # unknown hashes are ignored, region/year filters select when no doc is given
     assert client.get("/api/compare?doc=" + "0" * 64).get_json()["docs"] == []
     assert len(client.get("/api/compare?region=且末县").get_json()["docs"]) == 2
     assert 'id="chart-three-public"' in client.get("/compare?year=2025").get_data(as_text=True)
+    # none of these pages parsed anything: they were served from the corpus database
+    assert not any((tmp_path / "data" / "analyses").iterdir())
 
 
 def test_parser_crash_is_a_diagnostic(tmp_path: Path) -> None:
@@ -302,7 +356,7 @@ def test_parser_crash_is_a_diagnostic(tmp_path: Path) -> None:
         raise RuntimeError("bug")
 
     client = client_for(tmp_path, parser=boom)
-    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    _, page = ready(client)
     assert "X001" in page and "内部错误" in page
 
 
@@ -324,7 +378,7 @@ def test_finding_marks_the_row_on_its_printed_line(tmp_path: Path) -> None:
                                                                Source(line=12)))]
 
     client = client_for(tmp_path, parser=two_sides, checker=on_line_12)
-    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    _, page = ready(client)
     assert 'id="t0-r0-c0" class="num"' in page
     assert 'id="t0-r1-c0" class="num flagged sev-error"' in page
 
@@ -333,8 +387,8 @@ def test_audit_html_report_is_a_download(tmp_path: Path) -> None:
     pytest.importorskip("yusuan.report.html", reason="audit HTML report not installed")
     client = client_for(tmp_path)
     path = seed("002")
-    sha = upload(client, path.read_bytes(), path.name).headers["Location"].rsplit("/", 1)[1]
-    assert 'id="dl-report"' in client.get(f"/doc/{sha}").get_data(as_text=True)
+    sha, page = ready(client, path.read_bytes(), path.name)
+    assert 'id="dl-report"' in page
     resp = client.get(f"/doc/{sha}/download/report")
     assert resp.status_code == 200 and resp.headers["Content-Disposition"].startswith("attachment;")
     body = resp.get_data(as_text=True)
@@ -351,7 +405,7 @@ def test_rules_page_documents_every_rule_a_finding_links_to(tmp_path: Path) -> N
     codes = [r.code for r in rule_docs()]
     assert rules_page.count('class="rule-doc"') == len(codes)
     path = seed("002")
-    page = client.get(upload(client, path.read_bytes(), path.name).headers["Location"]).get_data(as_text=True)
+    _, page = ready(client, path.read_bytes(), path.name)
     for code in set(re.findall(r'href="/rules#([A-Z]+\d+)"', page)):
         assert f'id="{code}"' in rules_page
 
@@ -371,7 +425,7 @@ def test_narrative_finding_goes_to_the_section_holding_its_line(tmp_path: Path) 
         return [Finding("NAR001", Severity.WARNING, "说明与表不符", Location(d.meta.doc, source=Source(line=125)))]
 
     client = client_for(tmp_path, parser=with_text, checker=at_line)
-    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    _, page = ready(client)
     assert 'href="#n1"' in page
     assert re.search(r'<details class="section flagged sev-warning" id="n1" open>', page)
     assert re.search(r'<details class="section" id="n0">', page)
@@ -406,12 +460,16 @@ def test_cross_site_uploads_are_refused(tmp_path: Path) -> None:
 
 
 def test_several_files_in_one_upload(tmp_path: Path) -> None:
-    client = client_for(tmp_path, parser=tiny_disclosure)
-    files = [(io.BytesIO(b"one"), "1.txt"), (io.BytesIO(b"two"), "2.txt"), (io.BytesIO(b""), "empty.txt")]
+    client = client_for(tmp_path)
+    one, two = tiny_text("吴堡县教育局"), tiny_text("沛县教育局")
+    files = [(io.BytesIO(one), "1.txt"), (io.BytesIO(two), "2.txt"), (io.BytesIO(b""), "empty.txt")]
     resp = client.post("/upload", data={"file": files}, content_type="multipart/form-data")
-    assert resp.status_code == 303 and resp.headers["Location"].endswith("/corpus")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/")  # the upload list shows progress
     stored = [p for p in (tmp_path / "data" / "uploads").iterdir() if not p.suffix]
-    assert sorted(p.name for p in stored) == sorted(hashlib.sha256(b).hexdigest() for b in (b"one", b"two"))
+    assert sorted(p.name for p in stored) == sorted(hashlib.sha256(b).hexdigest() for b in (one, two))
+    settle(client)
+    assert client.get("/").get_data(as_text=True).count('data-state="已入库"') == 2
+    assert client.get("/corpus").get_data(as_text=True).count("<td>上传</td>") == 2
 
 
 def test_inferred_columns_sides_and_unplaced_amounts_are_shown(tmp_path: Path) -> None:
@@ -430,7 +488,7 @@ def test_inferred_columns_sides_and_unplaced_amounts_are_shown(tmp_path: Path) -
                           tables=(table,)), ()
 
     client = client_for(tmp_path, parser=loose)
-    page = client.get(upload(client, b"x").headers["Location"]).get_data(as_text=True)
+    _, page = ready(client)
     assert "<th>方向</th>" in page and "<td>收入</td>" in page and "<td>支出</td>" in page
     assert re.search(r'id="t0-r0-c0" class="num inferred"\s+title="列位置为推断（置信度 95%）：由勾稽关系确定"', page)
     assert "<th>未定列</th>" in page
@@ -440,9 +498,14 @@ def test_inferred_columns_sides_and_unplaced_amounts_are_shown(tmp_path: Path) -
 def test_unreadable_upload_shows_diagnostic_and_offers_no_download(tmp_path: Path) -> None:
     client = client_for(tmp_path)
     sha = upload(client, bytes(range(256)) * 64, "image.png").headers["Location"].rsplit("/", 1)[1]
+    settle(client)
     page = client.get(f"/doc/{sha}").get_data(as_text=True)
-    assert "I002" in page and "无法识别的文件格式" in page and 'id="dl-json"' not in page
+    assert 'id="doc-failed"' in page and "未入库" in page and "无法识别的文件格式" in page
+    assert 'id="dl-json"' not in page and str(tmp_path) not in page  # named by its upload name, not its path
+    assert "image.png" in page
     assert client.get(f"/doc/{sha}/download/json").status_code == 404
+    assert 'data-state="未入库"' in client.get("/").get_data(as_text=True)
+    assert sha not in client.get("/corpus").get_data(as_text=True)
 
 
 def test_clean_filename() -> None:

@@ -98,11 +98,14 @@ def upload_seed(pg, base: str, path: Path) -> str:  # type: ignore[no-untyped-de
     with pg.expect_navigation():
         pg.click("#upload-button")
     assert "/doc/" in pg.url, pg.inner_text("main")
+    # the page says 处理中 and refreshes itself until the server has ingested the file and
+    # prepared its page
+    pg.wait_for_selector("#findings-count", timeout=120_000)
     return pg.url.rsplit("/", 1)[1]
 
 
 def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    base, library = server
+    base, service = server
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -112,7 +115,7 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
     shas = [upload_seed(page, base, p) for p in seeds]
 
     # the document page shows the server's findings, each marked on its cell when it has one
-    analysis = library.analysis(shas[-1])
+    analysis = service.analyses.get(shas[-1])
     assert page.inner_text("#findings-count") == str(len(analysis.findings))
     assert page.locator("#findings li.finding").count() == len(analysis.findings)
     assert page.locator("article.table-card").count() == len(analysis.disclosure.tables)
@@ -137,6 +140,7 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
 
     page.goto(base + "/")
     assert page.locator("#recent tbody tr").count() == 2
+    assert page.locator('#recent td[data-state="已入库"]').count() == 2
     shot(page, shots / "upload.png")
 
     # corpus -> compare with both documents ticked
@@ -160,9 +164,9 @@ def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # t
     assert page.locator("#compare-numbers tbody tr").count() == len(data["docs"])
     shot(page, shots / "compare.png", full_page=True)
 
-    # the store's questions over the database
+    # the store's questions over the corpus: the database's seed and the two uploads
     page.goto(base + "/questions?what=basic-project")
-    assert page.locator("#question-result tbody tr").count() == 1
+    assert page.locator("#question-result tbody tr").count() == 3
     shot(page, shots / "questions.png")
 
     assert errors == []  # no script errors, no CSP violations

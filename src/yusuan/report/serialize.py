@@ -8,6 +8,7 @@ a JSON number would lose the printed precision that the audit's tolerance depend
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from decimal import Decimal
@@ -43,6 +44,12 @@ def from_data(cls: type, data: Any) -> Any:
     return _convert(cls, data)
 
 
+@functools.cache
+def _hints(tp: type) -> dict[str, Any]:
+    """A model class's field types, resolved once (resolving them dominates reading JSON back)."""
+    return get_type_hints(tp)
+
+
 def _convert(tp: Any, data: Any) -> Any:
     if data is None:
         return None
@@ -55,7 +62,7 @@ def _convert(tp: Any, data: Any) -> Any:
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(data)
     if dataclasses.is_dataclass(tp):
-        hints = get_type_hints(tp)
+        hints = _hints(tp)
         kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
         return tp(**kwargs)
     if origin is tuple:

@@ -16,7 +16,8 @@ import duckdb
 from yusuan.store.extract import Parsed
 from yusuan.store.ingest import IngestAborted, ingest
 from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
-from yusuan.store.queries import QUESTIONS, Result, compare, run_sql
+from yusuan.store.queries import QUESTIONS, Result, compare
+from yusuan.store.sandbox import QueryLimits, QueryRefused, open_sandbox, run_sandboxed
 from yusuan.store.writer import DEFAULT_DB, StoreError, open_store
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -173,8 +174,21 @@ def compare_command(
     help="输出格式。",
 )
 @click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出。")
-def query_command(sql: str, db: str, fmt: str, output: str | None) -> None:
-    """对语料库执行只读 SQL 查询 SQL。
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=86400), default=QueryLimits.timeout_s,
+              show_default=True, help="查询时限（秒），超过即中止。")
+@click.option("--memory-mb", type=click.IntRange(min=64, max=1 << 20), default=QueryLimits.memory_mb,
+              show_default=True, help="查询可用内存上限（MB）。")
+@click.option("--max-rows", type=click.IntRange(min=1), default=QueryLimits.max_rows, show_default=True,
+              help="最多输出的行数；超过时只输出前这么多行并提示。")
+def query_command(
+    sql: str, db: str, fmt: str, output: str | None, timeout: float, memory_mb: int, max_rows: int
+) -> None:
+    """对语料库执行只读 SQL 查询 SQL（在沙箱中运行）。
+
+    \b
+    沙箱：只允许 SELECT、EXPLAIN、PRAGMA（查看信息）、CALL；不能读写文件（COPY、EXPORT、
+    read_csv、read_text、glob 等）、不能 ATTACH 其他数据库、不能安装或加载扩展、不能用
+    SET/PRAGMA 修改设置；内存、线程与时间有上限。被拒绝的语句会说明原因（退出码 2）。
 
     \b
     主要的表与视图：
@@ -187,11 +201,17 @@ def query_command(sql: str, db: str, fmt: str, output: str | None) -> None:
       documents, facts, findings, figures, claims, tables, diagnostics, failures  全部版本
     例：yusuan query "SELECT unit_name, year, n_facts FROM latest_documents"
     """
-    con = _open(db, read_only=True)
+    limits = QueryLimits(timeout_s=timeout, memory_mb=memory_mb, max_rows=max_rows)
     try:
-        result = run_sql(con, sql)
-    except duckdb.Error as exc:
-        _fail(f"SQL 执行失败：{str(exc).splitlines()[0]}。请检查语句（数据库以只读方式打开，不能修改）。")
+        con = open_sandbox(db, limits)
+    except StoreError as exc:
+        _fail(str(exc))
+    try:
+        out = run_sandboxed(con, sql, limits)
+    except QueryRefused as exc:
+        _fail(str(exc))
     finally:
         con.close()
-    _emit(result, fmt, output, "query")
+    if out.truncated:
+        click.echo(f"提示：结果超过 {max_rows} 行，只输出前 {max_rows} 行（可用 --max-rows 调整）。", err=True)
+    _emit(Result(out.columns, out.rows), fmt, output, "query")

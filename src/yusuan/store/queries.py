@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from yusuan.store.sandbox import QueryLimits, run_sandboxed
+
 _CENT = Decimal("0.01")
 
 
@@ -250,8 +252,9 @@ def _two(value: Any) -> Any:
     return Decimal(repr(value)).quantize(_CENT) if isinstance(value, float) else value
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
-    cur = con.execute(sql)
-    if cur.description is None:
-        return Result([], [])
-    return Result([c[0] for c in cur.description], cur.fetchall())
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, limits: QueryLimits | None = None) -> Result:
+    """User SQL: only reading statements, under ``limits`` (time, rows); open ``con`` with
+    ``yusuan.store.sandbox.open_sandbox`` so DuckDB itself refuses files and extensions.
+    Raises ``QueryRefused`` (Chinese message) for anything refused or stopped."""
+    out = run_sandboxed(con, sql, limits)
+    return Result(out.columns, out.rows)

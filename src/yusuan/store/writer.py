@@ -34,7 +34,10 @@ class StoreError(Exception):
     message is Chinese and says what to do. The CLI prints it and exits 2."""
 
 
-def open_store(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def open_store(
+    db: str | Path, read_only: bool = False, config: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """``config``: DuckDB settings for the connection (e.g. ``yusuan.store.sandbox``'s)."""
     p = Path(db)
     if read_only and not p.exists():
         raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db {p}` 建立语料库。")
@@ -43,7 +46,7 @@ def open_store(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnec
     if not read_only and not p.parent.exists():
         raise StoreError(f"数据库所在目录 {p.parent} 不存在。请先创建该目录，或用 --db 指定其他位置。")
     try:
-        con = duckdb.connect(str(p), read_only=read_only)
+        con = duckdb.connect(str(p), read_only=read_only, config=config or {})
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" in text.lower():

@@ -1,61 +1,69 @@
 """The Flask application: upload, document, corpus and compare pages, and downloads.
 
-Security model: uploads are bounded (``max_upload_bytes``, refused with 413 before they are
-read) and stored under their content hash (see ``library``); every page is rendered by
-Jinja with autoescaping, chart data travels as JSON in a non-executed ``<script
+Security model (docs/web.md): the Host header must name an address this server listens on
+(DNS rebinding); uploads are bounded in size (413 before the body is read), in files per
+request and per client per minute (429), and in queued work (429); they are stored under
+their content hash (see ``library``) and ingested into the corpus in the background by the
+store's own ingest (see ``service``), so no request parses anything. Every query parameter
+is declared and checked (``params``: 400 with a Chinese message). Pages are Jinja templates
+with autoescaping; chart data travels as JSON in a non-executed ``<script
 type="application/json">`` block and is drawn with ``textContent`` only; a strict
 Content-Security-Policy allows scripts from this server alone. Write operations (upload)
-need the token when one is configured, and one must be configured when the server listens
-beyond the loopback interface.
+refuse cross-site requests and need the token when one is configured, and one must be
+configured when the server listens beyond the loopback interface.
 """
 
 from __future__ import annotations
 
 import hmac
 import io
-import ipaddress
 import json
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, Response, abort, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, Response, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from yusuan.model import Disclosure, Severity
-from yusuan.web import corpus
+from yusuan.web import corpus, params
 from yusuan.web.checks import Checker, html_report, rule_docs
-from yusuan.web.library import Analysis, Library, Parser
+from yusuan.web.guard import HostCheck, RateLimit, is_loopback
+from yusuan.web.library import Analysis, Parser, TooLarge
+from yusuan.web.params import refuse
+from yusuan.web.service import Busy, DocState, Service
 from yusuan.web.views import SEVERITY_LABELS, anchors_for, narrative_views, table_views
 
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 MAX_COMPARE = 12
 MAX_FILES = 20  # files per upload request (the size limit applies to the whole request)
+PAGE_SIZE = 50  # corpus rows per page
+RECENT = 50  # uploads listed on the upload page
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+_FILTERS = {"region": params.text("地区"), "unit": params.text("单位"), "year": params.year()}
 
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["DEFAULT_MAX_UPLOAD", "WebConfig", "create_app", "is_loopback"]
 
 
 @dataclass(frozen=True)
 class WebConfig:
-    data_dir: Path  # uploads live in data_dir/uploads
+    data_dir: Path  # uploads live in data_dir/uploads, document analyses in data_dir/analyses
     host: str = "127.0.0.1"
     token: str | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    db: Path | None = None
+    db: Path | None = None  # the corpus; uploads are ingested into it (default: data_dir/yusuan.duckdb)
+    allowed_hosts: tuple[str, ...] = ()  # Host names accepted besides the listening address
+    parse_workers: int = 1  # uploads parsed at the same time
+    max_queued: int = 200  # files waiting to be parsed, beyond which uploads get 429
+    uploads_per_minute: int = 60  # files per client per minute
+    idle_close_s: float = 5.0  # the database is released after this many idle seconds
 
     @property
     def token_required(self) -> bool:
@@ -65,18 +73,19 @@ class WebConfig:
 def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
+    app.config["MAX_FORM_PARTS"] = MAX_FILES + 20
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # Chart series keep their meaningful order, in the API and in the page's data block.
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
-    db = corpus.CorpusDb(config.db)
-
-    def from_db(sha: str) -> tuple[Path, str, str] | None:
-        found = db.locate(sha)
-        return (Path(found.path), found.doc, Path(found.path).name) if found else None
-
-    library = Library(config.data_dir, parser=parser, checker=checker, resolver=from_db)
-    app.extensions["yusuan"] = library
+    service = Service(
+        config.data_dir, config.db or config.data_dir / "yusuan.duckdb", parse_workers=config.parse_workers,
+        max_queued=config.max_queued, parser=parser, checker=checker, idle_close_s=config.idle_close_s,
+    )  # fmt: skip
+    app.extensions["yusuan"] = service
+    hosts = HostCheck(config.host, config.allowed_hosts)
+    upload_rate = RateLimit(config.uploads_per_minute)
+    max_mb = config.max_upload_bytes // (1024 * 1024)
 
     def token_ok() -> bool:
         if not config.token_required:
@@ -95,11 +104,11 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         # host:port only, so a TLS-terminating proxy that keeps the Host header still matches
         return origin is not None and urlsplit(origin).netloc != request.host  # "null" too
 
-    def get_analysis(sha: str) -> Analysis:
-        found = library.analysis(sha)
-        if found is None:
-            abort(404)
-        return found
+    @app.before_request
+    def check_host() -> None:
+        if not hosts.allows(request.headers.get("Host")):
+            refuse(400, "请求的主机名不是本服务监听的地址，已拒绝（可防止 DNS 重绑定攻击）。"
+                        "请用监听地址访问；通过域名或反向代理访问时，请用 --allow-host 指定该域名。")
 
     @app.after_request
     def security_headers(resp: Response) -> Response:
@@ -111,38 +120,71 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
 
     @app.context_processor
     def common() -> dict[str, Any]:
-        return {"token_required": config.token_required, "max_mb": config.max_upload_bytes // (1024 * 1024)}
+        return {"token_required": config.token_required, "max_mb": max_mb, "max_files": MAX_FILES}
+
+    def index_page(error: str | None = None, status: int = 200, retry_after: float = 0) -> Response:
+        states = service.upload_states(service.uploads.all()[:RECENT])
+        resp = Response(render_template("index.html", uploads=states, error=error), status=status)
+        if retry_after:
+            resp.headers["Retry-After"] = str(int(retry_after))
+        return resp
 
     @app.get("/")
-    def index() -> str:
-        return render_template("index.html", files=library.all_files()[:50], error=None)
+    @params.query()
+    def index(q: dict[str, Any]) -> Response:
+        return index_page()
 
     @app.post("/upload")
-    def upload() -> Any:
-        def refuse(message: str, status: int) -> tuple[str, int]:
-            return render_template("index.html", files=library.all_files()[:50], error=message), status
-
+    @params.query()
+    def upload(q: dict[str, Any]) -> Any:
         if cross_site():
-            return refuse("拒绝来自其他网站的上传请求。请在本站首页上传。", 403)
+            return index_page("拒绝来自其他网站的上传请求。请在本站首页上传。", 403)
         if not token_ok():
-            return refuse("上传需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。", 403)
-        blobs = []
-        for file in request.files.getlist("file")[:MAX_FILES]:
-            data = file.read(config.max_upload_bytes + 1)
-            if len(data) > config.max_upload_bytes:
-                raise RequestEntityTooLarge()
-            if data:
-                blobs.append((data, file.filename))
-        if not blobs:
-            return refuse("没有收到文件内容。请选择预算公开文件（PDF、Excel、Word、网页或文本）后再上传。", 400)
-        stored = [library.store(data, name) for data, name in blobs]
+            return index_page("上传需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。", 403)
+        files = [f for f in request.files.getlist("file") if f.filename or f.content_length]
+        if len(files) > MAX_FILES:
+            return index_page(f"一次最多上传 {MAX_FILES} 个文件（收到 {len(files)} 个）。请分批上传。", 413)
+        wait = upload_rate.take(request.remote_addr or "-", max(1, len(files)))
+        if wait:
+            return index_page(f"上传过于频繁：每个客户端每分钟最多上传 {config.uploads_per_minute} 个文件。"
+                              f"请约 {wait:.0f} 秒后再试。", 429, retry_after=wait)
+        stored = []
+        for file in files:
+            try:
+                info = service.uploads.store(file.stream, file.filename, config.max_upload_bytes)
+            except TooLarge:
+                refuse(413, f"文件超过大小上限（{max_mb} MB）。请压缩或拆分后再上传。")
+            if info is not None:
+                stored.append(info)
+        if not stored:
+            return index_page("没有收到文件内容。请选择预算公开文件（PDF、Excel、Word、网页或文本）后再上传。", 400)
+        try:
+            service.queue_ingest(stored)
+        except Busy as exc:
+            return index_page(str(exc) + "已收到的文件会在空闲时处理。", 429, retry_after=30)
         if len(stored) == 1:
             return redirect(url_for("document", sha=stored[0].sha), code=303)
-        return redirect(url_for("corpus_page"), code=303)
+        return redirect(url_for("index"), code=303)
+
+    def document_state(sha: str) -> DocState:
+        if not params.SHA.fullmatch(sha):
+            refuse(404, "找不到这个文件。请从首页或语料库页面重新进入。")
+        try:
+            state = service.document(sha)
+        except Busy as exc:
+            refuse(429, str(exc))
+        if state.kind == "missing":
+            refuse(404, "找不到这个文件。请从首页或语料库页面重新进入。")
+        return state
 
     @app.get("/doc/<sha>")
-    def document(sha: str) -> str:
-        a = get_analysis(sha)
+    @params.query()
+    def document(sha: str, q: dict[str, Any]) -> Any:
+        state = document_state(sha)
+        if state.kind != "ready" or state.analysis is None:
+            status = 202 if state.kind == "pending" else 200
+            return render_template("pending.html", state=state, sha=sha), status
+        a = state.analysis
         findings = list(a.findings)
         views = table_views(a.disclosure.tables, findings) if a.disclosure else []
         on_tables = anchors_for(views, len(findings))
@@ -152,127 +194,148 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             anchors=anchors_for(views, len(findings), sections),
             severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()},
             counts={s.value: a.count(s) for s in Severity},
-        )
+        )  # fmt: skip
 
     @app.get("/doc/<sha>/download/<fmt>")
-    def download(sha: str, fmt: str) -> Response:
-        a = get_analysis(sha)
-        if a.disclosure is None or fmt not in ("json", "facts", "xlsx", "findings", "report"):
-            abort(404)
-        name = a.doc_id
-        if fmt == "report":  # a download, never shown in this origin: the page carries its own style
-            page = html_report(a.disclosure, a.diagnostics, a.file.filename)
-            if page is None:
-                abort(404)
-            return _attachment(page.encode("utf-8"), f"{name}.report.html", "text/html; charset=utf-8")
-        if fmt == "findings":
-            from yusuan.report.serialize import to_data
-
-            body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(a.findings)},
-                              ensure_ascii=False, indent=2)
-            return _attachment(body.encode("utf-8"), f"{name}.findings.json", "application/json; charset=utf-8")
-        if fmt == "json":
-            from yusuan.report.serialize import document_data
-
-            body = json.dumps(document_data(a.disclosure, a.diagnostics), ensure_ascii=False, indent=2)
-            return _attachment(body.encode("utf-8"), f"{name}.json", "application/json; charset=utf-8")
-        if fmt == "facts":
-            from yusuan.report.facts import write_facts_csv
-
-            buf = io.StringIO()
-            write_facts_csv([a.disclosure], buf)
-            return _attachment(buf.getvalue().encode("utf-8"), f"{name}.facts.csv", "text/csv; charset=utf-8")
-        from yusuan.report.xlsx import write_xlsx
-
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "out.xlsx"
-            write_xlsx(a.disclosure, out)
-            body_bytes = out.read_bytes()
-        return _attachment(body_bytes, f"{name}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    @params.query()
+    def download(sha: str, fmt: str, q: dict[str, Any]) -> Response:
+        if fmt not in ("json", "facts", "xlsx", "findings", "report"):
+            refuse(404, "没有这种下载格式。")
+        state = document_state(sha)
+        if state.kind == "pending":
+            refuse(409, "文件仍在处理中，请稍后再下载。")
+        a = state.analysis
+        if a is None or a.disclosure is None:
+            refuse(404, "这个文件没有可下载的解析结果。")
+        return _download(a, fmt)
 
     @app.get("/rules")
-    def rules_page() -> str:
+    @params.query()
+    def rules_page(q: dict[str, Any]) -> str:
         return render_template("rules.html", rules=rule_docs(),
                                severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()})
 
+    def chosen_entries(q: dict[str, Any]) -> tuple[list[corpus.Entry], dict[str, list[str]], str | None]:
+        docs, notice = service.corpus.documents()
+        entries, facets = corpus.browse([d.entry() for d in docs], q.get("region", ""), q.get("unit", ""),
+                                        q.get("year"))
+        return entries, facets, notice
+
     @app.get("/corpus")
-    def corpus_page() -> str:
-        region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
-        everything, notice = all_entries()
-        entries, facets = corpus.browse(everything, region, unit, year)
-        return render_template("corpus.html", entries=entries, facets=facets, notice=notice,
-                               chosen={"region": region, "unit": unit, "year": year})
+    @params.query(**_FILTERS, page=params.page())
+    def corpus_page(q: dict[str, Any]) -> str:
+        entries, facets, notice = chosen_entries(q)
+        pages = max(1, -(-len(entries) // PAGE_SIZE))
+        page = min(q["page"] or 1, pages)
+        chosen = {k: "" if q[k] is None else str(q[k]) for k in _FILTERS}
+        return render_template("corpus.html", entries=entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+                               total=len(entries), page=page, pages=pages, facets=facets, notice=notice,
+                               chosen=chosen, processing=service.jobs.busy())  # fmt: skip
 
     @app.get("/questions")
-    def questions_page() -> str:
+    @params.query(what=params.choice("问题", corpus.questions), unit=params.text("单位"), year=params.year())
+    def questions_page(q: dict[str, Any]) -> str:
         asked = corpus.questions()
-        what = request.args.get("what") or next(iter(asked), "")
-        if asked and what not in asked:
-            abort(404)
-        unit = request.args.get("unit", "").strip()
-        year_text = request.args.get("year", "").strip()
-        year = int(year_text) if year_text.isdigit() else None
-        result, notice = db.ask(what, unit, year) if asked else (None, "语料库查询模块不可用。")
-        return render_template("questions.html", questions=asked, what=what, unit=unit, year=year_text,
-                               result=result, notice=notice)
+        what = q["what"] or next(iter(asked), "")
+        result, notice = service.corpus.ask(what, q["unit"], q["year"]) if asked else (None, "语料库查询模块不可用。")
+        return render_template("questions.html", questions=asked, what=what, unit=q["unit"],
+                               year="" if q["year"] is None else str(q["year"]), result=result, notice=notice)
 
     @app.get("/corpus/facts.csv")
-    def corpus_facts() -> Response:
-        from yusuan.report.facts import write_facts_csv
+    @params.query(**_FILTERS)
+    def corpus_facts(q: dict[str, Any]) -> Response:
+        entries, _, _ = chosen_entries(q)
+        docs = [d for e in entries if (d := service.corpus.by_sha(e.sha)) is not None]
+        body = _encoded(service.corpus.facts_csv(docs))
+        return _attachment(body, "corpus.facts.csv", "text/csv; charset=utf-8")
 
-        region, unit, year = (request.args.get(k, "") for k in ("region", "unit", "year"))
-        entries, _ = corpus.browse(all_entries()[0], region, unit, year)
-        chosen = [a.disclosure for e in entries if (a := library.analysis(e.sha)) and a.disclosure]
-        buf = io.StringIO()
-        write_facts_csv(chosen, buf)
-        return _attachment(buf.getvalue().encode("utf-8"), "corpus.facts.csv", "text/csv; charset=utf-8")
+    def compare_selection(q: dict[str, Any]) -> list[tuple[corpus.Entry, Disclosure | None]]:
+        """The documents asked for (``doc`` hashes, else the region/year filter), in order,
+        from their stored rows."""
+        shas = q["doc"] or [e.sha for e in chosen_entries(q)[0]]
+        stored = [d for sha in shas[:MAX_COMPARE] if (d := service.corpus.by_sha(sha)) is not None]
+        light = service.corpus.disclosures(stored)
+        return [(d.entry(), light.get(d.pk)) for d in stored]
 
-    def all_entries() -> tuple[list[corpus.Entry], str | None]:
-        stored, notice = db.documents()
-        return corpus.entries(library.analyses(), stored), notice
-
-    def compare_selection() -> list[tuple[corpus.Entry, Disclosure | None]]:
-        """The documents asked for (``doc`` hashes, else the region/year filter), in order:
-        database documents from their stored rows, uploads from their analyses."""
-        stored = {d.sha: d for d in db.documents()[0]}
-        shas = request.args.getlist("doc")
-        if not shas:
-            region, year = request.args.get("region", ""), request.args.get("year", "")
-            shas = [e.sha for e in corpus.browse(corpus.entries(library.analyses(), stored.values()), region, "",
-                                                 year)[0]]
-        shas = list(dict.fromkeys(shas))[:MAX_COMPARE]
-        light = db.disclosures([stored[s] for s in shas if s in stored])
-        out: list[tuple[corpus.Entry, Disclosure | None]] = []
-        for sha in shas:
-            if sha in stored:
-                out.append((stored[sha].entry(), light.get(stored[sha].pk)))
-            elif (a := library.analysis(sha)) is not None:
-                out.append((corpus.entry_of(a), a.disclosure))
-        return out
+    _COMPARE = {"doc": params.shas("文件", max_items=100), "region": params.text("地区"), "year": params.year()}
 
     @app.get("/compare")
-    def compare_page() -> str:
-        return render_template("compare.html", data=corpus.compare_data(compare_selection()))
+    @params.query(**_COMPARE)
+    def compare_page(q: dict[str, Any]) -> str:
+        return render_template("compare.html", data=corpus.compare_data(compare_selection(q)))
 
     @app.get("/api/compare")
-    def compare_api() -> Response:
-        return app.json.response(corpus.compare_data(compare_selection()))
+    @params.query(**_COMPARE)
+    def compare_api(q: dict[str, Any]) -> Response:
+        return app.json.response(corpus.compare_data(compare_selection(q)))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> Response:
         messages = {
+            400: "请求格式不正确。",
             404: "找不到这个页面或文件。请从首页或语料库页面重新进入。",
-            413: f"文件超过大小上限（{config.max_upload_bytes // (1024 * 1024)} MB）。请压缩或拆分后再上传。",
             405: "不支持这种请求方式。",
+            413: f"上传超过大小上限（{max_mb} MB，最多 {MAX_FILES} 个文件）。请压缩或拆分后再上传。",
+            429: "请求过于频繁，请稍后再试。",
         }
         code = exc.code or 500
-        return render_template("error.html", code=code, message=messages.get(code, "请求无法处理。")), code
+        message = getattr(exc, "message_zh", None) or messages.get(code, "请求无法处理。")
+        resp = Response(render_template("error.html", code=code, message=message), status=code,
+                        mimetype="text/html")
+        if code == 429:
+            resp.headers["Retry-After"] = "30"
+        return resp
 
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("internal error on %s", request.path)  # a bug: logged for developers
+        message = "服务器内部错误。请将操作步骤报告给 yusuan 开发者。"
+        return render_template("error.html", code=500, message=message), 500
+
+    service.resume()
     return app
 
 
-def _attachment(body: bytes, filename: str, mimetype: str) -> Response:
+def _download(a: Analysis, fmt: str) -> Response:
+    assert a.disclosure is not None
+    name = a.doc_id
+    if fmt == "report":  # a download, never shown in this origin: the page carries its own style
+        page = html_report(a.disclosure, a.diagnostics, a.file.filename)
+        if page is None:
+            refuse(404, "审核模块不可用，没有审核报告。")
+        return _attachment(page.encode("utf-8"), f"{name}.report.html", "text/html; charset=utf-8")
+    if fmt == "findings":
+        from yusuan.report.serialize import to_data
+
+        body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(a.findings)},
+                          ensure_ascii=False, indent=2)
+        return _attachment(body.encode("utf-8"), f"{name}.findings.json", "application/json; charset=utf-8")
+    if fmt == "json":
+        from yusuan.report.serialize import document_data
+
+        body = json.dumps(document_data(a.disclosure, a.diagnostics), ensure_ascii=False, indent=2)
+        return _attachment(body.encode("utf-8"), f"{name}.json", "application/json; charset=utf-8")
+    if fmt == "facts":
+        from yusuan.report.facts import write_facts_csv
+
+        buf = io.StringIO()
+        write_facts_csv([a.disclosure], buf)
+        return _attachment(buf.getvalue().encode("utf-8"), f"{name}.facts.csv", "text/csv; charset=utf-8")
+    from yusuan.report.xlsx import write_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.xlsx"
+        write_xlsx(a.disclosure, out)
+        body_bytes = out.read_bytes()
+    return _attachment(body_bytes, f"{name}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
+def _attachment(body: Any, filename: str, mimetype: str) -> Response:
     """A download; the name (a document id, which may be a Chinese file stem from the database)
     goes out as an ASCII fallback plus RFC 5987 UTF-8, so no header can be broken by it."""
     fallback = re.sub(r"[^A-Za-z0-9._-]", "_", filename)

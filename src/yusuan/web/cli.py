@@ -17,19 +17,32 @@ def data_dir_for(db: str) -> Path:
 
 @click.command("serve")
 @click.option("--db", default="yusuan.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="语料库数据库（yusuan ingest 建立，只读；可以不存在）；上传的文件保存在同名的 .files 目录中。")
+              help="语料库数据库（与 yusuan ingest 相同；不存在时在第一次上传时建立）。上传的文件保存在同名的 "
+                   ".files 目录中，并在后台入库。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。非本机地址必须设置令牌。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="监听端口。")
 @click.option("--token", envvar="YUSUAN_TOKEN", default=None,
               help="上传等写操作所需的访问令牌（也可用环境变量 YUSUAN_TOKEN）。")
 @click.option("--max-upload-mb", default=DEFAULT_MAX_UPLOAD // (1024 * 1024), show_default=True,
               type=click.IntRange(1, 1024), help="每次上传（可含多个文件）的大小上限（MB）。")
-def serve_command(db: str, host: str, port: int, token: str | None, max_upload_mb: int) -> None:
-    """启动网页界面：上传公开文件、查看解析结果与审核发现、浏览语料库、比较单位。"""
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="除监听地址外允许的主机名（Host 头），如经反向代理或域名访问时的域名；可重复。")
+@click.option("--parse-workers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="同时解析的上传文件数（每个都在后台、按 ingest 的限制处理）。")
+@click.option("--uploads-per-minute", default=60, show_default=True, type=click.IntRange(1, 100_000),
+              help="每个客户端每分钟最多上传的文件数。")
+@click.option("--max-queued", default=200, show_default=True, type=click.IntRange(1, 100_000),
+              help="等待解析的文件数上限；超过时新的上传会被拒绝（429），请稍后再传。")
+def serve_command(db: str, host: str, port: int, token: str | None, max_upload_mb: int, allow_hosts: tuple[str, ...],
+                  parse_workers: int, uploads_per_minute: int, max_queued: int) -> None:
+    """启动网页界面：上传公开文件（后台入库）、查看解析结果与审核发现、浏览语料库、比较单位。"""
     if not is_loopback(host) and not token:
         raise click.UsageError(f"监听非本机地址 {host} 时必须用 --token 或环境变量 YUSUAN_TOKEN 设置访问令牌。")
+    if Path(db).is_dir():
+        raise click.UsageError(f"{db} 是目录，不是数据库文件。请用 --db 指定一个文件。")
     config = WebConfig(data_dir=data_dir_for(db), host=host, token=token or None,
-                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db))
+                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db), allowed_hosts=allow_hosts,
+                       parse_workers=parse_workers, uploads_per_minute=uploads_per_minute, max_queued=max_queued)
     try:
         app = create_app(config)
     except OSError as exc:
@@ -49,3 +62,4 @@ def serve_command(db: str, host: str, port: int, token: str | None, max_upload_m
         pass
     finally:
         server.server_close()
+        app.extensions["yusuan"].stop()

@@ -1,25 +1,29 @@
 """Corpus queries for the browse and compare pages: the one module that reads the corpus.
 
-The corpus is the documents uploaded to this server plus, when ``--db`` names a database
-built by ``yusuan ingest``, the latest version of every document in it. The database is
-only read (short read-only connections, so ``yusuan ingest`` can run beside the server);
-its rows give the browse page without parsing anything, and a document opened from it is
-parsed from its recorded path like an upload. Amounts in chart data are converted to 万元
-so units printed in 元 and 万元 compare; values are strings of Decimals rounded to two
-places, turned into numbers only by the browser for drawing.
+The corpus is the latest version of every document in the ``--db`` database: those added by
+``yusuan ingest`` and those uploaded to this server (which ingests them, see ``app``). Its
+rows give the browse, compare and facts pages without parsing anything. Amounts in chart
+data are converted to 万元 so units printed in 元 and 万元 compare; values are strings of
+Decimals rounded to two places, turned into numbers only by the browser for drawing.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from yusuan.model import Disclosure, Meta, MoneyUnit, Row, Severity, Table, ThreePublic
-from yusuan.web.library import Analysis
+from yusuan.report.facts import FACT_FIELDS
+from yusuan.web.corpusdb import CorpusDb, CorpusUnavailable
 
 # A chain of administrative divisions at the start of a unit name: 上海市普陀区, 巴音郭楞蒙古自治州和静县.
 _DIVISION = r"[^\s]{1,8}?(?:省|自治区|自治州|自治县|自治旗|地区|市|州|盟|县|区|旗)"
@@ -80,23 +84,6 @@ class Entry:
     source: str = "上传"  # "上传" (uploaded here) | "数据库" (from --db)
 
 
-def entry_of(a: Analysis) -> Entry:
-    meta = a.disclosure.meta if a.disclosure else None
-    unit = (meta.unit_name if meta else None) or ""
-    return Entry(
-        sha=a.file.sha,
-        doc=a.doc_id,
-        label=a.label,
-        region=region_of(unit),
-        unit=unit or "未识别单位",
-        year=meta.year if meta else None,
-        tables=len(a.disclosure.tables) if a.disclosure else 0,
-        errors=a.count(Severity.ERROR),
-        warnings=a.count(Severity.WARNING),
-        infos=a.count(Severity.INFO),
-    )
-
-
 # --------------------------------------------------------------------------- the database
 
 
@@ -114,60 +101,91 @@ class StoredDoc:
     errors: int
     warnings: int
     infos: int
+    upload: str | None = None  # the client's file name when the document was uploaded here
 
     def entry(self) -> Entry:
         unit = self.unit_name or ""
-        return Entry(self.sha, self.doc, unit or Path(self.path).name, region_of(unit), unit or "未识别单位",
-                     self.year, self.tables, self.errors, self.warnings, self.infos, source="数据库")
+        label = unit or self.upload or Path(self.path).name
+        return Entry(self.sha, self.doc, label, region_of(unit), unit or "未识别单位", self.year, self.tables,
+                     self.errors, self.warnings, self.infos, source="上传" if self.upload is not None else "数据库")
 
 
+# Finding and diagnostic counts per latest document, by severity, in one pass.
 _DOCS_SQL = """
+    WITH f AS (
+        SELECT f.doc_pk, count(*) FILTER (WHERE severity = 'error') AS e,
+            count(*) FILTER (WHERE severity = 'warning') AS w, count(*) FILTER (WHERE severity = 'info') AS i
+        FROM findings f JOIN latest_documents d ON d.id = f.doc_pk GROUP BY f.doc_pk
+    ), g AS (
+        SELECT g.doc_pk, count(*) FILTER (WHERE severity = 'error') AS e,
+            count(*) FILTER (WHERE severity = 'warning') AS w, count(*) FILTER (WHERE severity = 'info') AS i
+        FROM diagnostics g JOIN latest_documents d ON d.id = g.doc_pk GROUP BY g.doc_pk
+    )
     SELECT d.id, d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables,
-        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
-            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?),
-        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
-            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?),
-        (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id AND f.severity = ?)
-            + (SELECT count(*) FROM diagnostics g WHERE g.doc_pk = d.id AND g.severity = ?)
-    FROM latest_documents d
+        coalesce(f.e, 0) + coalesce(g.e, 0), coalesce(f.w, 0) + coalesce(g.w, 0), coalesce(f.i, 0) + coalesce(g.i, 0)
+    FROM latest_documents d LEFT JOIN f ON f.doc_pk = d.id LEFT JOIN g ON g.doc_pk = d.id
     ORDER BY d.path
 """
 
+_NO_DB = "没有语料库数据库。请上传文件，或用 `yusuan ingest 目录 --db 文件` 建立，并用 --db 启动本服务。"
+_NOT_CORPUS = "{name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）。"
 
-class CorpusDb:
-    """Read-only access to the ingest database named by ``--db`` (absent file: empty corpus)."""
 
-    def __init__(self, db: Path | None) -> None:
-        self.db = Path(db) if db else None
+class Corpus:
+    """Reads of the corpus database for the pages. The document list is cached and read again
+    only when the database changed (a cheap check per request), so a page never scans or
+    parses anything per document."""
 
-    def _connect(self) -> tuple[Any, str | None]:
-        if self.db is None or not self.db.is_file():
-            return None, None
-        try:
-            import duckdb
-
-            return duckdb.connect(str(self.db), read_only=True), None
-        except ImportError:
-            return None, "未安装 duckdb，无法读取语料库数据库。"
-        except Exception as exc:  # locked by a running ingest, not a database, ...
-            busy = "lock" in str(exc).lower()
-            reason = "正被另一个进程使用（可能有 ingest 正在运行），请稍后刷新" if busy else "无法打开"
-            return None, f"数据库 {self.db.name} {reason}；下面只列出上传的文件。"
+    def __init__(self, db: CorpusDb, upload_name: Callable[[str], str | None]) -> None:
+        self.db = db
+        self._upload_name = upload_name  # storage path -> client's file name, for uploads
+        self._lock = threading.Lock()
+        self._cached: tuple[Any, list[StoredDoc], dict[str, StoredDoc]] | None = None
+        self.busy = False  # the last read found the database held by another process
 
     def documents(self) -> tuple[list[StoredDoc], str | None]:
         """The latest documents, and a Chinese notice when the database could not be read."""
-        con, notice = self._connect()
-        if con is None:
-            return [], notice
         try:
-            levels = [s.value for s, _ in SEVERITIES for _ in (0, 1)]
-            rows = con.execute(_DOCS_SQL, levels).fetchall()
-        except Exception:
-            return [], f"{self.db.name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）；下面只列出上传的文件。"
-        finally:
-            con.close()
-        return [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
-                          int(r[8]), int(r[9])) for r in rows], None
+            with self.db.reading() as cur:
+                if cur is None:
+                    return [], None
+                version = self.db.version(cur)
+                with self._lock:
+                    if self._cached and self._cached[0] == version:
+                        return self._cached[1], None
+                rows = cur.execute(_DOCS_SQL).fetchall()
+        except CorpusUnavailable as exc:
+            self.busy = exc.retry
+            return [], str(exc)
+        except duckdb.Error:
+            return [], _NOT_CORPUS.format(name=self.db.path.name)
+        self.busy = False
+        docs = [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
+                          int(r[8]), int(r[9]), self._upload_name(str(r[2]))) for r in rows]
+        with self._lock:
+            self._cached = (version, docs, {d.sha: d for d in docs})
+        return docs, None
+
+    def by_sha(self, sha: str) -> StoredDoc | None:
+        self.documents()
+        with self._lock:
+            return self._cached[2].get(sha) if self._cached else None
+
+    def failures(self, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """path -> (sha256, message) of the latest recorded failure of each of these paths."""
+        if not paths:
+            return {}
+        try:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return {}
+                rows = cur.execute(
+                    "SELECT path, arg_max(sha256, failed_at), arg_max(message, failed_at) FROM failures "
+                    "WHERE path IN (SELECT unnest($1::VARCHAR[])) GROUP BY path", [list(paths)]
+                ).fetchall()
+        except (CorpusUnavailable, duckdb.Error):
+            return {}
+        return {str(p): (str(s), str(m)) for p, s, m in rows}
 
     def ask(self, what: str, unit: str | None, year: int | None) -> tuple[Any, str | None]:
         """One of the store's compare questions (``yusuan compare``): its result, or a notice."""
@@ -175,45 +193,62 @@ class CorpusDb:
             from yusuan.store.queries import compare
         except ImportError:
             return None, "语料库查询模块不可用。"
-        con, notice = self._connect()
-        if con is None:
-            return None, notice or "没有语料库数据库。请用 `yusuan ingest 目录 --db 文件` 建立，并用 --db 启动本服务。"
         try:
-            return compare(con, what, unit or None, year), None
-        except Exception as exc:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return None, _NO_DB
+                return compare(cur, what, unit or None, year), None
+        except CorpusUnavailable as exc:
+            return None, str(exc)
+        except duckdb.Error as exc:
             return None, f"查询失败（{type(exc).__name__}）。请确认数据库由当前版本的 `yusuan ingest` 建立。"
-        finally:
-            con.close()
 
-    def locate(self, sha: str) -> StoredDoc | None:
-        docs, _ = self.documents()
-        return next((d for d in docs if d.sha == sha), None)
+    def facts_csv(self, docs: Sequence[StoredDoc]) -> Iterator[str]:
+        """The DESIGN §4 facts CSV (as ``yusuan parse --format facts``) of these documents,
+        from the stored rows, a chunk at a time."""
+        yield ",".join(FACT_FIELDS) + "\n"
+        if not docs:
+            return
+        try:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return
+                cur.execute(
+                    """SELECT doc, table_id, row_code, row_name, "column", value_text, unit FROM facts
+                       WHERE doc_pk IN (SELECT unnest($1::BIGINT[])) ORDER BY doc_pk, table_no, row_no""",
+                    [[d.pk for d in docs]],
+                )
+                while rows := cur.fetchmany(5000):
+                    buf = io.StringIO()
+                    csv.writer(buf, lineterminator="\n").writerows(rows)
+                    yield buf.getvalue()
+        except (CorpusUnavailable, duckdb.Error):
+            return  # the database went away meanwhile: the file ends with the rows sent so far
 
     def disclosures(self, docs: Sequence[StoredDoc]) -> dict[int, Disclosure]:
         """What the compare page needs of stored documents, rebuilt from their facts (in 万元)
-        and the "三公" statement, so the same functions serve uploads and the database and
-        nothing is parsed again."""
-        con, _ = self._connect()
-        if con is None or not docs:
+        and the "三公" statement, so nothing is parsed again."""
+        if not docs:
             return {}
         pks = [d.pk for d in docs]
         marks = ", ".join("?" * len(pks))
         try:
-            facts = con.execute(
-                f"""SELECT doc_pk, table_no, table_id, row_code, row_name, "column", value_wan FROM facts
-                    WHERE doc_pk IN ({marks}) AND table_id IN ({", ".join("?" * len(_COMPARE_TABLES))})
-                    AND value_wan IS NOT NULL ORDER BY doc_pk, table_no, row_no""",
-                [*pks, *_COMPARE_TABLES],
-            ).fetchall()
-            stated = con.execute(
-                f"""SELECT doc_pk, subject, amount_wan FROM figures
-                    WHERE doc_pk IN ({marks}) AND topic = 'three_public' AND section_no IS NULL""",
-                pks,
-            ).fetchall()
-        except Exception:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return {}
+                facts = cur.execute(
+                    f"""SELECT doc_pk, table_no, table_id, row_code, row_name, "column", value_wan FROM facts
+                        WHERE doc_pk IN ({marks}) AND table_id IN ({", ".join("?" * len(_COMPARE_TABLES))})
+                        AND value_wan IS NOT NULL ORDER BY doc_pk, table_no, row_no""",
+                    [*pks, *_COMPARE_TABLES],
+                ).fetchall()
+                stated = cur.execute(
+                    f"""SELECT doc_pk, subject, amount_wan FROM figures
+                        WHERE doc_pk IN ({marks}) AND topic = 'three_public' AND section_no IS NULL""",
+                    pks,
+                ).fetchall()
+        except (CorpusUnavailable, duckdb.Error):
             return {}
-        finally:
-            con.close()
         return {d.pk: _light_disclosure(d, [f[1:] for f in facts if f[0] == d.pk],
                                         {k: v for pk, k, v in stated if pk == d.pk and v is not None})
                 for d in docs}
@@ -242,17 +277,8 @@ _THREE_PUBLIC_FIELDS = {"total", "abroad", "reception", "vehicle", "vehicle_purc
                         "meeting", "training"}
 
 
-def entries(analyses: Iterable[Analysis], stored: Iterable[StoredDoc]) -> list[Entry]:
-    """Uploads and database documents; a file in both is listed once (from the database,
-    whose rows need no parsing)."""
-    out = {d.sha: d.entry() for d in stored}
-    for a in analyses:
-        out.setdefault(a.file.sha, entry_of(a))
-    return list(out.values())
-
-
 def browse(
-    all_entries: Iterable[Entry], region: str = "", unit: str = "", year: str = ""
+    all_entries: Iterable[Entry], region: str = "", unit: str = "", year: int | None = None
 ) -> tuple[list[Entry], dict[str, list[str]]]:
     """Entries matching the filters (empty = any) and the facet values of the whole corpus."""
     entries = list(all_entries)
@@ -264,7 +290,7 @@ def browse(
     chosen = [
         e
         for e in entries
-        if (not region or e.region == region) and (not unit or e.unit == unit) and (not year or str(e.year) == year)
+        if (not region or e.region == region) and (not unit or e.unit == unit) and (year is None or e.year == year)
     ]
     chosen.sort(key=lambda e: (e.region, e.unit, -(e.year or 0)))
     return chosen, facets
