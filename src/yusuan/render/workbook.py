@@ -96,7 +96,7 @@ def _prior_rows(style: Style) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def write_template(path: str | Path, year: int, style: Style) -> None:
+def write_template(path: str | Path, year: int, style: Style, previous: Disclosure | None = None) -> None:
     wb = Workbook()
     guide = wb.active
     guide.title = "填报说明"
