@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.codes import level_of, lookup
 from yusuan.model import Change, Claim, Figure, MoneyUnit, NarrativeSection, Row, Table
+from yusuan.parsing.links import cell_row
 from yusuan.render.derive import class_rows, total_row
 from yusuan.render.gaps import Gaps
 from yusuan.render.inputs import OPERATING, Prior, RenderInput, Subject
@@ -209,22 +210,27 @@ class Narrative:
         return f"关于{self.name}{self.year}年{what}"
 
     def cell(self, subject: Subject) -> tuple[Table, Decimal] | None:
-        """The amount a sentence restates, from the cell it names: (table id, row code, column),
-        the row code "side:code" on a two-sided table. A blank cell in a column the table has
-        is 0; a column the table does not have is unknown (None)."""
-        table_id, code, column = subject
+        """The amount a sentence restates, from the cell it names: (table id, row, column), the
+        row by code or key as links name it ("income:TOTAL" on a two-sided table). A blank cell
+        in a column the table has is 0; a column the table does not have is unknown (None)."""
+        table_id, ref, column = subject
         table = self.d.table(table_id)
-        if table is None:
-            return None
-        side, _, code = code.rpartition(":")
-        row = next((r for r in table.rows if r.code == code and (r.side or "") == (side or (r.side or ""))
-                    and not (not side and r.side == "income")), None)
-        if row is None:
+        row = cell_row(table, ref, column) if table is not None else None
+        if table is None or row is None:
             return None
         if column in row.values:
             return table, row.values[column]
         if any(c.key == column for c in table.columns) and row.values:
             return table, Decimal(0)
+        return None
+
+    def matching(self, amount: Decimal, *subjects: Subject) -> Subject | None:
+        """The first of ``subjects`` whose printed cell holds ``amount`` (in the narrative unit):
+        the cell a sentence restates when the document prints that quantity in a table."""
+        for subject in subjects:
+            found = self.cell(subject)
+            if found is not None and convert(found[1], found[0].unit, self.unit) == q2(amount):
+                return subject
         return None
 
     def first_cell(self, *subjects: Subject) -> tuple[Subject, Table, Decimal] | None:
@@ -471,7 +477,10 @@ class Narrative:
             w.text(self.gaps.missing("operating"))
         else:
             amount = convert(op.amount, op.unit, self.unit)
-            w.say(f"{self.name}{self.year}年的机关运行经费财政拨款预算", amount, refers_to=OPERATING)
+            cell = self.matching(amount, ("operating_costs", "TOTAL", "total"),
+                                 ("three_public", "operating_cost", "total"))
+            w.say(f"{self.name}{self.year}年的机关运行经费财政拨款预算", amount, refers_to=cell or OPERATING,
+                  prior_key=OPERATING)
         return w.section(heading, "operating")
 
     def procurement(self, heading: str) -> Sections:
@@ -484,16 +493,18 @@ class Narrative:
         def c(v: Decimal | None) -> Decimal:
             return convert(v, p.unit, self.unit) if v is not None else Decimal("0.00")
 
-        printed = self.cell(("procurement", "TOTAL", "total"))
-        same = printed is not None and w.amount(*printed) == c(p.total)
-        total = w.part("政府采购预算", c(p.total), ("procurement", "TOTAL", "total") if same else None)
+        def part(label: str, amount: Decimal, key: str) -> str:
+            return w.part(label, amount, self.matching(amount, ("procurement", key, "total")))
+
+        total = part("政府采购预算", c(p.total), "TOTAL")
         if (p.goods, p.works, p.services) == (None, None, None):
             # Only the total is known (a 政府采购 table without the narrative's split): a
             # breakdown of zeros would contradict the purchases listed.
             w.text(f"{self.year}年，{self.name}{total}。")
         else:
-            w.text(f"{self.year}年，{self.name}{total}，其中：{w.part('政府采购货物预算', c(p.goods))}，"
-                   f"{w.part('政府采购工程预算', c(p.works))}，{w.part('政府采购服务预算', c(p.services))}。")
+            split = "，".join(part(f"政府采购{label}预算", c(v), key) for label, v, key in (
+                ("货物", p.goods, "goods"), ("工程", p.works, "works"), ("服务", p.services, "services")))
+            w.text(f"{self.year}年，{self.name}{total}，其中：{split}。")
         if p.sme_reserved is not None:
             small = (f"，其中：{w.part('预留给小型和微型企业的政府采购项目预算金额', c(p.small_micro_reserved))}"
                      if p.small_micro_reserved is not None else "")

@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from yusuan.model import Claim, Disclosure, Finding, Severity
+from yusuan.model import Claim, Disclosure, Finding, MoneyUnit, Severity
 from yusuan.parsing.claims import claims_of
+from yusuan.parsing.links import row_ref
 from yusuan.report.facts import facts
 from yusuan.text import normalize, squash
 
@@ -35,19 +37,48 @@ def fact_keys(d: Disclosure) -> Counter[FactKey]:
     return Counter((f.table, f.row_code, f.row_name, f.column, f.value, f.unit) for f in facts(d))
 
 
-def claim_key(c: Claim, tables: set[str]) -> ClaimKey:
-    cell = c.refers_to if c.refers_to is not None and c.refers_to[0] in tables else None
+Cell = tuple[str, str, str]
+
+
+class Cells:
+    """The printed cells of a disclosure. The same row code and column printed with the same
+    amount in several tables (一般公共预算支出表 and 财政拨款支出表 both print 204 公共安全支出)
+    is one quantity: a claim restating it may name either table."""
+
+    def __init__(self, d: Disclosure) -> None:
+        self.tables = {t.id for t in d.tables}
+        self.where: dict[tuple[str, str, Decimal], set[str]] = {}
+        self.value: dict[Cell, Decimal] = {}
+        for t in d.tables:
+            factor = Decimal(10000) if t.unit == MoneyUnit.WAN else Decimal(1)
+            for r in t.rows:
+                code = row_ref(r, t)
+                for column, v in r.values.items():
+                    self.value[(t.id, code, column)] = v * factor
+                    self.where.setdefault((code, column, v * factor), set()).add(t.id)
+
+    def canonical(self, cell: Cell | None) -> Cell | None:
+        if cell is None or cell[0] not in self.tables:
+            return None
+        value = self.value.get(cell)
+        if value is None:
+            return cell
+        return (min(self.where[(cell[1], cell[2], value)]), cell[1], cell[2])
+
+
+def claim_key(c: Claim, cells: Cells) -> ClaimKey:
+    cell = cells.canonical(c.refers_to)
     where = ("", *cell) if cell else (squash(normalize(c.section)), "", "", "")
     return (c.quantity, str(c.value), c.unit, *where)
 
 
-def claim_keys(claims: Iterable[Claim], tables: set[str]) -> Counter[ClaimKey]:
-    return Counter(claim_key(c, tables) for c in claims if c.note != QUOTED)
+def claim_keys(claims: Iterable[Claim], cells: Cells) -> Counter[ClaimKey]:
+    return Counter(claim_key(c, cells) for c in claims if c.note != QUOTED)
 
 
 def intended_claims(d: Disclosure) -> Counter[ClaimKey]:
     """The claims of the generated narrative, as the renderer states them."""
-    return claim_keys(claims_of(d.narrative), {t.id for t in d.tables})
+    return claim_keys(claims_of(d.narrative), Cells(d))
 
 
 @dataclass(frozen=True)
@@ -104,7 +135,7 @@ def self_check(path: str | Path, intended: Disclosure, doc_id: str | None = None
     if parsed is None:
         return SelfCheck(str(path), False, sum(want_facts.values()), sum(want_claims.values()))
     got_facts = fact_keys(parsed)
-    got_claims = claim_keys(parsed.claims, {t.id for t in parsed.tables})
+    got_claims = claim_keys(parsed.claims, Cells(intended))
     return SelfCheck(
         str(path), True, sum(want_facts.values()), sum(want_claims.values()),
         tuple(sorted((want_facts - got_facts).elements())), tuple(sorted((got_facts - want_facts).elements())),
