@@ -22,7 +22,8 @@ TEXT_HEADERS = {"project_name": "项目名称", "gov_econ_code": "政府预算�
                 "gov_econ_name": "政府预算支出经济分类科目名称", "note": "备注", "description": "项目简介",
                 "unit_code": "单位编码", "time": "时间", "headcount": "人数", "item": "采购物品名称",
                 "catalogue_no": "政府采购目录序号", "measure_unit": "计量单位", "quantity": "数量",
-                "category": "采购品目", "econ_name": "经济科目", "procurement_method": "采购组织形式"}
+                "category": "采购品目", "econ_name": "经济科目", "procurement_method": "采购组织形式",
+                "group": "类别"}
 _NOT_PRINTED = {"printed_code"}  # the parser's record of the code as printed, not a column
 
 
@@ -54,7 +55,8 @@ def header_for(column: Column, spec: TableSpec | None) -> str:
 
 
 def row_layout(table: Table, spec: TableSpec | None) -> str:
-    if spec is not None:
+    coded = any(r.code.isdigit() for r in table.rows)
+    if spec is not None and (spec.rows not in (FUNC, ECON) or coded or not table.rows):
         return spec.rows
     if any(r.side for r in table.rows):
         return TWO_SIDED
