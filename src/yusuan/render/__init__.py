@@ -20,7 +20,8 @@ from yusuan.render.compose import Composed, compose
 from yusuan.render.inputs import RenderInput, prior_from_figures
 from yusuan.render.pipeline import RenderResult, render
 from yusuan.render.styles import STYLES, Style, get_style
-from yusuan.render.workbook import read_workbook, write_template
+from yusuan.render.template import write_template
+from yusuan.render.workbook import read_workbook
 from yusuan.render.writers import FORMATS
 
 __all__ = ["FORMATS", "STYLES", "Composed", "RenderInput", "RenderResult", "Style", "compose", "get_style",

@@ -216,9 +216,10 @@ def compose(data: RenderInput, style: Style, dropped: frozenset[Subject] = froze
     name, year = d.meta.unit_name or "本单位", d.meta.year or ""
     today = today or date.today()
     gaps = Gaps({"name": name, "year": str(year), "today": f"{today.year}年{today.month}月{today.day}日"})
-    n = Narrative(data, unit, scope, gaps, dropped)
     anchors = _Anchors()
     views, entries, printed = _table_views(data, style, scope, anchors, gaps)
+    # The narrative restates the tables as printed, the computed summaries included.
+    n = Narrative(replace(data, disclosure=replace(d, tables=tuple(printed))), unit, scope, gaps, dropped)
     by_id = {e.table_id: v.title for e, v in zip(entries, views, strict=True)}
 
     def t(table_id: str, fallback: str) -> str:
@@ -229,10 +230,10 @@ def compose(data: RenderInput, style: Style, dropped: frozenset[Subject] = froze
         sections = [(f"{year}年{scope}预算编制说明", n.budget_statement)]
         others = [
             (f"{year}年“三公”经费预算情况说明", n.three_public),
-            ("机关运行经费预算", n.operating),
+            ("机关运行经费情况", n.operating),
             ("政府采购预算情况", n.procurement),
-            ("绩效目标设置情况", n.performance),
             ("国有资产占有使用情况", n.assets),
+            ("绩效目标设置情况", n.performance),  # last: its target tables follow it
         ]
     else:
         sections = [
