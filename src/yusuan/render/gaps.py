@@ -45,6 +45,7 @@ class Gap:
     key: str  # a key of FALLBACKS
     subject: str  # what exactly ("一般公共预算拨款", a table title), "" when the key says it all
     printed: str  # the fallback wording as printed ("" when a clause was left out)
+    ref: tuple[str, str, str] | None = None  # (table, row, column) of a prior-year figure or reason
 
     @property
     def item(self) -> str:
@@ -53,7 +54,11 @@ class Gap:
 
     @property
     def where(self) -> str:
-        return FALLBACKS[self.key].where
+        where = FALLBACKS[self.key].where
+        if self.ref is not None:
+            table, row, column = self.ref
+            where += f"（表 {table}，行编码 {row or '（空）'}，列 {column}；没有这一行的在下方加一行）"
+        return where
 
 
 @dataclass
@@ -63,9 +68,9 @@ class Gaps:
     fields: dict[str, str] = field(default_factory=dict)  # name, year, today
     found: list[Gap] = field(default_factory=list)
 
-    def missing(self, key: str, subject: str = "", **extra: str) -> str:
+    def missing(self, key: str, subject: str = "", ref: tuple[str, str, str] | None = None, **extra: str) -> str:
         wording = FALLBACKS[key].wording.format(subject=subject, **{**self.fields, **extra})
-        gap = Gap(key, subject, wording)
+        gap = Gap(key, subject, wording, ref)
         if gap not in self.found:
             self.found.append(gap)
         return wording

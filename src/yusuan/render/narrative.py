@@ -74,12 +74,12 @@ class Writer:
             return "", None, None
         p = self.prior(subject)
         if p is None or p.amount is None:
-            self.gaps.missing("prior", label)
+            self.gaps.missing("prior", label, subject)
             return "", None, None
         diff = amount - p.amount
         reason = p.reason.strip().rstrip("。") if p.reason and subject not in self.dropped else None
         if diff and not reason and subject not in self.dropped:
-            self.gaps.missing("reason", label)
+            self.gaps.missing("reason", label, subject)
         tail = f"，主要原因是{reason}" if reason else ""
         if diff == 0:  # printed without amounts, as the claims record it: a change of 0
             return f"，与上年预算持平{tail}", Change("flat", None, None), reason
