@@ -18,7 +18,7 @@ from yusuan.model import (
     Table,
 )
 from yusuan.render.derive import fiscal_summary_table, summary_table, total_row
-from yusuan.render.document import Block, Cover, Heading, Paragraph, TableView, Toc, TocEntry
+from yusuan.render.document import Block, Cover, Heading, Paragraph, Span, TableView, Toc, TocEntry
 from yusuan.render.gaps import Gap, Gaps
 from yusuan.render.inputs import RenderInput, Subject
 from yusuan.render.narrative import Narrative, Writer, chinese_number
@@ -176,9 +176,11 @@ def _performance_blocks(targets: tuple[PerformanceTarget, ...], unit_name: str) 
         goal = (("年度绩效目标" if t.scope == "unit" else "项目总体目标", t.goal),) if t.goal else ()
         body = [(*pair, "", "", "") for pair in (*head, *amount, *goal)]
         body.append(("一级指标", "二级指标", "三级指标", "指标值", "分值权重"))
+        spans = tuple(Span(r, 1, 1, 4) for r in range(len(body) - 1))  # a label's value across the row
         body += [(i.level1, i.level2, i.level3, i.value, "" if i.weight is None else str(i.weight))
                  for i in t.indicators]
-        out.append(TableView("", title, "", "", (), tuple(body)))
+        out.append(TableView("", title, "", "", (), tuple(body), body_spans=spans,
+                             widths=(9.0, 7.0, 16.0, 9.0, 5.0)))
     return out
 
 

@@ -272,7 +272,8 @@ def _table(doc: Any, view: TableView, usable_mm: float) -> None:
             for p in merged.paragraphs:
                 p._p.getparent().remove(p._p)
             p = merged.add_paragraph(style=doc.styles[TABLE_STYLE])
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if s.col == 0:  # a 合计 label over the code columns
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.add_run(text).font.size = size
             continue
         for extra in merged.paragraphs[1:]:  # the covered cells' empty paragraphs

@@ -130,7 +130,9 @@ def _table(view: TableView, lead: Heading | None = None) -> str:
         for c in range(len(row)):
             if (r, c) in hidden:
                 continue
-            span = f' colspan="{widths[(r, c)]}" class="total"' if (r, c) in widths else ""
+            span = ""
+            if (r, c) in widths:  # a merged 合计 label is centred; a merged value reads from the left
+                span = f' colspan="{widths[(r, c)]}"' + (' class="total"' if c == 0 else "")
             text = _e(view.body_cell(r, c))
             cells.append(f'<td class="amount">{text}</td>' if view.kind(c) == AMOUNT else f"<td{span}>{text}</td>")
         parts.append("<tr>" + "".join(cells) + "</tr>")
