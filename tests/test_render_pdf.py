@@ -54,7 +54,7 @@ def _raster(path: Path, page: int, folder: Path, dpi: int = 72) -> tuple[int, in
     subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), str(path), str(prefix)],
                    check=True)
     data = next(folder.glob(f"p{page}*.pgm")).read_bytes()
-    magic, dims, maxval, pixels = data.split(b"\n", 3)
+    _magic, dims, _maxval, pixels = data.split(b"\n", 3)
     width, height = (int(x) for x in dims.split())
     return width, height, pixels
 
@@ -142,7 +142,7 @@ def test_merged_header_cell_spans_the_code_columns(rendered, tmp_path):
         head = next(w for w in words if w["text"].startswith("功能分类科目编码"))
         lei = next(w for w in words if w["text"] == "类" and w["top"] > head["bottom"])
         kuan = next(w for w in words if w["text"] == "款" and abs(w["top"] - lei["top"]) < 2)
-    width, height, pixels = _raster(path, page_no, tmp_path)
+    width, _height, pixels = _raster(path, page_no, tmp_path)
     x0, x1 = int(lei["x1"]) + 1, int(kuan["x0"]) - 1  # between the 类 and 款 glyphs (72 dpi: 1 px = 1 pt)
 
     def rule_between(top: float, bottom: float) -> bool:
