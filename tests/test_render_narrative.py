@@ -185,6 +185,12 @@ def test_shanghai_style_converts_yuan_tables_for_narrative():
 
 
 def test_helpers():
+    from yusuan.text import printed_chinese
+
+    # text read out of a disclosure printed again: no extraction spaces, full-width punctuation
+    assert printed_chinese("2025 年在职工预算人数比上年少 2 人,导致基本支出(人员经费)下降") == \
+        "2025年在职工预算人数比上年少2人，导致基本支出（人员经费）下降"
+    assert printed_chinese("增加1,234.50万元,增长10%,主要") == "增加1,234.50万元，增长10%，主要"
     assert share(D("1"), D("3")) == D("33.33")
     assert share(D("1"), D("0")) is None
     assert convert(D("1188720.00"), MoneyUnit.YUAN, MoneyUnit.WAN) == D("118.87")

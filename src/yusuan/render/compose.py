@@ -24,6 +24,7 @@ from yusuan.render.inputs import RenderInput, Subject
 from yusuan.render.narrative import Narrative, Writer, chinese_number
 from yusuan.render.styles import Style, TableSpec
 from yusuan.render.tables import layout_table
+from yusuan.text import printed_chinese
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("财政拨款", "指由一般公共预算、政府性基金预算、国有资本经营预算安排的财政拨款数。"),
@@ -132,7 +133,7 @@ def _profile_blocks(d: Disclosure, which: str, gaps: Gaps) -> list[Block]:
     """主要职能, one paragraph per item."""
     name = d.meta.unit_name or "本单位"
     if d.profile.functions:
-        return [Paragraph(f) for f in d.profile.functions]
+        return [Paragraph(printed_chinese(f)) for f in d.profile.functions]
     return [Paragraph(gaps.missing("functions", name=name))]
 
 
@@ -147,7 +148,8 @@ def _organisation(d: Disclosure, heading: str, gaps: Gaps) -> tuple[list[Block],
     name = d.meta.unit_name or "本单位"
     w = Writer(RenderInput(d), MoneyUnit.WAN)
     out: list[Block] = []
-    departments, subordinates = _none(p.departments), _none(p.subordinates)
+    departments = tuple(printed_chinese(x) for x in _none(p.departments))
+    subordinates = tuple(printed_chinese(x) for x in _none(p.subordinates))
     if p.departments or p.subordinates:
         deps = f"内设机构{len(departments)}个：{'、'.join(departments)}" if departments else "未设内设机构"
         subs = f"下属单位{len(subordinates)}个：{'、'.join(subordinates)}" if subordinates else "无下属单位"
@@ -161,7 +163,7 @@ def _organisation(d: Disclosure, heading: str, gaps: Gaps) -> tuple[list[Block],
                                                       ("离休", s.retired_early)) if v is not None]
     if parts or detail:
         out.append(Paragraph(f"{name}" + "，".join(parts) + (f"，其中：{'；'.join(detail)}" if detail else "") + "。"))
-    out += [Paragraph(c) for c in s.changes]
+    out += [Paragraph(printed_chinese(c)) for c in s.changes]
     section = w.section(heading, "profile")[0]
     return out, replace(section, text="\n".join(b.text for b in out if isinstance(b, Paragraph)))
 

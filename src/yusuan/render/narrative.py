@@ -15,6 +15,7 @@ from yusuan.render.derive import class_rows, total_row
 from yusuan.render.gaps import Gaps
 from yusuan.render.inputs import OPERATING, Prior, RenderInput, Subject
 from yusuan.render.styles import FISCAL_ITEMS, INCOME_ITEMS, THREE_PUBLIC_ROWS, fiscal_parts
+from yusuan.text import printed_chinese
 
 CENT = Decimal("0.01")
 Sections = tuple[NarrativeSection, ...]  # a section and its sub-sections
@@ -77,7 +78,7 @@ class Writer:
             self.gaps.missing("prior", label, subject)
             return "", None, None
         diff = amount - p.amount
-        reason = p.reason.strip().rstrip("。") if p.reason and subject not in self.dropped else None
+        reason = printed_chinese(p.reason).rstrip("。") if p.reason and subject not in self.dropped else None
         if diff and not reason and subject not in self.dropped:
             self.gaps.missing("reason", label, subject)
         tail = f"，主要原因是{reason}" if reason else ""
@@ -143,7 +144,7 @@ class Writer:
 
 def lead_label(subject_text: str) -> str:
     """The subject of a sentence as a short label for the gap list."""
-    return subject_text.split("：")[0].rstrip("：:，,").removesuffix("预算数为")
+    return subject_text.split("：")[0].rstrip("：:，,").removesuffix("预算数为").lstrip("的")
 
 
 def _name_of(row: Row) -> str:
