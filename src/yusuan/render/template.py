@@ -288,6 +288,16 @@ def _table_sheet(wb: Workbook, number: int, spec: TableSpec, style: Style, year:
     _allow_rows(ws)
 
 
+def _finish(ws: Worksheet, widths: dict[str, float], header_row: int = 1) -> None:
+    """Header row styled, column widths, protection on (rows may still be added)."""
+    for cell in ws[header_row]:
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True
+    _allow_rows(ws)
+
+
 def _allow_rows(ws: Worksheet) -> None:
     """Protected, but rows may be added, removed and formatted (False: not protected)."""
     p = ws.protection
@@ -312,12 +322,7 @@ def _kv_sheet(wb: Workbook, title: str, fields: tuple[tuple[str, str], ...], val
             _unit_validation(ws, f"B{row}")
         if key in prefilled:
             ws.cell(row, 2).fill = PREFILLED_FILL
-    for cell in ws[1]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 48
-    ws.protection.sheet = True
-    _allow_rows(ws)
+    _finish(ws, {"A": 36, "B": 48})
     return ws
 
 
@@ -366,8 +371,6 @@ def _prior_sheet(wb: Workbook, style: Style, previous: Disclosure | None) -> Non
         ws.append([table_id, row, column, label, amount, None])
         if amount is not None:
             ws.cell(ws.max_row, 5).fill = PREFILLED_FILL
-    for cell in ws[1]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
     for r in range(2, len(rows) + 2):
         for c in range(1, 5):
             ws.cell(r, c).fill = LOCKED_FILL  # the subject's key: locked
@@ -380,13 +383,8 @@ def _prior_sheet(wb: Workbook, style: Style, previous: Disclosure | None) -> Non
     ws.column_dimensions["E"].number_format = AMOUNT_FORMAT
     _amount_validation(ws, f"E2:E{len(rows) + 200}", "E2")
     ws["E1"].comment = Comment(f"上年预算数，单位：{style.narrative_unit.value}（与说明的金额单位一致）。", "yusuan")
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["D"].width = 44
-    ws.column_dimensions["E"].width = 14
-    ws.column_dimensions["F"].width = 60
     ws.freeze_panes = "E2"
-    ws.protection.sheet = True
-    _allow_rows(ws)
+    _finish(ws, {"A": 16, "D": 44, "E": 14, "F": 60})
 
 
 def _previous_sheet(wb: Workbook, previous: Disclosure) -> None:
@@ -401,15 +399,9 @@ def _previous_sheet(wb: Workbook, previous: Disclosure) -> None:
                 ws.append([t.title, r.code, r.name or r.label, headers.get(key, key), value,
                            t.unit.value if t.unit else ""])
     ws["A1"].font = Font(bold=True, size=12)
-    for cell in ws[2]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["C"].width = 34
-    ws.column_dimensions["D"].width = 20
     ws.column_dimensions["E"].number_format = AMOUNT_FORMAT
-    ws.column_dimensions["E"].width = 16
     ws.freeze_panes = "A3"
-    ws.protection.sheet = True
+    _finish(ws, {"A": 36, "C": 34, "D": 20, "E": 16}, header_row=2)
 
 
 def write_template(path: str | Path, year: int, style: Style, previous: Disclosure | None = None) -> None:
@@ -435,12 +427,7 @@ def write_template(path: str | Path, year: int, style: Style, previous: Disclosu
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if items:
             cell.fill = PREFILLED_FILL
-    for cell in ws[1]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 90
-    ws.protection.sheet = True
-    _allow_rows(ws)
+    _finish(ws, {"A": 14, "B": 90})
     _kv_sheet(wb, "人员情况", STAFF_FIELDS, {})
     ranges = _codes_sheet(wb)
     taken: set[str] = set()
@@ -452,10 +439,9 @@ def write_template(path: str | Path, year: int, style: Style, previous: Disclosu
     _kv_sheet(wb, "国有资产", ASSET_FIELDS, {"unit": style.narrative_unit.value})
     ws = wb.create_sheet("绩效目标")
     ws.append(list(PERF_HEAD))
-    for cell in ws[1]:
-        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
-    ws.column_dimensions["B"].width = ws.column_dimensions["D"].width = 30
-    ws.column_dimensions["G"].width = 30
+    for letter in "ABCDEFGHI":  # a free list: every cell open
+        ws.column_dimensions[letter].protection = OPEN
+    _finish(ws, {"B": 30, "D": 30, "G": 30})
     dv = DataValidation(type="list", formula1='"整体,项目"', allow_blank=True, showErrorMessage=True,
                         error="请选择 整体 或 项目。")
     ws.add_data_validation(dv)
