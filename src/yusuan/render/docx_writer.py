@@ -63,8 +63,7 @@ def _styles(doc: Any) -> None:
     fmt = normal.paragraph_format
     fmt.line_spacing = 1.5
     fmt.space_after = Pt(0)
-    ind = fmt.element.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:firstLineChars"), "200")  # 首行缩进两字
+    fmt.first_line_indent = Pt(24)  # 首行缩进两字 (of 12 pt)
     for level, size in _HEADING_PT.items():
         style = doc.styles[f"Heading {level}"]
         _fonts(style, HEADING_FONT)
@@ -74,7 +73,7 @@ def _styles(doc: Any) -> None:
         style.font.italic = False
         pf = style.paragraph_format
         pf.space_before, pf.space_after = Pt(12 if level > 1 else 0), Pt(6)
-        pf.first_line_indent = Pt(0)
+        pf.first_line_indent = Pt(0 if level == 1 else 24)  # section headings indented like the text
         pf.keep_with_next = True
         if level == 1:
             pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -92,8 +91,7 @@ def _styles(doc: Any) -> None:
     cell.font.size = Pt(9)
     cell.paragraph_format.first_line_indent = Pt(0)
     cell.paragraph_format.line_spacing = 1.0
-    cell.element.get_or_add_pPr().get_or_add_ind().attrib.pop(qn("w:firstLineChars"), None)
-    cell.element.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "0")
+    cell.paragraph_format.space_before = cell.paragraph_format.space_after = Pt(1.5)
 
 
 def _page(section: Any, landscape: bool) -> None:
@@ -211,6 +209,19 @@ def _no_split(row: Any) -> None:
     row._tr.get_or_add_trPr().append(el)
 
 
+def _cell_margins(table: Any, twips: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    table._tbl.tblPr.append(margins)
+
+
 def _table(doc: Any, view: TableView, usable_mm: float) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -237,6 +248,7 @@ def _table(doc: Any, view: TableView, usable_mm: float) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table, twips=57)  # 1 mm each side (Word's default 1.9 mm leaves a code column no room)
     total = sum(view.widths) or float(width)
     widths = [Mm(usable_mm * (w / total)) for w in (view.widths or [1.0] * width)]
     for col, w in zip(table.columns, widths, strict=True):

@@ -104,7 +104,7 @@ def _row_name(row: Row) -> str:
 
 
 # Widths in em of body text: wide enough for the longest cell, within bounds.
-_CODE_PART_EM = 2.4
+_CODE_PART_EM = 2.6
 _NAME_EM = (8.0, 15.0)
 _TEXT_EM = (6.0, 14.0)
 _AMOUNT_EM = 5.2
