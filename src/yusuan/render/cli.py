@@ -101,7 +101,8 @@ def _parse_date(text: str | None) -> str | None:
               help="输出文件，按扩展名决定格式：.pdf .docx .html .txt。")
 @click.option("--style", type=click.Choice(sorted(STYLES)), default="xinjiang", show_default=True,
               help="表格体例与标题。")
-@click.option("--date", "dated", default=None, help="编制日期（封面和落款），如 2025-01-20；给出时覆盖填报表中的编制日期。")
+@click.option("--date", "dated", default=None,
+              help="编制日期（封面和落款），如 2025-01-20；给出时覆盖填报表中的编制日期。")
 @click.option("--fallback", is_flag=True,
               help="缺少的输入（职能、上年数、原因、机关运行经费等）用 docs/render.md 所列替代表述，并列入生成报告。")
 @click.option("--force", is_flag=True, help="自检或审核有问题时仍然生成；问题和未写入的矛盾原因列入生成报告。")
