@@ -302,3 +302,28 @@ def test_template_from_an_unreadable_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(template_command, args)
     assert result.exit_code == 2 and "无法读取上年公开文件" in result.output
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_check_formulas_compute_in_a_spreadsheet(template, tmp_path):
+    """Recalculated by LibreOffice Calc where it is installed (not part of setup): the checks
+    show the mismatches a preparer typed, and the names come from the codes."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    wb = load_workbook(template)
+    ws = _table_sheet(wb, "expenditure")
+    for ref, value in {"C6": 10, "D6": 6, "E6": 4, "A7": "205", "C7": 7, "D7": 3, "E7": 3, "A8": "20508", "C8": 7,
+                       "D8": 7, "A9": "210", "C9": 2.5, "D9": 2.5}.items():
+        ws[ref] = value
+    wb.save(tmp_path / "typed.xlsx")
+    done = subprocess.run(["soffice", "--headless", "--calc", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+                           str(tmp_path / "typed.xlsx")], capture_output=True, timeout=180)
+    if done.returncode or not (tmp_path / "out" / "typed.xlsx").exists():
+        pytest.skip("LibreOffice Calc not available")
+    calc = _table_sheet(load_workbook(tmp_path / "out" / "typed.xlsx", data_only=True), "expenditure")
+    assert (calc["C3"].value, calc["D3"].value, calc["E3"].value) == (0.5, 0.5, 1)  # 合计 − 各类之和
+    check = [c.value for c in calc[5]].index("check:total") + 1
+    assert [calc.cell(r, check).value for r in range(6, 10)] == [0, 1, 0, 0]  # 合计 − 基本 − 项目, per row
+    assert (calc["B7"].value, calc["B8"].value) == ("教育支出", "进修及培训")
