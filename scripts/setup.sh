@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR tests); chromium and
-# fonts-noto-cjk (headless browser and CJK glyphs for the web app's end-to-end test and screenshots).
-SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
+# System packages: poppler-utils (pdftoppm, used to rasterise PDFs in OCR and render tests); chromium and
+# fonts-noto-cjk (headless browser and CJK glyphs for the web app's end-to-end test and screenshots);
+# fonts-noto-cjk also gives rendered PDFs their serif body (Noto Serif CJK) and sans headings (Noto Sans
+# CJK), typeset by WeasyPrint through pango; fontconfig (fc-match) finds them.
+SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

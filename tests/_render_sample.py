@@ -6,16 +6,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yusuan.model import (
+    Assets,
     Column,
     Disclosure,
     Figure,
+    Indicator,
     Meta,
     MoneyUnit,
+    PerformanceTarget,
     Procurement,
     Profile,
     Row,
     Staffing,
     Table,
+    Vehicles,
 )
 from yusuan.render.inputs import OPERATING, Prior, RenderInput
 
@@ -102,20 +106,43 @@ def sample_disclosure() -> Disclosure:
         meta=meta,
         tables=(income, expenditure, gpb, basic, project, three),
         profile=Profile(functions=("贯彻执行医疗保障制度、政策法规和标准。",), departments=("行政办公室", "待遇科"),
+                        subordinates=("无",),
                         staffing=Staffing(authorized=15, actual=14, in_service=12, retired=2, retired_early=0)),
         operating_cost=Figure(subject="机关运行经费", amount=D("7.60"), unit=MoneyUnit.WAN),
         procurement=Procurement(total=D("4.90"), goods=D("1.77"), works=D("0.00"), services=D("3.13"),
                                 sme_reserved=D("4.10"), small_micro_reserved=D("4.10")),
+        assets=Assets(as_of="2024年12月31日", buildings_area=D("0.00"), buildings_value=D("0.00"),
+                      vehicles=Vehicles(total=1, value=D("16.47")), furniture_value=D("7.31"), other_value=D("63.27"),
+                      large_equipment_50=0, large_equipment_100=0),
+        performance=(PerformanceTarget(scope="project", name="全民参保及医疗保障服务项目", amount=D("3.00"),
+                                       goal="参保率95%以上",
+                                       indicators=(Indicator("产出指标", "质量指标", "当年财政补助资金到位率", "=100%",
+                                                             D("20")),)),),
     )
 
 
 def sample_input() -> RenderInput:
+    """Complete data: every prior-year figure and reason the narrative compares, and the date."""
+    same = "与上年预算一致"
     prior = {
         ("income", "TOTAL", "general_budget"): Prior(D("264.87"), "在职职工预算人数比上年少2人"),
+        ("income", "TOTAL", "fiscal"): Prior(D("264.87"), "在职职工预算人数比上年少2人"),
+        ("income", "TOTAL", "unit_funds"): Prior(D("0.00"), "将征收个税返还手续费纳入单位预算"),
         ("expenditure", "TOTAL", "basic"): Prior(D("264.87"), "在职人员减少"),
-        ("expenditure", "TOTAL", "project"): Prior(D("3.50"), None),
+        ("expenditure", "TOTAL", "project"): Prior(D("3.50"), "专项资金减少"),
+        ("gpb_expenditure", "TOTAL", "total"): Prior(D("268.37"), "在职人员减少"),
+        ("gpb_expenditure", "TOTAL", "basic"): Prior(D("264.87"), "在职人员减少"),
+        ("gpb_expenditure", "TOTAL", "project"): Prior(D("3.50"), "专项资金减少"),
+        ("gpb_expenditure", "2050803", "total"): Prior(D("0.98"), same),
         ("gpb_expenditure", "2101501", "total"): Prior(D("223.21"), None),
+        ("gpb_expenditure", "2101599", "total"): Prior(D("3.50"), "专项资金减少"),
+        ("gov_fund", "TOTAL", "total"): Prior(D("0.00"), None),
+        ("state_capital", "TOTAL", "total"): Prior(D("0.00"), None),
         ("three_public", "TOTAL", "total"): Prior(D("2.50"), "公务用车运行费同上年预算一致"),
+        ("three_public", "abroad", "total"): Prior(D("0.00"), None),
+        ("three_public", "reception", "total"): Prior(D("0.00"), None),
+        ("three_public", "vehicle_purchase", "total"): Prior(D("0.00"), None),
+        ("three_public", "vehicle_operation", "total"): Prior(D("2.50"), None),
         OPERATING: Prior(D("12.50"), "厉行节约"),
     }
-    return RenderInput(sample_disclosure(), prior=prior)
+    return RenderInput(sample_disclosure(), prior=prior, notes={"date": "2025年1月20日"})

@@ -388,6 +388,23 @@ def test_sum005_total_of_a_three_public_meeting_training_table_includes_them() -
     assert "会议费" in f.message and "培训费" in f.message
 
 
+def test_xtb008_states_three_public_against_its_subtotal_when_the_total_includes_meetings() -> None:
+    from yusuan.audit import Config, check_disclosure
+
+    table = T("three_public", R("TOTAL", "合计", total="1384.74"), R("three_public_subtotal", "“三公”经费小计",
+              total="484.30"), R("abroad", "因公出国(境)费", total="100.00"),
+              R("vehicle", "公务用车购置及运行维护费", total="267.80"), R("reception", "公务接待费", total="116.50"),
+              R("meeting", "会议费", total="200.44"), R("training", "培训费", total="700.00"),
+              title="一般公共预算“三公”经费、会议费、培训费支出预算表")
+
+    def doc(total: str) -> Disclosure:
+        return D(table, three_public=ThreePublic(total=Dec(total), abroad=Dec("100.00")))
+
+    assert not check_disclosure(doc("484.30"), Config(select=("XTB008",))).findings
+    (f,) = check_disclosure(doc("1384.74"), Config(select=("XTB008",))).findings
+    assert "484.30" in f.message
+
+
 
 def _final_account(year_income: str = "100.00") -> Disclosure:
     """A 决算: 本年收入 100, 年初结转和结余 10, 本年支出 105, 年末结转和结余 5."""

@@ -298,6 +298,20 @@ def test_three_public_printed_as_one_row_of_items() -> None:
                    "operating_cost": Decimal("213.28")}
 
 
+def test_three_public_and_operating_cost_printed_by_rows() -> None:
+    table = only("\n".join([
+        "2025年单位“三公”经费和机关运行经费预算表", "单位:万元",
+        T.join(["“三公”经费支出内容", "合计"]),
+        T.join(["合计", "867.50"]),
+        T.join(["因公出国(境)费", "839.00"]),
+        T.join(["公务接待费", "28.50"]),
+        T.join(["2025年机关运行经费预算数", "213.28"]),
+    ]))
+    got = {r.code: r.values.get("total") for r in table.rows}
+    assert got == {"TOTAL": Decimal("867.50"), "abroad": Decimal("839.00"), "reception": Decimal("28.50"),
+                   "operating_cost": Decimal("213.28")}
+
+
 def test_label_row_naming_a_header_word_stays_a_row() -> None:
     table = only("\n".join([
         "单位支出总体情况表", "单位：万元",

@@ -70,6 +70,21 @@ def clean_cjk_spaces(text: str) -> str:
     return _MULTI_SPACE.sub(" ", _SPACE_IN_CJK.sub("", text)).strip()
 
 
+# Half-width punctuation that Chinese text prints full-width, when next to a CJK character.
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}，。；：、（）])[ \t]+|[ \t]+(?=[{_CJK}，。；：、（）])")
+_PUNCT_BY_CJK = re.compile(rf"(?<=[{_CJK}])([,;:?!])(?=[{_CJK}\d])|(?<=[\d%])([,;:?!])(?=[{_CJK}])"
+                           rf"|(?<=[{_CJK}])([()])|([()])(?=[{_CJK}])")
+
+
+def printed_chinese(text: str) -> str:
+    """Text to print in a Chinese document from text read out of one (the reverse of the
+    extraction artefacts ``normalize`` leaves): no spaces next to Chinese characters
+    ("2025 年" -> "2025年"), and full-width punctuation beside them ("少2人,导致" -> "少2人，导致")."""
+    out = _PUNCT_BY_CJK.sub(lambda m: _FULL_WIDTH[next(g for g in m.groups() if g)], text)
+    return _SPACE_NEXT_TO_CJK.sub("", out).strip()
+
+
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")

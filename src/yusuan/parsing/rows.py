@@ -272,7 +272,8 @@ def classify_label(name: str, code: str, table_id: str, side: str | None) -> tup
     key: str | None = None
     sq = squash(name)
     if table_id == "three_public":
-        key = three_public_key(sq)
+        # a "三公"经费和机关运行经费 table printed by rows lists 机关运行经费 as a row of its own
+        key = three_public_key(sq) or _operating_key(sq)
         if key and not code:
             code = key
     elif sq in _TOTALS:

@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
-from yusuan.model import CatalogueEntry, Disclosure, NarrativeSection, PerformanceTarget, Table
-from yusuan.render.derive import fiscal_summary_table, summary_table
-from yusuan.render.document import Block, Heading, PageBreak, Paragraph, TableView
-from yusuan.render.inputs import RenderInput
-from yusuan.render.narrative import Narrative, chinese_number
+from yusuan.model import (
+    CatalogueEntry,
+    Disclosure,
+    DocKind,
+    MoneyUnit,
+    NarrativeSection,
+    PerformanceTarget,
+    Row,
+    Table,
+)
+from yusuan.render.derive import fiscal_summary_table, summary_table, total_row
+from yusuan.render.document import Block, Cover, Heading, Paragraph, Span, TableView, Toc, TocEntry
+from yusuan.render.gaps import Gap, Gaps
+from yusuan.render.inputs import RenderInput, Subject
+from yusuan.render.narrative import Narrative, Writer, chinese_number
 from yusuan.render.styles import Style, TableSpec
 from yusuan.render.tables import layout_table
+from yusuan.text import printed_chinese
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("财政拨款", "指由一般公共预算、政府性基金预算、国有资本经营预算安排的财政拨款数。"),
@@ -31,6 +43,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 class Composed:
     blocks: tuple[Block, ...]
     disclosure: Disclosure  # the input with the generated narrative and catalogue
+    gaps: tuple[Gap, ...] = ()  # inputs missing, printed with their fallback wording
 
 
 def _empty_table(spec: TableSpec, title: str, style: Style) -> Table:
@@ -63,47 +76,96 @@ def _empty_note(d: Disclosure, table: Table, spec: TableSpec | None, title: str)
     return f"{name}{year}年没有{subject}，{title}为空表。"
 
 
-def _table_views(data: RenderInput, style: Style) -> tuple[list[TableView], list[CatalogueEntry], list[Table]]:
+def _nothing(row: Row | None, *keys: str) -> bool:
+    return row is not None and not any(row.values.get(k) for k in keys)
+
+
+def known_empty(d: Disclosure, table_id: str) -> bool:
+    """A table the input lacks, but whose emptiness follows from the tables it has (no
+    政府性基金 income: no 政府性基金 spending) or from its own catalogue (是否空表: 是)."""
+    if any(e.table_id == table_id and e.empty for e in d.catalogue):
+        return True
+    income = total_row(d.table("income"))
+    if table_id == "gov_fund":
+        return _nothing(income, "gov_fund", "gov_fund_transfer")
+    if table_id == "state_capital":
+        return _nothing(income, "state_capital", "state_capital_transfer")
+    if table_id == "carryover":
+        return _nothing(income, "carryover")
+    if table_id == "gpb_project":
+        return _nothing(total_row(d.table("gpb_expenditure")), "project")
+    return False
+
+
+def _catalogue_reason(d: Disclosure, table_id: str) -> str | None:
+    return next((e.reason for e in d.catalogue if e.table_id == table_id and e.empty and e.reason), None)
+
+
+def _table_views(data: RenderInput, style: Style, scope: str, anchors: _Anchors,
+                 gaps: Gaps) -> tuple[list[TableView], list[CatalogueEntry], list[Table]]:
     d = data.disclosure
     org = d.meta.unit_name or ""
     ordered: list[tuple[Table, TableSpec | None]] = []
     for spec in style.tables:
-        title = style.title(spec, d.meta.year)
-        table = d.table(spec.id) or _derived(d, spec.id, title, style) or _empty_table(spec, title, style)
+        title = style.title(spec, d.meta.year, scope)
+        table = d.table(spec.id) or _derived(d, spec.id, title, style)
+        if table is None:
+            table = _empty_table(spec, title, style)
+            if known_empty(d, spec.id):
+                table = replace(table, empty_reason=_catalogue_reason(d, spec.id))
+            else:  # nothing says whether it is empty: a gap, not "为空表"
+                table = replace(table, empty_reason=gaps.missing("table", title))
         ordered.append((table, spec))
     ordered += [(t, None) for t in d.tables if style.spec(t.id) is None]
     views, entries, printed = [], [], []
     for i, (table, spec) in enumerate(ordered, start=1):
-        title = style.title(spec, d.meta.year) if spec else table.title
+        title = style.title(spec, d.meta.year, scope) if spec else table.title
         number = f"表{i}" if not style.year_in_title else str(i)
         empty = table.empty or not table.rows
         note = _empty_note(d, table, spec, title) if empty else None
-        views.append(layout_table(table, spec, number, title, org, note))
+        views.append(layout_table(table, spec, number, title, org, note, anchors.next()))
         entries.append(CatalogueEntry(number=number, title=title, table_id=table.id, empty=empty, reason=note))
         printed.append(replace(table, title=title, number=number, empty=empty, empty_reason=note))
     return views, entries, printed
 
 
-def _profile_blocks(d: Disclosure, functions_heading: str, org_heading: str) -> list[Block]:
-    out: list[Block] = [Heading(functions_heading, 2)]
+def _profile_blocks(d: Disclosure, which: str, gaps: Gaps) -> list[Block]:
+    """主要职能, one paragraph per item."""
+    name = d.meta.unit_name or "本单位"
+    if d.profile.functions:
+        return [Paragraph(printed_chinese(f)) for f in d.profile.functions]
+    return [Paragraph(gaps.missing("functions", name=name))]
+
+
+def _none(items: tuple[str, ...]) -> tuple[str, ...]:
+    """A list the preparer marked as empty ("无") holds nothing."""
+    return () if [i.strip() for i in items] in (["无"], ["没有"]) else items
+
+
+def _organisation(d: Disclosure, heading: str, gaps: Gaps) -> tuple[list[Block], NarrativeSection]:
+    """机构设置 and 人员情况: the paragraphs, and the section recording their counts."""
     p = d.profile
     name = d.meta.unit_name or "本单位"
-    out += [Paragraph(f) for f in p.functions] or [Paragraph(f"{name}未填报主要职能。")]
-    out.append(Heading(org_heading, 2))
-    subs = f"下属单位{len(p.subordinates)}个：{'、'.join(p.subordinates)}" if p.subordinates else "无下属预算单位"
-    deps = f"下设{len(p.departments)}个科室，分别是：{'、'.join(p.departments)}" if p.departments else "未设内设科室"
-    out.append(Paragraph(f"{name}{subs}，{deps}。"))
+    w = Writer(RenderInput(d), MoneyUnit.WAN)
+    out: list[Block] = []
+    departments = tuple(printed_chinese(x) for x in _none(p.departments))
+    subordinates = tuple(printed_chinese(x) for x in _none(p.subordinates))
+    if p.departments or p.subordinates:
+        deps = f"内设机构{len(departments)}个：{'、'.join(departments)}" if departments else "未设内设机构"
+        subs = f"下属单位{len(subordinates)}个：{'、'.join(subordinates)}" if subordinates else "无下属单位"
+        out.append(Paragraph(f"{name}{deps}；{subs}。"))
+    else:
+        out.append(Paragraph(gaps.missing("organisation", name=name)))
     s = p.staffing
-    parts = []
-    for label, value, suffix in (("编制数", s.authorized, ""), ("实有人数", s.actual, "人")):
-        if value is not None:
-            parts.append(f"{label}{value}{suffix}")
-    detail = [f"{label}{v}人" for label, v in (("在职", s.in_service), ("退休", s.retired), ("离休", s.retired_early))
-              if v is not None]
+    parts = [w.count(label, value, "人", "" if label == "编制数" else None)
+             for label, value in (("编制数", s.authorized), ("实有人数", s.actual)) if value is not None]
+    detail = [w.count(label, v, "人") for label, v in (("在职", s.in_service), ("退休", s.retired),
+                                                      ("离休", s.retired_early)) if v is not None]
     if parts or detail:
         out.append(Paragraph(f"{name}" + "，".join(parts) + (f"，其中：{'；'.join(detail)}" if detail else "") + "。"))
-    out += [Paragraph(c) for c in s.changes]
-    return out
+    out += [Paragraph(printed_chinese(c)) for c in s.changes]
+    section = w.section(heading, "profile")[0]
+    return out, replace(section, text="\n".join(b.text for b in out if isinstance(b, Paragraph)))
 
 
 def _performance_blocks(targets: tuple[PerformanceTarget, ...], unit_name: str) -> list[Block]:
@@ -116,9 +178,11 @@ def _performance_blocks(targets: tuple[PerformanceTarget, ...], unit_name: str) 
         goal = (("年度绩效目标" if t.scope == "unit" else "项目总体目标", t.goal),) if t.goal else ()
         body = [(*pair, "", "", "") for pair in (*head, *amount, *goal)]
         body.append(("一级指标", "二级指标", "三级指标", "指标值", "分值权重"))
+        spans = tuple(Span(r, 1, 1, 4) for r in range(len(body) - 1))  # a label's value across the row
         body += [(i.level1, i.level2, i.level3, i.value, "" if i.weight is None else str(i.weight))
                  for i in t.indicators]
-        out.append(TableView("", title, "", "", (), tuple(body)))
+        out.append(TableView("", title, "", "", (), tuple(body), body_spans=spans,
+                             widths=(9.0, 7.0, 16.0, 9.0, 5.0)))
     return out
 
 
@@ -126,27 +190,54 @@ def _numbered(i: int) -> str:
     return f"{chinese_number(i)}、"
 
 
-def compose(data: RenderInput, style: Style) -> Composed:
+def scope_word(d: Disclosure) -> str:
+    """部门 for a 一级预算单位's 部门预算, else 单位: one wording throughout the document."""
+    return "部门" if d.meta.scope == "部门" else "单位"
+
+
+def kind_word(d: Disclosure) -> str:
+    return "决算" if d.meta.kind == DocKind.FINAL else "预算"
+
+
+class _Anchors:
+    """Ids for the 目录's targets, in document order."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> str:
+        self.n += 1
+        return f"s{self.n}"
+
+
+def compose(data: RenderInput, style: Style, dropped: frozenset[Subject] = frozenset(),
+            today: date | None = None) -> Composed:
+    """The whole document. ``dropped``: subjects whose stated reason is left out (it
+    contradicts the data); ``today`` dates the document when the input gives no date."""
     d = data.disclosure
     unit = d.meta.narrative_unit or style.narrative_unit
-    n = Narrative(data, unit)
+    scope, kind = scope_word(d), kind_word(d)
     name, year = d.meta.unit_name or "本单位", d.meta.year or ""
-    views, entries, printed = _table_views(data, style)
-    titles = {v.number: v.title for v in views}
-    by_id = {e.table_id: titles[e.number or ""] for e in entries}
+    today = today or date.today()
+    gaps = Gaps({"name": name, "year": str(year), "today": f"{today.year}年{today.month}月{today.day}日"})
+    anchors = _Anchors()
+    views, entries, printed = _table_views(data, style, scope, anchors, gaps)
+    # The narrative restates the tables as printed, the computed summaries included.
+    n = Narrative(replace(data, disclosure=replace(d, tables=tuple(printed))), unit, scope, gaps, dropped)
+    by_id = {e.table_id: v.title for e, v in zip(entries, views, strict=True)}
 
     def t(table_id: str, fallback: str) -> str:
         return by_id.get(table_id, fallback)
 
     sections: list[tuple[str, Callable[[str], NarrativeSection]]]
     if style.name == "shanghai":
-        sections = [(f"{year}年单位预算编制说明", n.budget_statement)]
+        sections = [(f"{year}年{scope}预算编制说明", n.budget_statement)]
         others = [
             (f"{year}年“三公”经费预算情况说明", n.three_public),
-            ("机关运行经费预算", n.operating),
+            ("机关运行经费情况", n.operating),
             ("政府采购预算情况", n.procurement),
-            ("绩效目标设置情况", n.performance),
             ("国有资产占有使用情况", n.assets),
+            ("绩效目标设置情况", n.performance),  # last: its target tables follow it
         ]
     else:
         sections = [
@@ -166,7 +257,7 @@ def compose(data: RenderInput, style: Style) -> Composed:
             (n._about("上年结转结余预算情况说明"), lambda h: n.carryover(h, t("carryover", "上年结转结余情况明细表"))),
         ]
         others = [
-            ("单位运行经费情况", n.operating),
+            (f"{scope}运行经费情况" if scope == "单位" else "机关运行经费情况", n.operating),
             ("政府采购情况", n.procurement),
             ("国有资产占用使用情况", n.assets),
             ("预算绩效情况", n.performance),
@@ -179,66 +270,87 @@ def compose(data: RenderInput, style: Style) -> Composed:
     note = data.notes.get("other", "").strip()
     glossary_section = NarrativeSection(heading="名词解释", topic="glossary",
                                         text="\n".join(f"{term}：{text}" for term, text in GLOSSARY))
-    narrative = tuple(s for _, s in built) + tuple(s for _, s in built_others) + (glossary_section,)
+    profile_heading = f"二、{scope}机构设置" if style.name == "shanghai" else "二、机构设置及人员情况"
+    org_blocks, profile = _organisation(d, profile_heading, gaps)
+    narrative = (profile, *(x for _, s in built for x in s), *(x for _, s in built_others for x in s),
+                 glossary_section)
 
-    scope = "部门" if d.meta.scope == "部门" else "单位"  # a 一级预算单位 publishes 部门预算
-    blocks: list[Block] = [Heading(f"{name}{year}年{scope}预算公开", 0)]
-    # 目录
-    blocks.append(Heading("目录", 1))
-    if style.name == "shanghai":
-        parts = ["一、单位主要职能", "二、单位机构设置", "三、名词解释", "四、单位预算编制说明", "五、单位预算表",
-                 *(f"  {v.number}. {v.title}" for v in views), "六、其他相关情况说明"]
-    else:
-        parts = [f"第一部分 {year}年单位概况", "一、主要职能", "二、机构设置及人员情况",
-                 f"第二部分 {year}年单位预算公开表", *(f"{_numbered(i)}{v.title}" for i, v in enumerate(views, 1)),
-                 f"第三部分 {year}年单位预算情况说明", *(h for h, _ in built), other_heading, "第四部分 名词解释"]
-    blocks += [Paragraph(p) for p in parts]
-    blocks.append(PageBreak())
-
-    def table_blocks() -> list[Block]:
+    def paragraphs(sections: tuple[NarrativeSection, ...], level: int = 3) -> list[Block]:
+        """A section's text; its sub-sections under headings of ``level``."""
         out: list[Block] = []
-        for v in views:
-            out.append(v)
+        for i, sec in enumerate(sections):
+            if i:
+                out.append(Heading(sec.heading, level))
+            out += [Paragraph(line) for line in sec.text.split("\n") if line]
         return out
 
-    def narrative_blocks() -> list[Block]:
+    def others_blocks() -> list[Block]:
         out: list[Block] = []
-        for heading, section in built:
-            out.append(Heading(heading, 2))
-            out += [Paragraph(line) for line in section.text.split("\n") if line]
-        out.append(Heading(other_heading, 2))
-        for heading, section in built_others:
-            out.append(Heading(heading, 3))
-            out += [Paragraph(line) for line in section.text.split("\n") if line]
-            if section.topic == "performance":
+        for heading, sections in built_others:
+            out += [Heading(heading, 3), *paragraphs(sections, 4)]
+            if sections[0].topic == "performance" and d.performance:
                 out += _performance_blocks(d.performance, name)
-        out.append(Heading(f"（{chinese_number(len(built_others) + 1)}）其他需说明的事项", 3))
-        out.append(Paragraph(note or "本单位无其他需说明事项。"))
+        if note:
+            out += [Heading(f"（{chinese_number(len(built_others) + 1)}）其他需说明的事项", 3), Paragraph(note)]
         return out
 
     glossary = [Paragraph(f"{_numbered(i)}{term}：{text}") for i, (term, text) in enumerate(GLOSSARY, start=1)]
+    body: list[Block] = []
+
+    def part(text: str) -> None:
+        body.append(Heading(text, 1, anchors.next()))
+
+    def section(text: str) -> None:
+        body.append(Heading(text, 2, anchors.next()))
+
     if style.name == "shanghai":
-        blocks += _profile_blocks(d, "一、单位主要职能", "二、单位机构设置")
-        blocks += [Heading("三、名词解释", 2), *glossary]
-        blocks += [Heading(f"四、{year}年单位预算编制说明", 2)]
-        for _, section in built:  # one statement under the part heading
-            blocks += [Paragraph(x) for x in section.text.split("\n") if x]
-        blocks += [PageBreak(), Heading("五、单位预算表", 1), *table_blocks(), PageBreak()]
-        blocks += [Heading("六、其他相关情况说明", 2)]
-        for heading, section in built_others:
-            blocks += [Heading(heading, 3), *(Paragraph(x) for x in section.text.split("\n") if x)]
-            if section.topic == "performance":
-                blocks += _performance_blocks(d.performance, name)
+        part(f"{year}年{name}{scope}预算")
+        section(f"一、{scope}主要职能")
+        body.extend(_profile_blocks(d, "functions", gaps))
+        section(profile_heading)
+        body.extend(org_blocks)
+        section("三、名词解释")
+        body.extend(glossary)
+        section(f"四、{year}年{scope}预算编制说明")
+        for _, secs in built:  # one statement under the part heading
+            body.extend(paragraphs(secs))
+        part(f"五、{scope}预算表")
+        body.extend(views)
+        part(f"六、{other_title}")
+        body.extend(others_blocks())
     else:
-        blocks.append(Heading(f"第一部分 {year}年单位概况", 1))
-        blocks += _profile_blocks(d, "一、主要职能", "二、机构设置及人员情况")
-        blocks += [PageBreak(), Heading(f"第二部分 {year}年单位预算公开表", 1), *table_blocks(), PageBreak()]
-        blocks += [Heading(f"第三部分 {year}年单位预算情况说明", 1), *narrative_blocks(), PageBreak()]
-        blocks += [Heading("第四部分 名词解释", 1), *glossary]
-    blocks += [Paragraph(name, align="right")]
-    if data.notes.get("date"):
-        blocks.append(Paragraph(data.notes["date"], align="right"))
+        part(f"第一部分 {year}年{scope}概况")
+        section("一、主要职能")
+        body.extend(_profile_blocks(d, "functions", gaps))
+        section(profile_heading)
+        body.extend(org_blocks)
+        part(f"第二部分 {year}年{scope}{kind}公开表")
+        body.extend(views)
+        part(f"第三部分 {year}年{scope}{kind}情况说明")
+        for heading, secs in built:
+            section(heading)
+            body.extend(paragraphs(secs))
+        section(other_heading)
+        body.extend(others_blocks())
+        part("第四部分 名词解释")
+        body.extend(glossary)
+    dated = data.notes.get("date", "").strip() or gaps.missing("date")
+    body += [Paragraph(name, align="right"), Paragraph(dated, align="right")]
+    toc = Toc(tuple(_toc_entries(body)))
+    blocks: list[Block] = [Cover(name, f"{year}年{scope}{kind}", dated), toc, *body]
     operating = next((f for s in narrative if s.topic == "operating" for f in s.figures), None)
     rendered = replace(d, tables=tuple(printed), narrative=narrative, catalogue=tuple(entries),
                        operating_cost=operating or d.operating_cost)
-    return Composed(tuple(blocks), rendered)
+    return Composed(tuple(blocks), rendered, tuple(gaps.found))
+
+
+def _toc_entries(body: list[Block]) -> list[TocEntry]:
+    out: list[TocEntry] = []
+    tables = 0
+    for b in body:
+        if isinstance(b, Heading) and b.anchor:
+            out.append(TocEntry(b.text, b.level, b.anchor))
+        elif isinstance(b, TableView) and b.anchor:
+            tables += 1
+            out.append(TocEntry(f"{_numbered(tables)}{b.title}", 2, b.anchor))
+    return out

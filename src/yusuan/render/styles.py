@@ -22,6 +22,7 @@ FUNC, ECON, KEYED, TWO_SIDED = "func", "econ", "keyed", "two_sided"
 class ColumnSpec:
     key: str
     header: str  # printed header (its last level); column_key(header) == key
+    group: str = ""  # merged label printed above this and the neighbouring columns of the same group
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,18 @@ class Style:
     def spec(self, table_id: str) -> TableSpec | None:
         return next((t for t in self.tables if t.id == table_id), None)
 
-    def title(self, spec: TableSpec, year: int | None) -> str:
-        return f"{year}年{spec.title}" if self.year_in_title and year else spec.title
+    def title(self, spec: TableSpec, year: int | None, scope: str = "单位") -> str:
+        """The printed title; a 部门 publication says 部门收支总体情况表 where a unit's says 单位…."""
+        title = spec.title
+        if scope == "部门" and title.startswith("单位"):
+            title = "部门" + title[2:]
+        return f"{year}年{title}" if self.year_in_title and year else title
 
 
-def _c(*pairs: str) -> tuple[ColumnSpec, ...]:
-    return tuple(ColumnSpec(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2))
+def _c(*pairs: str, group: str = "", grouped: tuple[str, ...] = ()) -> tuple[ColumnSpec, ...]:
+    """Column specs from (key, header) pairs; ``group`` is printed above the keys in ``grouped``."""
+    return tuple(ColumnSpec(pairs[i], pairs[i + 1], group if pairs[i] in grouped else "")
+                 for i in range(0, len(pairs), 2))
 
 
 # Rows of the 三公 table, in printed order: (row key, printed name).
@@ -110,6 +117,9 @@ _INCOME_COLUMNS = _c(
     "fiscal_special", "财政专户",
     "unit_funds", "单位资金",
     "carryover", "上年结转",
+    group="财政拨款（补助）",
+    grouped=("fiscal", "general_budget", "general_budget_transfer", "gov_fund", "gov_fund_transfer", "state_capital",
+             "state_capital_transfer"),
 )
 _SPLIT = _c("total", "合计", "basic", "基本支出", "project", "项目支出")
 _SUMMARY = _c("total", "预算数")

@@ -1,8 +1,11 @@
-"""The fill-in workbook (填报表): written by ``yusuan template``, read back by ``yusuan render``.
+"""The fill-in workbook (填报表): written by ``yusuan template`` (``template``), read back here
+for ``yusuan render``.
 
 Layout, so that the reader never guesses:
-- table sheets: A1 ``table:<id>``, B1 the title; row 2 unit; row 3 空表说明; row 4 printed headers;
-  row 5 the column keys (do not edit); data from row 6: code, name, [text columns], amounts.
+- table sheets: A1 ``table:<id>``, B1 the title; row 2 unit; row 3 空表说明 (and, right of it, the
+  template's checks); row 4 printed headers; row 5 the column keys (do not edit; ``check:`` keys
+  are the template's check columns, not data); data from row 6: code, name, [text columns],
+  amounts. A name left blank (or a lookup formula never calculated) is the code list's name.
 - key/value sheets (单位信息, 人员情况, 政府采购, 国有资产, 其他事项): label, value, key.
 - list sheets: 单位概况 (kind, text), 上年数及原因 (table, row, column, label, prior, reason),
   绩效目标 (one indicator per line).
@@ -16,10 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from yusuan.codes import lookup
 from yusuan.model import (
     Assets,
     Column,
@@ -40,13 +43,10 @@ from yusuan.model import (
     Vehicles,
 )
 from yusuan.render.derive import fill_total
-from yusuan.render.inputs import OPERATING, Prior, RenderInput, Subject
-from yusuan.render.styles import INCOME_ITEMS, KEYED, THREE_PUBLIC_ROWS, TWO_SIDED, Style
+from yusuan.render.inputs import Prior, RenderInput, Subject
 from yusuan.text import normalize, parse_amount
 
 TABLE_MARK = "table:"
-KEY_FONT = Font(color="808080", size=8)
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 INFO_FIELDS = (("单位名称", "unit_name"), ("单位编码", "unit_code"), ("预算年度", "year"),
                ("表格金额单位（万元/元）", "table_unit"), ("说明金额单位（万元/元）", "narrative_unit"),
@@ -68,91 +68,6 @@ PROFILE_KINDS = (("主要职能", "functions"), ("内设机构", "departments"),
 PRIOR_HEAD = ("表", "行编码", "列", "项目", "上年预算数", "增减主要原因")
 PERF_HEAD = ("范围（整体/项目）", "名称", "金额", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值", "分值权重")
 DERIVED = {"summary", "fiscal_summary"}
-
-
-# --------------------------------------------------------------------------- template
-
-
-def _kv_sheet(wb: Workbook, title: str, fields: tuple[tuple[str, str], ...], values: dict[str, Any]) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(["项目", "填报内容", "键（勿改）"])
-    for label, key in fields:
-        ws.append([label, values.get(key), key])
-        ws.cell(ws.max_row, 3).font = KEY_FONT
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 40
-
-
-def _prior_rows(style: Style) -> list[tuple[str, str, str, str]]:
-    rows = [("income", "TOTAL", "fiscal", "收入：财政拨款收入合计")]
-    rows += [("income", "TOTAL", key, f"收入：{label}") for key, label in INCOME_ITEMS]
-    rows += [("expenditure", "TOTAL", k, f"支出：{n}") for k, n in (("basic", "基本支出"), ("project", "项目支出"))]
-    rows += [("gpb_expenditure", "TOTAL", k, f"一般公共预算：{n}") for k, n in (("basic", "基本支出"),
-                                                                                ("project", "项目支出"))]
-    rows += [("three_public", key, "total", f"“三公”经费：{name}") for key, name in THREE_PUBLIC_ROWS]
-    rows.append((*OPERATING, "机关运行经费"))
-    if style.spec("gov_fund"):
-        rows.append(("gov_fund", "TOTAL", "total", "政府性基金预算支出"))
-    return rows
-
-
-def write_template(path: str | Path, year: int, style: Style) -> None:
-    wb = Workbook()
-    guide = wb.active
-    guide.title = "填报说明"
-    for line in (
-        f"{year}年单位预算公开填报表（{style.label}）",
-        "1. 在各表工作表第6行起填写：编码（功能分类如 2101501，经济分类如 30101，合计行填 TOTAL）、名称和金额。",
-        "2. 第5行是列键，请勿修改；金额按表头下方所示单位填写，空白表示无数。",
-        "3. 无数据的表请在第3行“空表说明”填写原因（可留空，系统自动生成）。",
-        "4. 收支总表和财政拨款收支总表由系统根据收入表、支出表和各类预算支出表自动生成。",
-        "5. “上年数及原因”填写上年预算数和增减原因；一般公共预算项级科目可另加行（表 gpb_expenditure，"
-        "行编码填 7 位科目编码，列填 total）。",
-        "6. 以“=”开头的指标值（如 =100%）请先输入英文单引号（'=100%），否则 Excel 会当作公式。",
-        "7. 填好后运行：yusuan render 本文件 -o 公开文件.pdf（或 .docx/.html/.txt）。",
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 120
-    _kv_sheet(wb, "单位信息", INFO_FIELDS, {"year": year, "table_unit": style.table_unit.value,
-                                          "narrative_unit": style.narrative_unit.value})
-    ws = wb.create_sheet("单位概况")
-    ws.append(["类别", "内容（一行一条）"])
-    for label, _ in PROFILE_KINDS:
-        ws.append([label, None])
-    ws.column_dimensions["B"].width = 80
-    _kv_sheet(wb, "人员情况", STAFF_FIELDS, {})
-    for i, spec in enumerate(style.tables, start=1):
-        if spec.id in DERIVED:
-            continue
-        ws = wb.create_sheet(f"表{i}"[:31])
-        ws.append([f"{TABLE_MARK}{spec.id}", style.title(spec, year)])
-        ws.append(["单位", style.table_unit.value])
-        ws.append(["空表说明", None])
-        texts = list(spec.text_columns)
-        ws.append(["编码", "名称", *(h for _, h in texts), *(c.header for c in spec.columns)])
-        ws.append(["code", "name", *(f"text:{k}" for k, _ in texts), *(c.key for c in spec.columns)])
-        for cell in ws[4]:
-            cell.fill = HEAD_FILL
-        for cell in ws[5]:
-            cell.font = KEY_FONT
-        if spec.rows == KEYED:
-            for key, name in THREE_PUBLIC_ROWS:
-                ws.append([key, name])
-        elif spec.rows != TWO_SIDED:
-            ws.append(["TOTAL", "合计"])
-        ws.column_dimensions["B"].width = 30
-    ws = wb.create_sheet("上年数及原因")
-    ws.append(list(PRIOR_HEAD))
-    for table_id, row, column, label in _prior_rows(style):
-        ws.append([table_id, row, column, label, None, None])
-    ws.column_dimensions["D"].width = 36
-    ws.column_dimensions["F"].width = 60
-    _kv_sheet(wb, "政府采购", PROCUREMENT_FIELDS, {"unit": style.narrative_unit.value})
-    _kv_sheet(wb, "国有资产", ASSET_FIELDS, {"unit": style.narrative_unit.value})
-    ws = wb.create_sheet("绩效目标")
-    ws.append(list(PERF_HEAD))
-    _kv_sheet(wb, "其他事项", OTHER_FIELDS, {"operating_unit": style.narrative_unit.value})
-    wb.save(str(path))
 
 
 # --------------------------------------------------------------------------- reader
@@ -217,12 +132,15 @@ def _read_table(r: _Reader, ws: Worksheet, default_unit: MoneyUnit) -> Table:
     headers = [_text(c.value) for c in ws[4]]
     keys = [_text(c.value) for c in ws[5]]
     columns = tuple(Column(k, h) for k, h in zip(keys, headers, strict=False)
-                    if k and k not in ("code", "name") and not k.startswith("text:"))
+                    if k and k not in ("code", "name") and not k.startswith(("text:", "check:")))
     rows: list[Row] = []
     for line in ws.iter_rows(min_row=6):
         cells = dict(zip(keys, line, strict=False))
         code = _text(cells["code"].value if "code" in cells else None).replace(" ", "")
         name = normalize(_text(cells["name"].value if "name" in cells else None))
+        if name.startswith("=") or (not name and code.isdigit()):  # the template's lookup, not calculated
+            known = lookup(code) if code.isdigit() else None
+            name = known.name if known else ""
         values: dict[str, Decimal] = {}
         for c in columns:
             if c.key in cells:

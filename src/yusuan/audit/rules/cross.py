@@ -350,6 +350,9 @@ def three_public_narrative_vs_table(ctx: RuleContext) -> None:
             continue
         sm = Money(stated, tp.unit)
         row = _three_row(t, key) if t is not None else None
+        if field == "total" and t is not None:
+            # A "三公"经费、会议费、培训费 table (江苏) totals 会议费 and 培训费 too; "三公"经费 is its 小计.
+            row = _three_row(t, "three_public_subtotal") or row
         value = row.values.get("total") if row is not None else None
         if t is not None and row is None:
             if stated == 0:
