@@ -24,7 +24,8 @@ from yusuan.store.extract import (
     TABLE_COLUMNS,
     Parsed,
 )
-from yusuan.store.schema import MONEY, ensure_schema
+from yusuan.store.schema import COLUMN_TYPES, ensure_schema
+from yusuan.text import printable
 
 DEFAULT_DB = "yusuan.duckdb"
 
@@ -73,12 +74,14 @@ class KnownState:
     failed: set[tuple[str, str]]  # (path, sha256) recorded as failed
 
     def action(self, path: str, sha: str, retry_failed: bool = False) -> str:
-        """ "skip" (unchanged or known bad), "new" (path never stored) or "version" (changed)."""
+        """ "skip" (unchanged), "skip_failed" (this content failed before: a bad file, or one
+        over a limit, is not tried again on every run), "new" (path never stored) or
+        "version" (changed)."""
         latest = self.latest.get(path)
         if latest and latest[0] == sha:
             return "skip"
         if (path, sha) in self.failed and not retry_failed:
-            return "skip"
+            return "skip_failed"
         return "version" if latest else "new"
 
 
@@ -89,17 +92,6 @@ def known_state(con: duckdb.DuckDBPyConnection) -> KnownState:
     return KnownState(latest, failed)
 
 
-# Column types for the vectorised insert (a list per column, unnested in one statement:
-# far faster than executemany for the thousands of facts of one document).
-_TYPES: dict[str, str] = {
-    "doc_pk": "BIGINT", "table_no": "INTEGER", "row_no": "INTEGER", "row_level": "INTEGER", "n_rows": "INTEGER",
-    "section_no": "INTEGER", "line": "INTEGER", "page": "INTEGER", "empty": "BOOLEAN", "confidence": "DOUBLE",
-    "x0": "DOUBLE", "top": "DOUBLE", "x1": "DOUBLE", "bottom": "DOUBLE", "value": MONEY, "value_wan": MONEY,
-    "amount": MONEY, "amount_wan": MONEY, "change_amount": MONEY, "change_amount_wan": MONEY,
-    "share": "DECIMAL(12,4)", "change_percent": "DECIMAL(12,4)",
-}  # fmt: skip
-
-
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -108,7 +100,7 @@ def insert_rows(
     cols = list(zip(*rows, strict=True))
     selects = []
     for i, name in enumerate(columns):
-        typ = _TYPES.get(name, "VARCHAR")
+        typ = COLUMN_TYPES.get(name, "VARCHAR")
         # decimals travel as strings (exact) and are cast once inside DuckDB
         src_typ = "VARCHAR" if typ.startswith("DECIMAL") else typ
         selects.append(f"unnest(${i + 1}::{src_typ}[])::{typ}")
@@ -139,6 +131,8 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int,
             ("claims", CLAIM_COLUMNS, parsed.claims),
         ):
             insert_rows(con, table, ("doc_pk", *columns), [(doc_pk, *r) for r in rows])
+        if parsed.document.get("parts") in ("tables", "narrative"):  # half of a publication, maybe
+            con.execute("INSERT INTO pending_links VALUES (?) ON CONFLICT DO NOTHING", [parsed.path])
         con.commit()
     except BaseException:
         con.rollback()
@@ -148,6 +142,7 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int,
 
 def record_failure(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
     con.execute(
-        "INSERT INTO failures VALUES (?, ?, ?, ?)",
-        [parsed.path, parsed.sha256, datetime.now(UTC).replace(tzinfo=None), parsed.error or ""],
+        "INSERT INTO failures (path, sha256, failed_at, message, reason) VALUES (?, ?, ?, ?, ?)",
+        [printable(parsed.path), parsed.sha256, datetime.now(UTC).replace(tzinfo=None),
+         printable(parsed.error or ""), parsed.reason],
     )
