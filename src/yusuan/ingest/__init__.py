@@ -118,5 +118,10 @@ def _read_capped(path: Path, limit: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        data = fh.read(limit + 1)
+        data = fh.read(info.st_size + 1)  # not read(limit): that would reserve the whole limit first
+        while len(data) <= limit:  # a file still growing
+            more = fh.read(min(1 << 20, limit + 1 - len(data)))
+            if not more:
+                break
+            data += more
     return None if len(data) > limit else data
