@@ -229,3 +229,19 @@ def test_a_dead_worker_fails_its_file_and_the_batch_goes_on(tmp_path: Path, monk
     assert (again.new, again.known_failed, again.failed) == (0, 2, 0)
     retried = ingest(con, [str(tmp_path / "in")], workers=2, retry_failed=True)
     assert (retried.new, retried.failed) == (2, 0)
+
+
+def test_a_version_3_database_gains_failure_reasons(tmp_path: Path) -> None:
+    db = tmp_path / "v3.duckdb"
+    con = open_store(db)
+    con.execute("DROP TABLE failures")
+    con.execute("DROP TABLE pending_links")
+    con.execute("CREATE TABLE failures (path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, failed_at TIMESTAMP NOT NULL, "
+                "message VARCHAR NOT NULL)")
+    con.execute("INSERT INTO failures VALUES ('/old.pdf', 'abc', now()::TIMESTAMP, '旧的失败')")
+    con.execute("UPDATE store_meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    con = open_store(db)
+    assert con.execute("SELECT path, reason FROM failures").fetchall() == [("/old.pdf", None)]
+    assert con.execute("SELECT count(*) FROM pending_links").fetchone() == (0,)
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == ("4",)
