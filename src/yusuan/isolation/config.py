@@ -17,12 +17,11 @@ them through ``apply_input_limits`` in the worker.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from yusuan.audit.config import ConfigError, find_config_file
+from yusuan.audit.config import ConfigError, read_settings
 from yusuan.ingest import MAX_FILE_BYTES
 from yusuan.ingest import limits as input_limits
 
@@ -87,16 +86,8 @@ def limits_from_mapping(data: Any, source: str) -> Limits:
 
 def load_limits(path: Path | None = None, start: Path | None = None) -> Limits:
     """The limits in ``path`` (or the nearest config file); defaults for what is not set."""
-    path = path or find_config_file(start)
-    if path is None:
-        return Limits()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"配置文件 {path} 无法读取：{exc}。请检查 TOML 格式。") from None
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("yusuan", {})
-    return limits_from_mapping(data.get("limits", {}), str(path))
+    found = read_settings(path, start)
+    return limits_from_mapping(found[0].get("limits", {}), found[1]) if found else Limits()
 
 
 def with_limit_overrides(limits: Limits, items: tuple[str, ...]) -> Limits:
