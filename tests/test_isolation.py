@@ -5,6 +5,9 @@ the worker is replaced and the other tasks finish. Inputs are generated here."""
 from __future__ import annotations
 
 import ctypes
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -185,3 +188,22 @@ def test_check_and_parse_take_limit_options(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["parse", "-v", "--limit", "pages=2", str(pdf)])
     cut = [line for line in result.stderr.splitlines() if "I104" in line]
     assert cut and all("共 3 页" in line and "pages = 2" in line and "[limits]" in line for line in cut)
+
+
+def _noisy(_: int) -> int:
+    import sys
+    import warnings
+
+    warnings.warn("a library warning", stacklevel=1)
+    print("noise on stderr", file=sys.stderr, flush=True)
+    os.write(2, b"noise from C\n")
+    return 7
+
+
+def test_nothing_a_worker_prints_reaches_the_terminal() -> None:
+    code = ("from yusuan.isolation import Limits, WorkerPool\nfrom tests.test_isolation import _noisy\n"
+            "with WorkerPool(Limits(), 1) as pool:\n    print(pool.run(_noisy, 0))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.stdout.strip() == "7"
+    assert "noise" not in proc.stderr and "warning" not in proc.stderr, proc.stderr

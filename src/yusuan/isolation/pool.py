@@ -107,11 +107,26 @@ def _die_with_parent() -> None:
 
 
 def _serve(conn: Connection, limits: Limits) -> None:
-    """Worker main loop: receive (function, args), send ("ok", result) or (reason, detail)."""
+    """Worker main: receive (function, args), send ("ok", result) or (reason, detail). Nothing
+    of the worker reaches the terminal: its stderr (library warnings, C-level logs) goes to
+    /dev/null, and a death is reported by the parent in one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
-    _set_limits(limits)
-    apply_input_limits(limits)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        _set_limits(limits)
+        apply_input_limits(limits)
+        _loop(conn, limits)
+    except MemoryError:  # even receiving the task failed: it is still the task's memory
+        with contextlib.suppress(Exception):
+            conn.send(("memory", ""))
+    except BaseException:  # the parent sees the exit code and reports it
+        os._exit(70)
+
+
+def _loop(conn: Connection, limits: Limits) -> None:
     while True:
         try:
             task = conn.recv()
