@@ -214,3 +214,12 @@ def test_a_file_over_the_memory_limit_fails_alone_and_is_not_retried_unless_aske
     reasons = con.execute("SELECT reason FROM failures ORDER BY failed_at").fetchall()
     assert reasons == [("memory",), ("not_disclosure",)]
     assert seconds < 120
+
+
+def test_a_fifo_or_device_as_the_database_is_refused(odd_paths: dict[str, str]) -> None:
+    from yusuan.store.writer import StoreError
+
+    for path in odd_paths:
+        for read_only in (False, True):
+            with pytest.raises(StoreError, match="不是普通文件"):
+                open_store(path, read_only=read_only)

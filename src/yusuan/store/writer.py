@@ -41,6 +41,8 @@ def open_store(db: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnec
         raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db {p}` 建立语料库。")
     if p.is_dir():
         raise StoreError(f"{p} 是目录，不是数据库文件。请用 --db 指定一个文件，如 --db {p / DEFAULT_DB}。")
+    if p.exists() and not p.is_file():  # a FIFO would block the open, a device is no database
+        raise StoreError(f"{p} 不是普通文件（设备、命名管道或套接字），不能作为数据库。请用 --db 指定一个文件。")
     if not read_only and not p.parent.exists():
         raise StoreError(f"数据库所在目录 {p.parent} 不存在。请先创建该目录，或用 --db 指定其他位置。")
     try:
