@@ -171,8 +171,10 @@ def _main_module_hidden() -> Iterator[None]:
     without an ``if __name__ == "__main__"`` guard must not start a batch in every worker."""
     main = sys.modules["__main__"]
     saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
-    for k in saved:
-        setattr(main, k, None) if k == "__spec__" else delattr(main, k)
+    if "__file__" in saved:
+        del main.__file__
+    if "__spec__" in saved:
+        main.__spec__ = None
     try:
         yield
     finally:
@@ -200,7 +202,6 @@ class _Worker:
     process: Any
     conn: Connection
     task: int | None = None
-    payload: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
     started: float = 0.0
     killed_for: str | None = None  # the limit the parent killed it for
     peak_mb: float = 0.0
@@ -213,8 +214,8 @@ class WorkerPool:
 
     limits: Limits = field(default_factory=Limits)
     workers: int = 1
-    _live: list[_Worker] = field(default_factory=list)
-    peak_mb: float = 0.0  # largest resident size seen in any worker (for benchmarks)
+    _live: list[_Worker] = field(default_factory=list, init=False)
+    peak_mb: float = field(default=0.0, init=False)  # largest resident size seen in a worker
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -300,7 +301,7 @@ class WorkerPool:
         except (OSError, ValueError):  # it died while idle: the task goes to another worker
             self._discard(worker)
             return False
-        worker.task, worker.payload, worker.started = index, payload, time.monotonic()
+        worker.task, worker.started = index, time.monotonic()
         worker.killed_for, worker.peak_mb = None, 0.0
         return True
 
@@ -343,7 +344,7 @@ class WorkerPool:
         if (reply is None and worker.killed_for is None and worker.process.is_alive()
                 and worker.process.sentinel not in wait([worker.process.sentinel], timeout=1)):
             return None  # a spurious wake-up: still working
-        worker.task, worker.payload = None, None
+        worker.task = None
         if reply is not None and reply[0] == "ok":
             return index, reply[1]
         if reply is not None:
