@@ -10,10 +10,13 @@ from pathlib import Path
 from yusuan.ingest import load
 from yusuan.model import Diagnostic, Disclosure
 from yusuan.parsing import parse_document
+from yusuan.text import printable
 
 
 def doc_id_for(path: str | Path) -> str:
-    return Path(path).stem
+    """The file's stem; undecodable bytes of the name escaped (``\\xff``) so that the id can be
+    stored and printed."""
+    return printable(Path(path).stem)
 
 
 def parse(path: str | Path, doc_id: str | None = None) -> tuple[Disclosure | None, tuple[Diagnostic, ...]]:

@@ -18,7 +18,10 @@ import click
 
 from yusuan import __version__
 from yusuan.api import doc_id_for, parse
+from yusuan.isolation import Failed, Limits
+from yusuan.isolation.cli import limit_option, limits_or_exit
 from yusuan.model import Diagnostic, Disclosure, Severity
+from yusuan.text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -54,8 +57,16 @@ def _progress(items: list[str], label: str) -> Iterator[str]:
         yield from items
 
 
-def parse_all(paths: Sequence[str], label: str = "解析") -> list[Outcome]:
+def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None = None) -> list[Outcome]:
+    """Parse every file. With ``limits`` each file is parsed in a limited worker process
+    (what the commands do), else in this process (library use, tests)."""
     files = expand_inputs(paths)
+    if limits is not None:
+        from yusuan.isolation.cli import failure_diagnostic, map_files
+
+        results = map_files(parse, files, limits, label)
+        return [Outcome(path, None, (failure_diagnostic(path, r),)) if isinstance(r, Failed) else Outcome(path, *r)
+                for path, r in zip(files, results, strict=True)]
     outcomes: list[Outcome] = []
     for path in _progress(files, label):
         try:
@@ -65,7 +76,7 @@ def parse_all(paths: Sequence[str], label: str = "解析") -> list[Outcome]:
                 Diagnostic(
                     code="X001",
                     severity=Severity.ERROR,
-                    message=f"{path}：解析时发生内部错误（{type(exc).__name__}: {exc}）。"
+                    message=f"{printable(path)}：解析时发生内部错误（{type(exc).__name__}: {exc}）。"
                     "请将该文件报告给 yusuan 开发者。",
                 ),
             )
@@ -82,8 +93,9 @@ def report_diagnostics(outcomes: Sequence[Outcome], verbose: bool) -> None:
                 line, page = d.source.line, d.source.page
                 where = f"第 {line} 行" if line else (f"第 {page} 页" if page else "")
                 prefix = {"error": "错误", "warning": "警告", "info": "提示"}[d.severity.value]
-                loc = f"{outcome.path}{'：' + where if where else ''}"
-                msg = d.message if d.message.startswith(outcome.path) else f"{loc}：{d.message}"
+                name = printable(outcome.path)
+                loc = f"{name}{'：' + where if where else ''}"
+                msg = d.message if d.message.startswith(name) else f"{loc}：{d.message}"
                 click.echo(f"[{prefix} {d.code}] {msg}", err=True)
 
 
@@ -109,15 +121,20 @@ def main() -> None:
               "xlsx 每表一个工作表。")
 @click.option("-o", "--output", type=click.Path(), help="输出文件（xlsx 多文件时为目录）；默认标准输出。")
 @click.option("-v", "--verbose", is_flag=True, help="同时显示警告和提示类诊断信息。")
-def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool) -> None:
-    """解析预算公开文件 FILES（文件或目录），输出规范数据。"""
-    outcomes = parse_all(files)
+@limit_option
+def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool,
+                  limit_items: tuple[str, ...]) -> None:
+    """解析预算公开文件 FILES（文件或目录），输出规范数据。
+
+    每个文件在受限的子进程中解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
+    """
+    outcomes = parse_all(files, limits=limits_or_exit(limit_items))
     good = [o for o in outcomes if o.disclosure is not None]
     report_diagnostics(outcomes, verbose)
     if fmt == "xlsx":
         _write_xlsx(good, output)
     else:
-        text = _render_text(good, fmt)
+        text = printable(_render_text(good, fmt))  # whatever a reader let through, the output is valid UTF-8
         if output:
             Path(output).write_text(text, encoding="utf-8")
         else:

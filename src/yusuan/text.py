@@ -171,3 +171,23 @@ def leading_number(label: str) -> int | None:
         normalize(label),
     )
     return chinese_numeral(m.group(1) or m.group(2)) if m else None
+
+
+# --------------------------------------------------------------------------- file names
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode that every encoder accepts. A file name that is not valid
+    UTF-8 reaches Python with its undecodable bytes as lone surrogates (surrogateescape);
+    those become ``\\xff`` escapes, so the name can be stored, printed and compared. Valid
+    text comes back unchanged."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")

@@ -8,59 +8,68 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from yusuan.audit.config import Config, ConfigError, load_config, with_overrides
-from yusuan.audit.engine import source_text
 from yusuan.audit.registry import FAMILIES, all_rules
 from yusuan.audit.report import SEVERITY_ZH, CheckReport, DocumentReport
+from yusuan.isolation import Failed, Limits
+from yusuan.isolation.cli import limit_option, limits_or_exit
+from yusuan.isolation.pool import failure_message
 from yusuan.model import Severity
+from yusuan.text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def check_paths(paths: list[str], config: Config) -> CheckReport:
+def check_paths(paths: list[str], config: Config, limits: Limits | None = None) -> CheckReport:
     """Parse and check each file; files that are the two halves of one publication (a 文本 and
     a 表格 file of the same unit, year and kind) are checked as one. Unreadable files become
-    failed document reports."""
-    from yusuan.api import doc_id_for
+    failed document reports. With ``limits`` each file is read and parsed in a limited worker
+    process (what the command does), else in this process."""
     from yusuan.audit.publication import FileToCheck, check_files
     from yusuan.cli import _progress, expand_inputs
-    from yusuan.ingest import load
-    from yusuan.model import Diagnostic
-    from yusuan.parsing import parse_document
+    from yusuan.isolation.cli import failure_diagnostic, map_files
+    from yusuan.store.extract import read
 
+    files = expand_inputs(paths)
+    if limits is not None:
+        results = map_files(read, files, limits, "检查")
+    else:
+        results = [_read_here(read, path) for path in _progress(files, "检查")]
     slots: list[DocumentReport | FileToCheck] = []
-    for path in _progress(expand_inputs(paths), "检查"):
-        try:
-            source, diagnostics = load(path)
-            disclosure = None
-            if source is not None:
-                disclosure, found = parse_document(source, doc_id_for(path))
-                diagnostics = diagnostics + found
-        except Exception as exc:  # a parser bug must not take the batch down with it
-            source, disclosure = None, None
-            message = f"{path}：解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
-            diagnostics = (Diagnostic("X001", Severity.ERROR, message),)
+    for path, result in zip(files, results, strict=True):
+        if isinstance(result, Failed):
+            disclosure, diagnostics = None, (failure_diagnostic(path, result),)
+        else:
+            disclosure, diagnostics, lines, pages = result
         if disclosure is None:
-            slots.append(DocumentReport(doc=Path(path).stem, path=path, disclosure=None,
+            slots.append(DocumentReport(doc=printable(Path(path).stem), path=printable(path), disclosure=None,
                                         diagnostics=tuple(diagnostics), failed=True))
             continue
-        lines, pages = source_text(source)
-        slots.append(FileToCheck(disclosure, path, tuple(diagnostics), lines, pages))
-    files = [s for s in slots if isinstance(s, FileToCheck)]
-    results = check_files(files, config)  # in the order of each report's first file
+        slots.append(FileToCheck(disclosure, printable(path), tuple(diagnostics), lines, pages))
+    to_check = [s for s in slots if isinstance(s, FileToCheck)]
+    reports = check_files(to_check, config)  # in the order of each report's first file
     out: list[DocumentReport] = []
     at = 0
     for slot in slots:
         if isinstance(slot, DocumentReport):
             out.append(slot)
-        elif at < len(results) and slot.disclosure.meta.doc in _docs(results[at]):
-            out.append(results[at])
+        elif at < len(reports) and slot.disclosure.meta.doc in _docs(reports[at]):
+            out.append(reports[at])
             at += 1
     return CheckReport(tuple(out))
+
+
+def _read_here(read: Callable[[str], Any], path: str) -> Any:
+    try:
+        return read(path)
+    except Exception as exc:  # a parser bug must not take the batch down with it
+        return Failed("internal", failure_message("internal", Limits(), f"{type(exc).__name__}: {exc}"))
 
 
 def _docs(report: DocumentReport) -> list[str]:
@@ -95,10 +104,15 @@ def render(report: CheckReport, fmt: str) -> str:
 @click.option("--tolerance-absolute", default=None, help="在舍入误差之外再允许的绝对误差（元，默认 0）。")
 @click.option("--config", "config_path", type=click.Path(), default=None,
               help="配置文件（默认从当前目录向上查找 yusuan.toml 或 pyproject.toml 的 [tool.yusuan]）。")
+@limit_option
 def check_command(files: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...],
                   ignore: tuple[str, ...], severity: tuple[str, ...], fail_on: str | None,
-                  tolerance_factor: str | None, tolerance_absolute: str | None, config_path: str | None) -> None:
-    """检查预算公开文件 FILES：表内、表间、说明与表格的一致性及完整性。"""
+                  tolerance_factor: str | None, tolerance_absolute: str | None, config_path: str | None,
+                  limit_items: tuple[str, ...]) -> None:
+    """检查预算公开文件 FILES：表内、表间、说明与表格的一致性及完整性。
+
+    每个文件在受限的子进程中读取和解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
+    """
     split = lambda items: tuple(x for item in items for x in item.split(",") if x.strip())  # noqa: E731
     try:
         if config_path and not Path(config_path).is_file():
@@ -114,11 +128,11 @@ def check_command(files: tuple[str, ...], fmt: str, output: str | None, select: 
     if unknown:
         click.echo(f"错误：没有这些规则：{'、'.join(unknown)}。用 yusuan rules 查看全部规则。", err=True)
         sys.exit(EXIT_USAGE)
-    report = check_paths(list(files), config)
+    report = check_paths(list(files), config, limits_or_exit(limit_items, config_path))
     for d in report.documents:
         if d.failed:
             msgs = "；".join(x.message for x in d.diagnostics if x.severity == Severity.ERROR) or "无法读取"
-            click.echo(f"错误：{d.path}：{msgs}", err=True)
+            click.echo(f"错误：{msgs if msgs.startswith(d.path) else f'{d.path}：{msgs}'}", err=True)
     text = render(report, fmt)
     if output:
         try:

@@ -119,18 +119,25 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_config(path: Path | None = None, start: Path | None = None) -> Config:
-    """The settings from ``path`` (or the nearest config file); defaults when none."""
+def read_settings(path: Path | None = None, start: Path | None = None) -> tuple[dict[str, Any], str] | None:
+    """The yusuan settings in ``path`` (or the nearest config file) and where they came from:
+    the whole of ``yusuan.toml``, or ``[tool.yusuan]`` of ``pyproject.toml``; None when none."""
     path = path or find_config_file(start)
     if path is None:
-        return Config()
+        return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"配置文件 {path} 无法读取：{exc}。请检查 TOML 格式。") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("yusuan", {})
-    return from_mapping(data, str(path))
+    return data, str(path)
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """The settings from ``path`` (or the nearest config file); defaults when none."""
+    found = read_settings(path, start)
+    return from_mapping(*found) if found else Config()
 
 
 def with_overrides(

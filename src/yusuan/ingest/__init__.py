@@ -7,11 +7,14 @@ from hostile files; every failure is a ``Diagnostic`` returned beside a ``None``
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from yusuan.ingest.document import Line, SourceDocument
 from yusuan.ingest.text import NotText, read_text
 from yusuan.model import Diagnostic, Severity, Source
+from yusuan.text import printable
 
 __all__ = ["MAX_FILE_BYTES", "Line", "SourceDocument", "detect_format", "load", "load_bytes"]
 
@@ -67,24 +70,58 @@ def _readers():  # type: ignore[no-untyped-def]
     return formats.READERS
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "命名管道 FIFO"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+
+
 def load(path: str | Path) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
     p = Path(path)
-    name = str(p)
-    if not p.exists():
+    name = printable(str(p))  # an undecodable file name is escaped in every message
+    try:
+        mode = os.stat(p).st_mode
+    except FileNotFoundError:
         return None, (_error("I003", f"{name}：文件不存在。请检查路径。", name),)
-    if p.is_dir():
+    except OSError as exc:
+        return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
+    if stat.S_ISDIR(mode):
         return None, (_error("I004", f"{name}：是目录而不是文件。请指定文件，或使用 `yusuan ingest` 处理目录。", name),)
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if not stat.S_ISREG(mode):
+        # /dev/zero never ends and a FIFO blocks until someone writes: never open them
+        kind = next((label for test, label in _NOT_REGULAR if test(mode)), "特殊文件")
+        return None, (_error("I007", f"{name}：不是普通文件（{kind}），已跳过。请指定一个普通文件。", name),)
+    try:
+        data = _read_capped(p, MAX_FILE_BYTES)
+    except OSError as exc:
+        return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
+    if data is None:
         return None, (
             _error(
                 "I005",
-                f"{name}：文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。",
+                f"{name}：文件过大（超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。"
+                "如确需处理，请在 yusuan.toml 的 [limits] 中提高 file_mb。",
                 name,
             ),
         )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
     return load_bytes(data, path=name)
+
+
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than ``limit``. Opened without blocking
+    and checked again once open, so a path swapped for a FIFO or device after the check
+    cannot hang or flood the reader."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        data = fh.read(info.st_size + 1)  # not read(limit): that would reserve the whole limit first
+        while len(data) <= limit:  # a file still growing
+            more = fh.read(min(1 << 20, limit + 1 - len(data)))
+            if not more:
+                break
+            data += more
+    return None if len(data) > limit else data

@@ -25,8 +25,17 @@ MAX_SHEET_CELLS = 2_000_000  # cells read from one workbook
 MAX_HTML_BYTES = 50 * 1024 * 1024
 
 
+# Diagnostics that report a limit the user can set in yusuan.toml [limits] (yusuan.isolation):
+# code -> (setting, name of the constant here that holds it in this process).
+SETTINGS = {"I104": ("pages", "MAX_PAGES"), "I105": ("chars", "MAX_CHARS_PER_PAGE"),
+            "I108": ("ocr_pages", "MAX_OCR_PAGES"), "I204": ("cells", "MAX_SHEET_CELLS")}
+
+
 def diagnostic(code: str, message: str, path: str | None, severity: Severity = Severity.ERROR,
                page: int | None = None) -> Diagnostic:
+    if code in SETTINGS:  # every limit message says how to raise the limit
+        setting, constant = SETTINGS[code]
+        message += f"（上限 {setting} = {globals()[constant]}，可在 yusuan.toml 的 [limits] 中调整。）"
     return Diagnostic(code=code, severity=severity, message=message, source=Source(page=page, ref=path))
 
 

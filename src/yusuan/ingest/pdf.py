@@ -688,8 +688,9 @@ def _page_image_area(page: Any) -> float:
 
 
 def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
-             max_pages: int = limits.MAX_PAGES) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+             max_pages: int | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
     """Read a PDF into lines. Never raises for bad input; problems come back as diagnostics."""
+    max_pages = limits.MAX_PAGES if max_pages is None else max_pages  # read now: [limits] pages may set it
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 

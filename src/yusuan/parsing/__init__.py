@@ -64,6 +64,7 @@ def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tup
 
 
 _REQUIRED = {k.id for k in TABLE_KINDS if k.required}
+NOT_A_DISCLOSURE = "P001"  # no table and no narrative figure: the corpus refuses such a file
 
 
 def _document_checks(source: SourceDocument, layout: Layout, disclosure: Disclosure) -> list[Diagnostic]:
@@ -73,7 +74,7 @@ def _document_checks(source: SourceDocument, layout: Layout, disclosure: Disclos
     if not disclosure.tables and not has_figures:
         return [
             Diagnostic(
-                code="P001",
+                code=NOT_A_DISCLOSURE,
                 severity=Severity.ERROR,
                 message=f"{name}：未识别到任何预算公开表格或预算说明，该文件可能不是预算（决算）公开文件。"
                 "请确认文件内容；若是扫描件或图片，请提供 PDF 原件以便识别。",

@@ -13,12 +13,14 @@ from typing import NoReturn
 import click
 import duckdb
 
+from yusuan.isolation.cli import limit_option, limits_or_exit
 from yusuan.store.extract import Parsed
 from yusuan.store.ingest import IngestAborted, ingest
 from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
 from yusuan.store.queries import QUESTIONS, Result, compare
 from yusuan.store.sandbox import QueryLimits, QueryRefused, open_sandbox, run_sandboxed
 from yusuan.store.writer import DEFAULT_DB, StoreError, open_store
+from yusuan.text import printable
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -46,16 +48,21 @@ def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 @click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
 @click.option("--retry-failed", is_flag=True, help="重新处理此前记录为失败且内容未变的文件。")
 @click.option("-v", "--verbose", is_flag=True, help="每入库一个文件输出一行（标准错误）。")
+@limit_option
 def ingest_command(
-    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool, verbose: bool
+    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool, verbose: bool,
+    limit_items: tuple[str, ...],
 ) -> None:
     """把预算公开文件 PATHS（文件或目录，目录递归）解析、审核并存入语料库。
 
     \b
     - 多进程并行解析；每个文件在单独的事务中写入，中断后重新运行会从断点继续；
     - 内容未变（sha256 相同）的文件跳过；同一路径内容变化时保存为新版本（保留历史，标记最新版）；
-    - 无法读取的文件记录为失败（含原因），其余文件照常处理。
+    - 每个文件在受限的子进程中处理（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）；
+    - 无法读取、超过上限或使子进程崩溃的文件记录为失败（含原因），其余文件照常处理；
+      内容未变的失败文件在重新运行时跳过，除非给出 --retry-failed。
     """
+    limits = limits_or_exit(limit_items)
     con = _open(db, read_only=False)
     bar: dict[str, object] = {}
 
@@ -69,11 +76,11 @@ def ingest_command(
             bar["bar"].update(1)  # type: ignore[attr-defined]
         if verbose:
             label = {"new": "新增", "version": "新版本", "failed": "失败"}[action]
-            click.echo(f"[{label}] {parsed.path}", err=True)
+            click.echo(f"[{label}] {printable(parsed.path)}", err=True)
 
     try:
         summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
-                         on_done=on_done, on_start=on_start)  # fmt: skip
+                         limits=limits, on_done=on_done, on_start=on_start)  # fmt: skip
     except IngestAborted as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -84,7 +91,7 @@ def ingest_command(
         con.close()
     for path, message in summary.failures:
         msg = message if message.startswith(path) else f"{path}：{message}"
-        click.echo(f"[失败] {msg}", err=True)
+        click.echo(f"[失败] {printable(msg)}", err=True)
     click.echo(summary.line(), err=True)
     sys.exit(EXIT_USAGE if summary.failed else EXIT_OK)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,10 @@ from typing import Any
 
 from yusuan.api import doc_id_for
 from yusuan.model import Diagnostic, Disclosure, Figure, Finding, MoneyUnit, Severity, Source
+from yusuan.parsing import NOT_A_DISCLOSURE
 from yusuan.publication import key_of, parts_of
+from yusuan.store.schema import COLUMN_TYPES
+from yusuan.text import printable
 
 _TEN_THOUSAND_EXP = -4  # 元 -> 万元 is a shift of four decimal places (exact with scaleb)
 
@@ -63,6 +68,9 @@ class Parsed:
     diagnostics: list[tuple[Any, ...]] = field(default_factory=list)
     figures: list[tuple[Any, ...]] = field(default_factory=list)
     claims: list[tuple[Any, ...]] = field(default_factory=list)
+    # why it failed: input (unreadable), not_disclosure, internal, store, or a limit
+    # (memory, timeout, cpu, crash; see yusuan.isolation)
+    reason: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -94,22 +102,33 @@ def _where(src: Source) -> tuple[Any, ...]:
 
 
 def process_file(path: str, sha256: str, check: bool = True) -> Parsed:
-    """Parse (and check) one file. Never raises: a bug in a parser becomes a failure record."""
-    size = Path(path).stat().st_size if Path(path).exists() else 0
+    """Parse (and check) one file. Never raises for bad input or a parser bug (both become a
+    failure record); a ``MemoryError`` goes up to the worker, which reports the memory limit."""
+    key = printable(path)  # the name as stored and shown
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
     t0 = time.perf_counter()
     try:
         disclosure, diagnostics, lines, pages = read(path)
+    except MemoryError:
+        raise
     except Exception as exc:  # a parser bug must not take the batch down with it
         message = f"解析时发生内部错误（{type(exc).__name__}: {exc}）。请将该文件报告给 yusuan 开发者。"
-        return Parsed(path, sha256, size, error=message)
+        return Parsed(key, sha256, size, error=message, reason="internal")
     if disclosure is None:
         errors = [d.message for d in diagnostics if d.severity == Severity.ERROR] or ["无法读取该文件。"]
-        return Parsed(path, sha256, size, error="；".join(errors))
+        return Parsed(key, sha256, size, error="；".join(errors), reason="input")
+    refused = [d.message for d in diagnostics if d.code == NOT_A_DISCLOSURE and d.severity == Severity.ERROR]
+    if refused:  # no table and no narrative: nothing of a disclosure to store
+        return Parsed(key, sha256, size, error=refused[0] + "未存入语料库。", reason="not_disclosure")
     parse_ms = (time.perf_counter() - t0) * 1000
-    record = build_record(disclosure, diagnostics, path, sha256, size)
+    record = build_record(disclosure, diagnostics, key, sha256, size)
     record.document["parse_ms"] = parse_ms
     if check:
-        _add_findings(record, disclosure, diagnostics, path, lines, pages)
+        _add_findings(record, disclosure, diagnostics, key, lines, pages)
+    fit_to_store(record)
     return record
 
 
@@ -261,6 +280,8 @@ def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Dia
         return
     try:
         report = check_disclosure(disclosure, None, path, diagnostics, lines=lines, pages=pages)
+    except MemoryError:
+        raise
     except Exception as exc:  # a rule bug must not lose the parsed document
         record.document["audit_error"] = f"审核时发生内部错误（{type(exc).__name__}: {exc}）"
         return
@@ -276,3 +297,72 @@ def finding_rows(findings: Sequence[Finding]) -> list[tuple[Any, ...]]:
          *_where(f.location.source))
         for f in findings
     ]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- fitting the columns
+
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_DECIMAL = re.compile(r"DECIMAL\((\d+),(\d+)\)")
+_INT_RANGE = {"INTEGER": 2**31, "BIGINT": 2**63}
+MAX_RANGE_DIAGNOSTICS = 20  # per document; the rest are counted in one more
+
+
+def fit_to_store(record: Parsed) -> None:
+    """Make every value fit its column, per value: text the database cannot encode (an
+    undecodable file name) is escaped; a number beyond its column (an amount of 19 or more
+    integer digits) is left NULL beside its printed text, with a diagnostic saying so."""
+    notes: list[tuple[Any, ...]] = []
+    refused: list[str] = []
+    record.document = {k: _fit(k, v, refused) for k, v in record.document.items()}
+    for text in dict.fromkeys(refused):
+        notes.append(("S001", Severity.WARNING.value, text, None, None, None))
+    for name, columns in (("tables", TABLE_COLUMNS), ("facts", FACT_COLUMNS), ("findings", FINDING_COLUMNS),
+                          ("diagnostics", DIAGNOSTIC_COLUMNS), ("figures", FIGURE_COLUMNS),
+                          ("claims", CLAIM_COLUMNS)):
+        fitted = []
+        for row in getattr(record, name):
+            refused = []
+            fitted.append(tuple(_fit(c, v, refused) for c, v in zip(columns, row, strict=True)))
+            if refused:
+                where = dict(zip(columns, row, strict=True))
+                notes += [("S001", Severity.WARNING.value, text, where.get("table_id"), where.get("line"),
+                           where.get("page")) for text in dict.fromkeys(refused)]
+        setattr(record, name, fitted)
+    record.diagnostics += notes[:MAX_RANGE_DIAGNOSTICS]
+    if len(notes) > MAX_RANGE_DIAGNOSTICS:
+        record.diagnostics.append(("S001", Severity.WARNING.value,
+                                   f"另有 {len(notes) - MAX_RANGE_DIAGNOSTICS} 个数值超出可存储范围，同样只保存原文。",
+                                   None, None, None))
+
+
+def _fit(column: str, value: Any, refused: list[str]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        typ = COLUMN_TYPES.get(column)
+        if typ is None:
+            return printable(value)
+        m = _DECIMAL.fullmatch(typ)
+        if m is None or (len(value) <= int(m[1]) - int(m[2]) and _PLAIN.fullmatch(value)):
+            return value  # short plain numbers always fit: the common case, no Decimal made
+        if _fits_decimal(value, int(m[1]), int(m[2])):
+            return value
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        refused.append(f"数值 {shown} 超出语料库可存储的范围（整数部分最多 {int(m[1]) - int(m[2])} 位），"
+                       "只保存印刷的原文，数值列留空。")
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        bound = _INT_RANGE.get(COLUMN_TYPES.get(column, ""))
+        if bound is not None and not -bound <= value < bound:
+            refused.append(f"{column} 的数值 {value} 超出语料库可存储的范围，该列留空。")
+            return None
+    return value
+
+
+def _fits_decimal(text: str, precision: int, scale: int) -> bool:
+    try:
+        d = Decimal(text)
+    except ArithmeticError:
+        return False
+    # a value within half a unit of the bound would round up to it when cast
+    return d.is_finite() and abs(d) < Decimal(10) ** (precision - scale) - Decimal(5).scaleb(-scale - 1)

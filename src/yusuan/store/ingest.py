@@ -1,27 +1,30 @@
 """Ingest a batch: hash every file, skip what the database already holds, parse and check the
-rest in a process pool, and write each finished document in its own transaction as it
-arrives (so a killed run keeps every document it finished)."""
+rest in isolated worker processes under hard limits (``yusuan.isolation``), and write each
+finished document in its own transaction as it arrives (so a killed run keeps every document
+it finished). A file whose worker dies or exceeds a limit is recorded as failed; the batch
+goes on."""
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
+from yusuan.isolation import RESOURCE_REASONS, Failed, IsolationError, Limits, WorkerPool
 from yusuan.store.extract import Parsed, file_sha256, process_file
 from yusuan.store.publications import link_publications
 from yusuan.store.writer import known_state, record_failure, write_document
+from yusuan.text import printable
 
 
 class IngestAborted(Exception):
-    """The run cannot go on (the worker pool broke); the message is Chinese. Documents stored
-    so far stay; a re-run resumes."""
+    """The run cannot go on (no worker process can be started); the message is Chinese.
+    Documents stored so far stay; a re-run resumes."""
 
 
 @dataclass
@@ -30,6 +33,7 @@ class IngestSummary:
     new: int = 0
     versions: int = 0
     unchanged: int = 0
+    known_failed: int = 0  # failed in an earlier run, content unchanged: skipped
     failed: int = 0
     publications: int = 0  # publications of two files linked (and checked as one) in this run
     seconds: float = 0.0
@@ -38,15 +42,19 @@ class IngestSummary:
     def line(self) -> str:
         rate = (self.new + self.versions) / self.seconds * 60 if self.seconds > 0 else 0.0
         linked = f"分两个文件公开的 {self.publications} 份已合并检查；" if self.publications else ""
+        known = (f"此前失败、内容未变跳过 {self.known_failed} 个（可用 --retry-failed 重试），"
+                 if self.known_failed else "")
         return (
             f"共 {self.files} 个文件：新增 {self.new} 个，新版本 {self.versions} 个，未变跳过 {self.unchanged} 个，"
-            f"失败 {self.failed} 个；{linked}用时 {self.seconds:.1f} 秒（{rate:.0f} 个/分钟）。"
+            f"{known}失败 {self.failed} 个；{linked}用时 {self.seconds:.1f} 秒（{rate:.0f} 个/分钟）。"
         )
 
 
 def expand_inputs(paths: Sequence[str]) -> list[str]:
     """Absolute paths of the files given and of every file under the folders given (sorted,
-    hidden files skipped), each once."""
+    hidden files skipped), each once. Inside a folder only regular files are taken (a FIFO or
+    socket there is not a document); a path given by name is kept whatever it is, so that
+    it gets a message."""
     out: dict[str, None] = {}
     for raw in paths:
         p = Path(raw)
@@ -59,8 +67,18 @@ def expand_inputs(paths: Sequence[str]) -> list[str]:
     return list(out)
 
 
-def _missing(path: str) -> Parsed:
-    return Parsed(path, "", 0, error=f"{path}：文件不存在或无法读取。请检查路径和权限。")
+def _unreadable(path: str) -> Parsed | None:
+    """A failure record for a path that is not a regular file we can read, else None. Checked
+    before hashing: reading /dev/zero never ends and opening a FIFO blocks."""
+    key = printable(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return Parsed(key, "", 0, error=f"{key}：文件不存在或无法读取。请检查路径和权限。", reason="input")
+    if not stat.S_ISREG(mode):
+        what = "目录" if stat.S_ISDIR(mode) else "特殊文件（设备、命名管道或套接字）"
+        return Parsed(key, "", 0, error=f"{key}：是{what}而不是普通文件，已跳过。", reason="input")
+    return None
 
 
 def ingest(
@@ -70,79 +88,63 @@ def ingest(
     workers: int | None = None,
     check: bool = True,
     retry_failed: bool = False,
+    limits: Limits | None = None,
     on_done: Callable[[Parsed, str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into an open (writable) store.
 
-    ``on_start(n)`` is told how many files will be parsed; ``on_done(parsed, action)`` is called
-    after each file is committed (action: "new", "version" or "failed")."""
+    Every file is parsed and checked in a worker process under ``limits`` (default
+    ``Limits()``); a file that exceeds one, or whose worker dies, is recorded as failed with
+    the reason and the batch goes on. ``on_start(n)`` is told how many files will be parsed;
+    ``on_done(parsed, action)`` is called after each file is committed (action: "new",
+    "version" or "failed")."""
     t0 = time.perf_counter()
+    limits = limits or Limits()
     files = expand_inputs(paths)
     summary = IngestSummary(files=len(files))
     state = known_state(con)
     todo: list[tuple[str, str, str]] = []  # (path, sha, action)
     for path in files:
-        try:
-            sha = file_sha256(path)
-        except OSError:
-            _finish(con, _missing(path), "failed", summary, on_done)
+        bad = _unreadable(path)
+        if bad is None:
+            try:
+                sha = file_sha256(path)
+            except OSError:
+                bad = _unreadable(path) or Parsed(printable(path), "", 0, error=f"{printable(path)}：无法读取。",
+                                                   reason="input")
+        if bad is not None:
+            _finish(con, bad, "failed", summary, on_done)
             continue
-        action = state.action(path, sha, retry_failed)
+        action = state.action(printable(path), sha, retry_failed)
         if action == "skip":
             summary.unchanged += 1
+        elif action == "skip_failed":
+            summary.known_failed += 1
         else:
             todo.append((path, sha, action))
     if on_start:
         on_start(len(todo))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    if workers == 1 or len(todo) <= 1:
-        for path, sha, action in todo:
-            parsed = process_file(path, sha, check)
-            _finish(con, parsed, "failed" if parsed.failed else action, summary, on_done)
-    else:
-        _run_pool(con, todo, workers, check, summary, on_done)
-    written = {path for path, _, _ in todo}
-    if written:
-        summary.publications = link_publications(con, written, check)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    try:
+        with WorkerPool(limits, workers) as pool:
+            for index, result in pool.map_unordered(process_file, ((p, sha, check) for p, sha, _ in todo)):
+                path, sha, action = todo[index]
+                parsed = result if isinstance(result, Parsed) else _failed(path, sha, result)
+                _finish(con, parsed, "failed" if parsed.failed else action, summary, on_done)
+            summary.publications = link_publications(con, check, pool)
+    except IsolationError as exc:
+        saved = summary.new + summary.versions
+        raise IngestAborted(f"{exc} 已完成的 {saved} 个文件已保存，重新运行同一命令将从中断处继续。") from None
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _run_pool(
-    con: duckdb.DuckDBPyConnection,
-    todo: list[tuple[str, str, str]],
-    workers: int,
-    check: bool,
-    summary: IngestSummary,
-    on_done: Callable[[Parsed, str], None] | None,
-) -> None:
-    # A bounded window of submitted work keeps memory flat on large batches.
-    window = workers * 4
-    pending: dict[Future[Parsed], tuple[str, str, str]] = {}
-    queue = iter(todo)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        while True:
-            while len(pending) < window:
-                item = next(queue, None)
-                if item is None:
-                    break
-                pending[pool.submit(process_file, item[0], item[1], check)] = item
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                action = pending.pop(fut)[2]
-                try:
-                    parsed = fut.result()
-                except BrokenProcessPool:
-                    # a worker was killed (memory, signal, Ctrl-C): the files in flight are not
-                    # at fault, so nothing is recorded for them and a re-run processes them again
-                    raise IngestAborted(
-                        f"处理文件的子进程异常退出（可能内存不足或被中断），入库已停止；已完成的 "
-                        f"{summary.new + summary.versions} 个文件已保存。重新运行同一命令将从中断处继续。"
-                    ) from None
-                _finish(con, parsed, "failed" if parsed.failed else action, summary, on_done)
+def _failed(path: str, sha: str, failed: Failed) -> Parsed:
+    key = printable(path)
+    size = os.stat(path).st_size if os.path.exists(path) else 0
+    hint = "重新运行时将跳过该文件；提高上限后可用 --retry-failed 重试。" if failed.reason in RESOURCE_REASONS else ""
+    return Parsed(key, sha, size, error=f"{key}：{failed.message}{hint}", reason=failed.reason)
 
 
 def _finish(
@@ -152,16 +154,23 @@ def _finish(
     summary: IngestSummary,
     on_done: Callable[[Parsed, str], None] | None,
 ) -> None:
+    if action != "failed":
+        try:
+            _, version = write_document(con, parsed)
+        except duckdb.Error as exc:  # the database refused a value: this file fails, not the batch
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            parsed = replace(parsed, error=f"{parsed.path}：写入语料库失败（{printable(first)}）。"
+                             "请将该文件报告给 yusuan 开发者。", reason="store")
+            action = "failed"
+        else:
+            action = "new" if version == 1 else "version"
     if action == "failed":
         record_failure(con, parsed)
         summary.failed += 1
         summary.failures.append((parsed.path, parsed.error or ""))
+    elif action == "new":
+        summary.new += 1
     else:
-        _, version = write_document(con, parsed)
-        action = "new" if version == 1 else "version"
-        if action == "new":
-            summary.new += 1
-        else:
-            summary.versions += 1
+        summary.versions += 1
     if on_done:
         on_done(parsed, action)

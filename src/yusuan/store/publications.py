@@ -9,10 +9,11 @@ finding kept on the file it is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
 
 import duckdb
 
+from yusuan.isolation import Failed, Limits, WorkerPool
 from yusuan.model import DocKind
 from yusuan.publication import FileFacts, Key, group_halves, unit_key
 from yusuan.store.extract import FINDING_COLUMNS, finding_rows, read
@@ -27,52 +28,83 @@ def _facts(rows: list[tuple]) -> list[FileFacts]:
     return out
 
 
-def link_publications(con: duckdb.DuckDBPyConnection, touched: Iterable[str] = (), check: bool = True) -> int:
-    """Link the halves among the latest documents where one of them is in ``touched`` (paths
-    written in this run); returns how many publications were linked. A candidate pair is
-    re-read to confirm it (the 文本 file must name the unit where its cover does not)."""
-    touched = set(touched)
+def link_publications(con: duckdb.DuckDBPyConnection, check: bool = True, pool: WorkerPool | None = None) -> int:
+    """Link the halves among the latest documents where one of them is waiting to be linked
+    (``pending_links``: written since the last completed link step, in this run or in one
+    that was killed); returns how many publications were linked. A candidate pair is re-read
+    to confirm it (the 文本 file must name the unit where its cover does not) in a worker of
+    ``pool``, under the same limits as any file."""
+    touched = {p for (p,) in con.execute("SELECT path FROM pending_links").fetchall()}
+    if not touched:
+        return 0
     rows = con.execute(
         "SELECT id, path, doc, unit_name, year, kind, scope, parts, publication FROM documents "
         "WHERE is_latest AND parts IN ('tables', 'narrative') ORDER BY path"
     ).fetchall()
+    pairs = [[rows[i] for i in pair] for pair in group_halves(_facts(rows))]
+    pairs = [members for members in pairs if any(m[1] in touched for m in members)]
     linked = 0
-    for pair in group_halves(_facts(rows)):
-        members = [rows[i] for i in pair]
-        if touched and not any(m[1] in touched for m in members):
-            continue
-        if _link(con, members, check):
-            linked += 1
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(WorkerPool(Limits(), 1))
+        work = [(tuple(m[1] for m in members), check) for members in pairs]
+        for index, result in pool.map_unordered(check_pair, work):
+            members = pairs[index]
+            if _store_link(con, members, None if isinstance(result, Failed) else result):
+                linked += 1
+    # what is left had no partner, or its pair was not confirmed: nothing to wait for
+    con.execute("DELETE FROM pending_links")
     return linked
 
 
-def _link(con: duckdb.DuckDBPyConnection, members: list[tuple], check: bool) -> bool:
+PairResult = tuple[str | None, dict[str, str], list[tuple] | None]
+
+
+def check_pair(paths: tuple[str, ...], check: bool) -> PairResult | None:
+    """Worker side: read both files, confirm they are one publication and check them as one.
+    Returns (publication id, doc -> path, finding rows or None when not checked), or None
+    when a file cannot be read or the texts do not confirm the pair."""
     from yusuan.audit.publication import FileToCheck, check_publication
 
     files = []
-    for pk, path, *_ in members:
+    for path in paths:
         disclosure, diagnostics, lines, pages = read(path)
         if disclosure is None:
-            return False
-        files.append((pk, FileToCheck(disclosure, path, diagnostics, lines, pages)))
-    if group_halves([f.disclosure for _, f in files]) != [(0, 1)]:
-        return False  # the file texts do not confirm the pair
-    report = check_publication([f for _, f in files]) if check else None
-    pub_id = _publication_id(report.disclosure.meta if report else None, members)
-    pks = {f.disclosure.meta.doc: pk for pk, f in files}
+            return None
+        files.append(FileToCheck(disclosure, path, diagnostics, lines, pages))
+    if group_halves([f.disclosure for f in files]) != [(0, 1)]:
+        return None  # the file texts do not confirm the pair
+    report = check_publication(files) if check else None
+    pub_id = None
+    if report is not None:
+        meta = report.disclosure.meta
+        pub_id = Key(unit_key(meta.unit_name), meta.year, meta.kind, meta.scope).id
+    docs = {f.disclosure.meta.doc: f.path or "" for f in files}
+    return pub_id, docs, finding_rows(report.findings) if report else None
+
+
+def _store_link(con: duckdb.DuckDBPyConnection, members: list[tuple], result: PairResult | None) -> bool:
+    """Write one checked pair in one transaction, taking its paths off the waiting list."""
+    if result is None:
+        return False
+    pub_id, docs, rows = result
+    pk_of_path = {m[1]: m[0] for m in members}
+    pks = {doc: pk_of_path[path] for doc, path in docs.items()}
+    pub_id = pub_id or _publication_id(members)
     con.begin()
     try:
-        for pk, _ in files:
+        for pk in pks.values():
             con.execute("UPDATE documents SET publication = ? WHERE id = ?", [pub_id, pk])
-        if report is not None:
+        if rows is not None:
             con.execute(f"DELETE FROM findings WHERE doc_pk IN ({', '.join('?' * len(pks))})", list(pks.values()))
-            rows = finding_rows(report.findings)
-            narrative_pk = files[0][0]
+            narrative_pk = members[0][0]  # rows about the merged view go on the first file
             insert_rows(con, "findings", ("doc_pk", *FINDING_COLUMNS),
                         [(pks.get(r[0], narrative_pk), *r) for r in rows])
             for pk in pks.values():
                 n = sum(1 for r in rows if pks.get(r[0], narrative_pk) == pk)
                 con.execute("UPDATE documents SET n_findings = ?, audit_error = NULL WHERE id = ?", [n, pk])
+        con.execute(f"DELETE FROM pending_links WHERE path IN ({', '.join('?' * len(members))})",
+                    [m[1] for m in members])
         con.commit()
     except BaseException:
         con.rollback()
@@ -80,9 +112,6 @@ def _link(con: duckdb.DuckDBPyConnection, members: list[tuple], check: bool) -> 
     return True
 
 
-def _publication_id(meta, members: list[tuple]) -> str:  # type: ignore[no-untyped-def]
-    if meta is not None:
-        key = Key(unit_key(meta.unit_name), meta.year, meta.kind, meta.scope)
-        return key.id
+def _publication_id(members: list[tuple]) -> str:
     a, b = (Key(unit_key(m[3]), m[4], DocKind(m[5]), m[6]) for m in members)
     return a.merged(b).id

@@ -13,12 +13,30 @@ and 万元 compare (a table without a printed unit is taken to be in 万元, the
 
 from __future__ import annotations
 
-import duckdb
+from typing import TYPE_CHECKING
 
-SCHEMA_VERSION = 3
+if TYPE_CHECKING:  # the workers use the column types below without loading DuckDB
+    import duckdb
+
+SCHEMA_VERSION = 4
 
 # Amounts: 18 integer digits, 6 decimals (a value printed in 元 to the fen is exact in 万元).
+# A printed amount beyond that keeps its text (value_text) with the number left NULL.
 MONEY = "DECIMAL(24,6)"
+PERCENT = "DECIMAL(12,4)"
+
+# Typed columns by name, wherever they occur (every other column is VARCHAR). The writer
+# inserts through these types and ``yusuan.store.extract.fit_to_store`` keeps each value
+# within them.
+COLUMN_TYPES: dict[str, str] = {
+    "doc_pk": "BIGINT", "table_no": "INTEGER", "row_no": "INTEGER", "row_level": "INTEGER", "n_rows": "INTEGER",
+    "section_no": "INTEGER", "line": "INTEGER", "page": "INTEGER", "empty": "BOOLEAN", "confidence": "DOUBLE",
+    "x0": "DOUBLE", "top": "DOUBLE", "x1": "DOUBLE", "bottom": "DOUBLE", "value": MONEY, "value_wan": MONEY,
+    "amount": MONEY, "amount_wan": MONEY, "change_amount": MONEY, "change_amount_wan": MONEY,
+    "share": PERCENT, "change_percent": PERCENT, "claim_no": "INTEGER", "statement_no": "INTEGER",
+    "year": "INTEGER", "staff_authorized": "INTEGER", "staff_actual": "INTEGER", "staff_in_service": "INTEGER",
+    "staff_retired": "INTEGER", "n_tables": "INTEGER", "n_facts": "INTEGER", "n_findings": "INTEGER",
+}  # fmt: skip
 
 TABLES: dict[str, str] = {
     "store_meta": """
@@ -61,7 +79,15 @@ TABLES: dict[str, str] = {
             path VARCHAR NOT NULL,
             sha256 VARCHAR NOT NULL,
             failed_at TIMESTAMP NOT NULL,
-            message VARCHAR NOT NULL
+            message VARCHAR NOT NULL,
+            reason VARCHAR                  -- input, not_disclosure, internal, store, memory, timeout, cpu, crash
+        )""",
+    # Documents written but not yet looked at for a publication partner (DESIGN §4c): filled
+    # in each document's own transaction, emptied as the pairs are linked, so a run killed
+    # before linking links on the next run.
+    "pending_links": """
+        CREATE TABLE IF NOT EXISTS pending_links (
+            path VARCHAR PRIMARY KEY
         )""",
     "tables": """
         CREATE TABLE IF NOT EXISTS tables (
@@ -140,11 +166,11 @@ TABLES: dict[str, str] = {
             amount {MONEY},
             unit VARCHAR,
             amount_wan {MONEY},
-            share DECIMAL(12,4),
+            share {PERCENT},
             change_direction VARCHAR,       -- increase | decrease | flat
             change_amount {MONEY},
             change_amount_wan {MONEY},
-            change_percent DECIMAL(12,4),
+            change_percent {PERCENT},
             reason VARCHAR,
             refers_table VARCHAR,
             refers_row VARCHAR,
@@ -210,6 +236,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS publication VARCHAR",
     ),
     3: (),  # the claims table (created with the others)
+    4: ("ALTER TABLE failures ADD COLUMN IF NOT EXISTS reason VARCHAR",),  # and the pending_links table
 }
 
 

@@ -24,7 +24,8 @@ from yusuan.store.extract import (
     TABLE_COLUMNS,
     Parsed,
 )
-from yusuan.store.schema import MONEY, ensure_schema
+from yusuan.store.schema import COLUMN_TYPES, ensure_schema
+from yusuan.text import printable
 
 DEFAULT_DB = "yusuan.duckdb"
 
@@ -43,6 +44,8 @@ def open_store(
         raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db {p}` 建立语料库。")
     if p.is_dir():
         raise StoreError(f"{p} 是目录，不是数据库文件。请用 --db 指定一个文件，如 --db {p / DEFAULT_DB}。")
+    if p.exists() and not p.is_file():  # a FIFO would block the open, a device is no database
+        raise StoreError(f"{p} 不是普通文件（设备、命名管道或套接字），不能作为数据库。请用 --db 指定一个文件。")
     if not read_only and not p.parent.exists():
         raise StoreError(f"数据库所在目录 {p.parent} 不存在。请先创建该目录，或用 --db 指定其他位置。")
     try:
@@ -76,12 +79,14 @@ class KnownState:
     failed: set[tuple[str, str]]  # (path, sha256) recorded as failed
 
     def action(self, path: str, sha: str, retry_failed: bool = False) -> str:
-        """ "skip" (unchanged or known bad), "new" (path never stored) or "version" (changed)."""
+        """ "skip" (unchanged), "skip_failed" (this content failed before: a bad file, or one
+        over a limit, is not tried again on every run), "new" (path never stored) or
+        "version" (changed)."""
         latest = self.latest.get(path)
         if latest and latest[0] == sha:
             return "skip"
         if (path, sha) in self.failed and not retry_failed:
-            return "skip"
+            return "skip_failed"
         return "version" if latest else "new"
 
 
@@ -92,17 +97,6 @@ def known_state(con: duckdb.DuckDBPyConnection) -> KnownState:
     return KnownState(latest, failed)
 
 
-# Column types for the vectorised insert (a list per column, unnested in one statement:
-# far faster than executemany for the thousands of facts of one document).
-_TYPES: dict[str, str] = {
-    "doc_pk": "BIGINT", "table_no": "INTEGER", "row_no": "INTEGER", "row_level": "INTEGER", "n_rows": "INTEGER",
-    "section_no": "INTEGER", "line": "INTEGER", "page": "INTEGER", "empty": "BOOLEAN", "confidence": "DOUBLE",
-    "x0": "DOUBLE", "top": "DOUBLE", "x1": "DOUBLE", "bottom": "DOUBLE", "value": MONEY, "value_wan": MONEY,
-    "amount": MONEY, "amount_wan": MONEY, "change_amount": MONEY, "change_amount_wan": MONEY,
-    "share": "DECIMAL(12,4)", "change_percent": "DECIMAL(12,4)",
-}  # fmt: skip
-
-
 def insert_rows(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -111,7 +105,7 @@ def insert_rows(
     cols = list(zip(*rows, strict=True))
     selects = []
     for i, name in enumerate(columns):
-        typ = _TYPES.get(name, "VARCHAR")
+        typ = COLUMN_TYPES.get(name, "VARCHAR")
         # decimals travel as strings (exact) and are cast once inside DuckDB
         src_typ = "VARCHAR" if typ.startswith("DECIMAL") else typ
         selects.append(f"unnest(${i + 1}::{src_typ}[])::{typ}")
@@ -142,6 +136,8 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int,
             ("claims", CLAIM_COLUMNS, parsed.claims),
         ):
             insert_rows(con, table, ("doc_pk", *columns), [(doc_pk, *r) for r in rows])
+        if parsed.document.get("parts") in ("tables", "narrative"):  # half of a publication, maybe
+            con.execute("INSERT INTO pending_links VALUES (?) ON CONFLICT DO NOTHING", [parsed.path])
         con.commit()
     except BaseException:
         con.rollback()
@@ -151,6 +147,7 @@ def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int,
 
 def record_failure(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> None:
     con.execute(
-        "INSERT INTO failures VALUES (?, ?, ?, ?)",
-        [parsed.path, parsed.sha256, datetime.now(UTC).replace(tzinfo=None), parsed.error or ""],
+        "INSERT INTO failures (path, sha256, failed_at, message, reason) VALUES (?, ?, ?, ?, ?)",
+        [printable(parsed.path), parsed.sha256, datetime.now(UTC).replace(tzinfo=None),
+         printable(parsed.error or ""), parsed.reason],
     )

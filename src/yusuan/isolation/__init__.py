@@ -1,0 +1,9 @@
+"""Hard limits and per-file isolation: every file is read, parsed and checked in a worker
+process that the operating system and the parent bound in memory, CPU and wall time; a
+worker that dies fails its one file and is replaced."""
+
+from yusuan.isolation.config import LIMIT_NAMES, Limits, how_to_raise, load_limits, with_limit_overrides
+from yusuan.isolation.pool import RESOURCE_REASONS, Failed, IsolationError, WorkerPool
+
+__all__ = ["LIMIT_NAMES", "RESOURCE_REASONS", "Failed", "IsolationError", "Limits", "WorkerPool", "how_to_raise",
+           "load_limits", "with_limit_overrides"]

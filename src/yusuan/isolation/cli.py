@@ -1,0 +1,63 @@
+"""Command-line side of isolation: the ``--limit`` option shared by ``parse``, ``check`` and
+``ingest``, and running a batch of files in limited workers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from yusuan.audit.config import ConfigError
+from yusuan.isolation.config import LIMIT_NAMES, Limits, load_limits, with_limit_overrides
+from yusuan.isolation.pool import Failed, WorkerPool
+from yusuan.model import Diagnostic, Severity, Source
+from yusuan.text import printable
+
+limit_option = click.option(
+    "--limit",
+    "limit_items",
+    multiple=True,
+    metavar="名称=数值",
+    help="单个文件的处理上限，覆盖 yusuan.toml 的 [limits]（可多次给出）："
+    + "，".join(f"{k} {v}" for k, v in LIMIT_NAMES.items())
+    + "。例：--limit memory_mb=2048。",
+)
+
+
+def limits_or_exit(items: tuple[str, ...], config_path: str | None = None) -> Limits:
+    """The limits from the config file and ``--limit``; a bad setting is a usage error (exit 2)."""
+    try:
+        return with_limit_overrides(load_limits(Path(config_path) if config_path else None), items)
+    except ConfigError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+
+
+def map_files(fn: Callable[[str], Any], files: Sequence[str], limits: Limits, label: str) -> list[Any]:
+    """``fn(path)`` for every file, each in a limited worker (as many at once as there are
+    cores); results in the order of ``files``, a ``Failed`` where the worker did not finish.
+    A progress bar on stderr when it is a terminal."""
+    results: list[Any] = [None] * len(files)
+    workers = max(1, min(os.cpu_count() or 1, len(files)))
+    show = len(files) > 1 and sys.stderr.isatty()
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(click.progressbar(length=len(files), label=label, file=sys.stderr)) if show else None
+        pool = stack.enter_context(WorkerPool(limits, workers))
+        for index, result in pool.map_unordered(fn, [(f,) for f in files]):
+            results[index] = result
+            if bar is not None:
+                bar.update(1)
+    return results
+
+
+def failure_diagnostic(path: str, failed: Failed) -> Diagnostic:
+    """The diagnostic for a file whose worker did not finish: X001 a parser bug, X002 a limit
+    (memory, time, CPU), X003 a crash of the worker."""
+    code = {"internal": "X001", "crash": "X003"}.get(failed.reason, "X002")
+    name = printable(path)
+    return Diagnostic(code, Severity.ERROR, f"{name}：{failed.message}", source=Source(ref=name))
