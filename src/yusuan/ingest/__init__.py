@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from yusuan.ingest import limits
 from yusuan.ingest.document import Line, SourceDocument
 from yusuan.ingest.text import NotText, read_text
 from yusuan.model import Diagnostic, Severity, Source
@@ -37,8 +38,11 @@ def _error(code: str, message: str, path: str | None) -> Diagnostic:
     return Diagnostic(code=code, severity=Severity.ERROR, message=message, source=Source(ref=path))
 
 
-def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
-    sha = hashlib.sha256(data).hexdigest()
+def load_bytes(data: bytes, path: str | None = None, *, sha256: str | None = None,
+               size: int | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    """Read a file's bytes. ``data`` may be only the start of a text file of ``size`` bytes
+    whose digest is ``sha256`` (``load`` keeps no more of a large text file than is read)."""
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     name = path or "<输入>"
     if not data.strip():
         return None, (_error("I001", f"{name}：文件为空，没有可解析的内容。请确认文件完整后重试。", path),)
@@ -47,7 +51,7 @@ def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | N
     if kind in readers:
         return readers[kind](data, path, sha)
     try:
-        return read_text(data, path=path, sha256=sha), ()
+        doc = read_text(data, path=path, sha256=sha, size=size)
     except NotText:
         return None, (
             _error(
@@ -57,6 +61,7 @@ def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | N
                 path,
             ),
         )
+    return doc, doc.diagnostics
 
 
 def _readers():  # type: ignore[no-untyped-def]
@@ -84,7 +89,29 @@ def load(path: str | Path) -> tuple[SourceDocument | None, tuple[Diagnostic, ...
             ),
         )
     try:
-        data = p.read_bytes()
+        data, size, sha = _read_bounded(p)
     except OSError as exc:
         return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
-    return load_bytes(data, path=name)
+    if size > MAX_FILE_BYTES:  # the file grew while it was read
+        return None, (_error("I005", f"{name}：文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。", name),)
+    return load_bytes(data, path=name, sha256=sha, size=size)
+
+
+def _read_bounded(p: Path) -> tuple[bytes, int, str]:
+    """The file's bytes (of a text file only the first ``limits.MAX_TEXT_BYTES``, all the
+    parser may keep), its size and SHA-256; never more than ``MAX_FILE_BYTES`` read."""
+    chunk = 1 << 20
+    with p.open("rb") as fh:
+        head = fh.read(limits.MAX_TEXT_BYTES + 1)
+        digest = hashlib.sha256(head)
+        keep = not (len(head) > limits.MAX_TEXT_BYTES and detect_format(head) == "text")
+        parts, size = [head], len(head)
+        while size <= MAX_FILE_BYTES:
+            block = fh.read(chunk)
+            if not block:
+                break
+            digest.update(block)
+            size += len(block)
+            if keep:
+                parts.append(block)
+    return b"".join(parts), size, digest.hexdigest()

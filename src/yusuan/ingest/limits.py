@@ -24,10 +24,16 @@ MAX_ZIP_RATIO = 150  # uncompressed/compressed for any member larger than 1 MB
 MAX_SHEET_CELLS = 2_000_000  # cells read from one workbook
 MAX_HTML_BYTES = 50 * 1024 * 1024
 
+# Text: real disclosures hold 10,000-20,000 characters and no line over ~600; the parser
+# reads about 60,000 characters a second, so these bound a text file to ~20 s.
+MAX_TEXT_CHARS = 1_000_000  # characters kept from one text file; the rest is cut with a warning
+MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # bytes read from a text file (a character is at most 4 bytes)
+MAX_LINE_CHARS = 10_000  # characters kept from one line (a whole document on one line is cut)
+
 
 def diagnostic(code: str, message: str, path: str | None, severity: Severity = Severity.ERROR,
-               page: int | None = None) -> Diagnostic:
-    return Diagnostic(code=code, severity=severity, message=message, source=Source(page=page, ref=path))
+               page: int | None = None, line: int | None = None) -> Diagnostic:
+    return Diagnostic(code=code, severity=severity, message=message, source=Source(line=line, page=page, ref=path))
 
 
 @dataclass(frozen=True)
