@@ -72,3 +72,86 @@ def test_text_on_one_line_is_cut_per_line(tmp_path: Path, monkeypatch: pytest.Mo
     assert doc is not None and len(doc.lines) == 1 and len(doc.lines[0].text) <= 300
     assert _codes(diags) == ["I011"] and diags[0].source.line == 1
     assert "第 1 行过长" in diags[0].message and "缺少换行符" in diags[0].message
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_spans_are_bounded_before_they_are_placed() -> None:
+    # 60 rows of 20 cells, each colspan=1000: 1.2 million grid positions from 40 KB of markup
+    doc, diags = load_bytes(hf.html_span_table(rows=60, cells=20, colspan=1000), path="spans.html")
+    assert doc is not None and _codes(diags) == ["I404"] and diags[0].severity == Severity.WARNING
+    message = diags[0].message
+    assert "rowspan × colspan" in message and f"{limits.MAX_TABLE_SPAN_CELLS:,}" in message and "第 51 行" in message
+    grid = [x for x in doc.lines if x.grid]
+    assert len(grid) == 50 and grid[0].cells == ("1.00",) * 20  # the blank spanned columns dropped
+
+
+def test_html_rowspan_past_the_last_row_is_clamped() -> None:
+    page = ("<table><tr><td rowspan='65534'>一般公共预算</td><td>60.00</td></tr>"
+            "<tr><td>40.00</td></tr></table>").encode()
+    doc, diags = load_bytes(page, path="t.html")
+    assert doc is not None and not diags
+    assert [x.cells for x in doc.lines] == [("一般公共预算", "60.00"), ("", "40.00")]
+
+
+def test_html_table_past_the_document_limit_is_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CELLS", 200)
+    path = tmp_path / "table.html"
+    hf.write_html_table(path, 20_000)
+    doc, diags = load(path)
+    assert doc is not None and _codes(diags) == ["I013"]
+    assert sum(len(x.cells) for x in doc.lines if x.grid) <= 200
+    assert "table 1 row" in diags[0].message and "200" in diags[0].message
+
+
+# --------------------------------------------------------------------------- workbooks and Word
+
+
+def test_xlsx_is_streamed_and_cut_at_the_document_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CELLS", 200)
+    doc, diags = load_bytes(hf.xlsx_bytes(1000, 10), path="cells.xlsx")
+    assert doc is not None and _codes(diags) == ["I204"] and diags[0].severity == Severity.WARNING
+    assert len([x for x in doc.lines if x.grid]) == 18  # 18 rows of 10 cells (+1 a row) fit in 200
+    assert "工作表“表1”" in diags[0].message and "第 19 行起" in diags[0].message
+
+
+def test_xlsx_merged_range_hides_covered_values() -> None:
+    # a value written into a covered cell (some generators do) is not read twice
+    doc, diags = load_bytes(hf.xlsx_bytes(3, 3, merge="A1:B2"), path="m.xlsx")
+    assert doc is not None and not diags
+    first, second = (x.cells for x in doc.lines[:2])
+    assert first[1] == "" and second[0] == "" and second[1] == "" and first[0] and first[2]
+
+
+def test_oversized_xls_and_docx_parts_are_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    docx = pytest.importorskip("docx")
+    import io
+
+    monkeypatch.setattr(limits, "MAX_DOCX_XML_BYTES", 100)
+    document = docx.Document()
+    document.add_paragraph("2025年部门预算" * 20)
+    buf = io.BytesIO()
+    document.save(buf)
+    doc, diags = load_bytes(buf.getvalue(), path="big.docx")
+    assert doc is None and _codes(diags) == ["I211"] and "拆分" in diags[0].message
+    monkeypatch.setattr(limits, "MAX_XLS_BYTES", 100)
+    doc, diags = load_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000, path="big.xls")
+    assert doc is None and _codes(diags) == ["I210"] and "另存为 xlsx" in diags[0].message
+
+
+def test_docx_table_cut_at_the_document_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    docx = pytest.importorskip("docx")
+    import io
+
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CELLS", 50)
+    document = docx.Document()
+    table = document.add_table(rows=40, cols=4)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"{r * 4 + c}.00"
+    buf = io.BytesIO()
+    document.save(buf)
+    doc, diags = load_bytes(buf.getvalue(), path="t.docx")
+    assert doc is not None and _codes(diags) == ["I204"]
+    assert 0 < sum(len(x.cells) for x in doc.lines if x.grid) <= 50

@@ -29,6 +29,14 @@ MAX_HTML_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000  # characters kept from one text file; the rest is cut with a warning
 MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # bytes read from a text file (a character is at most 4 bytes)
 MAX_LINE_CHARS = 10_000  # characters kept from one line (a whole document on one line is cut)
+# Workbooks, Word and HTML: the largest real disclosures hold under 2,000 table cells; the
+# parser reads about 50,000 cells a second.
+MAX_DOCUMENT_CELLS = 300_000  # table cells kept from one document; the rest is cut with a warning
+MAX_TABLE_SPAN_CELLS = 1_000_000  # grid positions one HTML table's rowspan × colspan may cover
+MAX_MERGED_RANGES = 5_000  # merged ranges honoured per worksheet (real sheets have under 200)
+MAX_XLS_BYTES = 32 * 1024 * 1024  # xls is read whole by xlrd: larger ones are refused
+MAX_DOCX_XML_BYTES = 24 * 1024 * 1024  # word/document.xml is parsed whole by python-docx
+MAX_XLSX_PART_BYTES = 32 * 1024 * 1024  # xl/sharedStrings.xml and xl/styles.xml are read whole
 
 
 def diagnostic(code: str, message: str, path: str | None, severity: Severity = Severity.ERROR,
