@@ -155,3 +155,88 @@ def test_docx_table_cut_at_the_document_limit(monkeypatch: pytest.MonkeyPatch) -
     doc, diags = load_bytes(buf.getvalue(), path="t.docx")
     assert doc is not None and _codes(diags) == ["I204"]
     assert 0 < sum(len(x.cells) for x in doc.lines if x.grid) <= 50
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_giant_mediabox_is_not_rendered_for_ocr() -> None:
+    doc, diags = load_bytes(hf.scanned_pdf(1, mediabox=(14400, 14400)), path="box.pdf")
+    assert doc is not None and _codes(diags) == ["I113"]  # no I107: nothing was recognised
+    assert "508 × 508 厘米" in diags[0].message and "未做 OCR" in diags[0].message
+
+
+def test_ocr_raster_is_sized_from_the_page_before_rendering() -> None:
+    from yusuan.ingest.ocr import render_scale
+
+    assert render_scale(595, 842) == pytest.approx(limits.OCR_DPI / 72)  # A4 at full resolution
+    a0 = render_scale(2384, 3370)
+    assert a0 is not None and 2384 * 3370 * a0 * a0 <= limits.MAX_OCR_PIXELS * 1.0001
+    assert a0 * 72 >= limits.MIN_OCR_DPI
+    assert render_scale(14400, 14400) is None
+
+
+def _stub_ocr(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from yusuan.ingest import ocr
+
+    calls: list[int] = []
+
+    def fake(data, page, page_no, path):  # type: ignore[no-untyped-def]
+        calls.append(page_no)
+        return [], ()
+
+    monkeypatch.setattr(ocr, "ocr_pdf_page", fake)
+    return calls
+
+
+def test_scanned_pages_past_the_ocr_limit_are_listed_with_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yusuan.ingest import progress
+
+    calls = _stub_ocr(monkeypatch)
+    monkeypatch.setattr(limits, "MAX_OCR_PAGES", 2)
+    said: list[str] = []
+    with progress.listening(said.append):
+        _doc, diags = load_bytes(hf.scanned_pdf(5, image=hf.scan_image(200, 280)), path="scan.pdf")
+    assert calls == [1, 2]
+    assert len(said) == 2 and "OCR 识别第 2 页" in said[1] and "共 5 页" in said[1]
+    cut = next(d for d in diags if d.code == "I108")
+    assert "第 3-5 页" in cut.message and "MAX_OCR_PAGES" in cut.message and cut.source.page == 3
+
+
+def test_ocr_time_budget_stops_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _stub_ocr(monkeypatch)
+    monkeypatch.setattr(limits, "MAX_OCR_SECONDS", -1)
+    _doc, diags = load_bytes(hf.scanned_pdf(3, image=hf.scan_image(200, 280)), path="scan.pdf")
+    assert calls == [] and "I107" not in _codes(diags)
+    assert "MAX_OCR_SECONDS" in next(d for d in diags if d.code == "I109").message
+
+
+REAL_121 = hf.FIXTURES / "real" / "121_js-shengweibgt-2017-bumen-yusuan-biaoge.pdf"
+
+
+def test_pdf_with_destroyed_xref_is_recovered_by_pdfium() -> None:
+    intact, _ = load_bytes(REAL_121.read_bytes(), path="ok.pdf")
+    doc, diags = load_bytes(hf.destroy_xref(REAL_121.read_bytes()), path="xref.pdf")
+    assert doc is not None and _codes(diags)[0] == "I115" and "PDFium 重建" in diags[0].message
+    assert intact is not None and [x.text for x in doc.lines] == [x.text for x in intact.lines]
+
+
+def test_pdfium_text_is_the_last_resort(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yusuan.ingest import pdf
+
+    broken = limits.diagnostic("I102", "损坏", "x.pdf")
+    monkeypatch.setattr(pdf, "_read_pdf", lambda *args: (None, (broken,)))
+    doc, diags = load_bytes(REAL_121.read_bytes(), path="x.pdf")
+    assert doc is not None and _codes(diags) == ["I115"] and "只读取文字" in diags[0].message
+    assert any("支出预算总表" in x.text for x in doc.lines) and any(x.grid for x in doc.lines)
+
+
+def test_pdf_library_warnings_become_one_diagnostic(capfd: pytest.CaptureFixture[str]) -> None:
+    data = hf.minimal_pdf(1, b"BT /F1 12 Tf 72 720 Td (Budget 2025) Tj ET", hf.HELVETICA)
+    entry = data.index(b" 00000 n \n", data.index(b"xref")) - 10
+    damaged = data[:entry] + b"00000x0009" + data[entry + 10:]  # the first object's offset unreadable
+    doc, diags = load_bytes(damaged, path="flip.pdf")
+    assert doc is not None and [x.text for x in doc.lines] == ["Budget 2025"]
+    assert _codes(diags) == ["I014"] and "Not adding object 1" in diags[0].message
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""  # nothing printed by the libraries

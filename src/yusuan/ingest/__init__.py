@@ -7,9 +7,10 @@ from hostile files; every failure is a ``Diagnostic`` returned beside a ``None``
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
-from yusuan.ingest import limits
+from yusuan.ingest import library_log, limits
 from yusuan.ingest.document import Line, SourceDocument
 from yusuan.ingest.text import NotText, read_text
 from yusuan.model import Diagnostic, Severity, Source
@@ -49,7 +50,12 @@ def load_bytes(data: bytes, path: str | None = None, *, sha256: str | None = Non
     kind = detect_format(data)
     readers = _readers()
     if kind in readers:
-        return readers[kind](data, path, sha)
+        with library_log.collecting() as said:
+            doc, diags = readers[kind](data, path, sha)
+        if doc is None or kind != "pdf" or not said:
+            return doc, diags  # what office libraries say is about features we do not read
+        note = _library_note(name, said, path)
+        return replace(doc, diagnostics=(*doc.diagnostics, note)), (*diags, note)
     try:
         doc = read_text(data, path=path, sha256=sha, size=size)
     except NotText:
@@ -62,6 +68,16 @@ def load_bytes(data: bytes, path: str | None = None, *, sha256: str | None = Non
             ),
         )
     return doc, doc.diagnostics
+
+
+def _library_note(name: str, said: list[tuple[str, str]], path: str | None) -> Diagnostic:
+    """One warning for what the PDF libraries reported while reading (damaged structure)."""
+    first = said[0][1].replace("\n", " ")
+    first = first if len(first) <= 80 else first[:77] + "..."
+    return Diagnostic(
+        code="I014", severity=Severity.WARNING, source=Source(ref=path),
+        message=f"{name}：PDF 文件结构有 {len(said)} 处问题（如“{first}”），已尽量读取。"
+        "如内容缺失或有误，请重新下载原文件，或用 PDF 阅读器打开后另存再处理。")
 
 
 def _readers():  # type: ignore[no-untyped-def]

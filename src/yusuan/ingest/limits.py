@@ -17,6 +17,9 @@ MAX_VECTOR_OBJECTS = 20_000  # rects/lines/curves on one page; beyond this no ta
 MAX_IMAGE_PIXELS = 40_000_000  # one embedded or rendered image (about 6300 x 6300)
 OCR_DPI = 150  # rendering resolution for OCR: enough for 9 pt table digits
 MAX_OCR_PAGES = 60  # OCR is ~1-3 s a page; a longer scanned file is cut with a warning
+MAX_OCR_SECONDS = 300  # OCR time for one document; the pages after are not OCR'd (with a warning)
+MAX_OCR_PIXELS = 8_000_000  # one page's raster for OCR (A3 at 150 dpi is 4.4 M): larger pages render coarser
+MIN_OCR_DPI = 50  # a page that would render coarser than this to fit MAX_OCR_PIXELS is not OCR'd
 
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_UNCOMPRESSED = 300 * 1024 * 1024  # sum over all members of an xlsx/docx
