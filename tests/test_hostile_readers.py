@@ -240,3 +240,58 @@ def test_pdf_library_warnings_become_one_diagnostic(capfd: pytest.CaptureFixture
     assert _codes(diags) == ["I014"] and "Not adding object 1" in diags[0].message
     out, err = capfd.readouterr()
     assert out == "" and err == ""  # nothing printed by the libraries
+
+
+# --------------------------------------------------------------------------- reaching the user
+
+
+@pytest.fixture
+def cut_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real seed whose one long line is cut by the reader (I011)."""
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 400)
+    path = tmp_path / "cut.txt"
+    path.write_bytes(hf.SEED_TEXT.read_bytes() + b"\n" + "附注：".encode() + b"x" * 1000 + b"\n")
+    return path
+
+
+def test_reader_warning_is_returned_once(cut_seed: Path) -> None:
+    from yusuan.api import parse
+
+    _disclosure, diags = parse(cut_seed)
+    assert _codes(diags).count("I011") == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
+def test_reader_warning_in_every_check_format_once(cut_seed: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    from yusuan.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--format", fmt, str(cut_seed)])
+    assert result.exit_code in (0, 1), result.output
+    assert result.stdout.count("I011") == 1 and "过长" in result.stdout
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["json", "facts"])
+def test_reader_warning_reaches_parse_users_once(cut_seed: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    from yusuan.cli import main
+
+    result = CliRunner().invoke(main, ["parse", "--format", fmt, str(cut_seed)])
+    assert result.exit_code == 0
+    assert result.stderr.count("I011") == 1  # on the terminal without --verbose
+    assert result.stdout.count("I011") == (1 if fmt == "json" else 0)
+
+
+def test_unreadable_input_exits_2_with_a_chinese_message(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from yusuan.cli import main
+
+    path = tmp_path / "x.txt"
+    path.write_bytes(bytes(range(1, 256)) * 10)
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == 2 and "I002" in result.stderr and "无法识别的文件格式" in result.stderr
+    assert "Traceback" not in result.output and "内部错误" not in result.output

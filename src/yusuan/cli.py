@@ -75,10 +75,14 @@ def parse_all(paths: Sequence[str], label: str = "解析") -> list[Outcome]:
 
 
 def report_diagnostics(outcomes: Sequence[Outcome], verbose: bool) -> None:
-    """Errors always go to stderr; warnings and info only with --verbose."""
+    """Errors and the readers' warnings (what could not be read: cuts, pages not OCR'd)
+    always go to stderr, each once; other warnings and info only with --verbose."""
+    from yusuan.audit.report import reading_notes
+
     for outcome in outcomes:
-        for d in outcome.diagnostics:
-            if d.severity == Severity.ERROR or verbose:
+        notes = reading_notes(outcome.diagnostics)
+        for d in dict.fromkeys(outcome.diagnostics):
+            if d.severity == Severity.ERROR or d in notes or verbose:
                 line, page = d.source.line, d.source.page
                 where = f"第 {line} 行" if line else (f"第 {page} 页" if page else "")
                 prefix = {"error": "错误", "warning": "警告", "info": "提示"}[d.severity.value]
