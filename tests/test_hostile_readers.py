@@ -295,3 +295,28 @@ def test_unreadable_input_exits_2_with_a_chinese_message(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["parse", str(path)])
     assert result.exit_code == 2 and "I002" in result.stderr and "无法识别的文件格式" in result.stderr
     assert "Traceback" not in result.output and "内部错误" not in result.output
+
+
+# --------------------------------------------------------------------------- amounts of any size
+
+
+@pytest.mark.parametrize("amount", ["9" * 27 + ".99", "9" * 40, "1" * 19 + ".00"])
+def test_every_rule_runs_on_amounts_of_any_size(amount: str) -> None:
+    import re
+
+    from . import fuzzing
+
+    text = hf.SEED_TEXT.read_text(encoding="utf-8")
+    text = re.sub(r"\b\d+\.\d{2}\b", lambda m: amount if m.start() % 7 == 0 else m.group(), text)
+    assert amount in text
+    assert fuzzing.run_case(text.encode(), "big.txt") == []
+
+
+def test_quantized_never_raises() -> None:
+    from decimal import Decimal
+
+    from yusuan.text import quantized
+
+    assert str(quantized(Decimal("9" * 30 + ".555"), 2)) == "9" * 30 + ".56"
+    assert quantized(Decimal("Infinity"), 2).is_infinite()
+    assert str(quantized(Decimal("1.005"), 2)) == "1.00"  # half-even, as the default context

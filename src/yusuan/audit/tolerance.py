@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.model import MoneyUnit
-from yusuan.text import decimals_of
+from yusuan.text import decimals_of, quantized
 
 WAN = MoneyUnit.WAN.yuan
 
@@ -111,8 +111,8 @@ def last_place_off(stated: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
     to 100 %): a presentation slip, not a wrong number."""
     places = decimals_of(stated)
     unit = Decimal(1).scaleb(-places)
-    low = bounds[0].quantize(unit, rounding=ROUND_HALF_UP)
-    high = bounds[1].quantize(unit, rounding=ROUND_HALF_UP)
+    low = quantized(bounds[0], places, ROUND_HALF_UP)
+    high = quantized(bounds[1], places, ROUND_HALF_UP)
     return low - unit <= stated <= high + unit
 
 
@@ -127,5 +127,4 @@ def fmt_money(m: Money) -> str:
 
 def yuan_to(unit: MoneyUnit, yuan: Decimal, places: int = 2) -> str:
     """A 元 amount written in ``unit`` at ``places`` decimals, for messages."""
-    v = yuan / unit.yuan
-    return fmt(v.quantize(Decimal(1).scaleb(-places)))
+    return fmt(quantized(yuan / unit.yuan, places))

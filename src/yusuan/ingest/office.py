@@ -20,6 +20,7 @@ from yusuan.ingest import limits
 from yusuan.ingest.document import SourceDocument
 from yusuan.ingest.grid import LineSink, cell_text, is_title
 from yusuan.model import Diagnostic, Severity, Source
+from yusuan.text import quantized
 
 Result = tuple[SourceDocument | None, tuple[Diagnostic, ...]]
 
@@ -49,11 +50,13 @@ def _number_text(value: float | int | Decimal, number_format: str = "General") -
     fmt = number_format.split(";")[0]
     tail = fmt.split(".", 1)[1] if "." in fmt else ""
     decimals = len(tail) - len(tail.lstrip("0"))
+    if not d.is_finite():  # a float overflowed to inf in the file: not an amount
+        return str(value)
     if decimals:
-        return str(d.quantize(Decimal(1).scaleb(-decimals)))
+        return str(quantized(d, decimals))
     if isinstance(value, float):
         d = Decimal(repr(round(value, 6)))
-        return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else format(d.normalize(), "f")
+        return str(quantized(d, 0)) if d == d.to_integral_value() else format(d.normalize(), "f")
     return str(d)
 
 
