@@ -21,8 +21,10 @@ _CAPTION = re.compile(r"^(?:部门|单位|编制单位|编制部门|预算单位
 
 
 def cell_text(raw: object) -> str:
-    """Normalised text of one cell; line breaks inside a cell joined CJK-aware."""
-    text = normalize(str(raw)).replace("\r", "\n")
+    """Normalised text of one cell; line breaks inside a cell joined CJK-aware. At most
+    ``MAX_LINE_CHARS`` are read of one cell (cut before normalising: huge strings are not
+    worth the time, nor a place in ``normalize``'s cache)."""
+    text = normalize(str(raw)[: limits.MAX_LINE_CHARS + 1]).replace("\r", "\n")
     return clean_cjk_spaces(" ".join(part.strip() for part in text.split("\n") if part.strip()))
 
 
