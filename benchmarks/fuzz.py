@@ -2,11 +2,14 @@
 
     .venv/bin/python benchmarks/fuzz.py [--cases 100000] [--minutes 120] [--jobs 1] [--start 0]
         [--formats text,html,xlsx,docx,pdf] [--save] [--report fuzz-report.json]
+        [--case-timeout 60] [--cap-mib 2048]
 
 Case N is made by ``tests.fuzzing.make_case(random.Random(N))``: any case is reproduced by
-its number (``--start N --cases 1``). Prints cases run per format, the distinct crashes
-(stage | exception | innermost yusuan frame) with how often and the first case of each, and
-cases slower than 5 s. ``--save`` keeps each distinct crash's input under tests/fixtures/fuzz
+its number (``--start N --cases 1``). Cases run in worker processes; a case that runs past
+--case-timeout or whose worker passes --cap-mib of RSS is a crash too ("timeout" /
+"memory"), its worker replaced. Prints cases run per format, the distinct crashes (stage |
+exception | innermost yusuan frame) with how often and the first case of each, and cases
+slower than 5 s. ``--save`` keeps each distinct crash's input under tests/fixtures/fuzz
 (replayed by tests/test_fuzz.py).
 """
 
@@ -19,6 +22,7 @@ import random
 import sys
 import time
 from collections import Counter
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,35 +33,53 @@ from tests import fuzzing  # noqa: E402
 SLOW_S = 5.0
 
 
-def worker(args: tuple[int, int, int, float, tuple[str, ...], bool]) -> dict:
-    start, step, count, deadline, formats, save = args
+def case(n: int, formats: tuple[str, ...]) -> tuple[str, bytes]:
+    rng = random.Random(n)
+    weights = {f: w for f, w in fuzzing.WEIGHTS.items() if f in formats}
+    fmt = rng.choices(list(weights), weights=list(weights.values()))[0]
+    return fuzzing.make_case(rng, fmt)
+
+
+def serve(conn: Connection, formats: tuple[str, ...]) -> None:
+    """Worker: case numbers in, (format, seconds, crashes) out."""
     import logging
 
     logging.disable(logging.CRITICAL)
-    done: Counter[str] = Counter()
-    crashes: dict[str, dict] = {}
-    slow: list[tuple[int, str, float]] = []
-    fmt_weights = {f: w for f, w in fuzzing.WEIGHTS.items() if f in formats}
-    for n in range(start, start + count * step, step):
-        if time.time() > deadline:
-            break
-        rng = random.Random(n)
-        fmt = rng.choices(list(fmt_weights), weights=list(fmt_weights.values()))[0]
-        fmt, data = fuzzing.make_case(rng, fmt)
+    while True:
+        n = conn.recv()
+        if n is None:
+            return
+        fmt, data = case(n, formats)
         t0 = time.perf_counter()
         found = fuzzing.run_case(data, f"case{n}.{fuzzing.EXTENSIONS[fmt]}")
-        spent = time.perf_counter() - t0
-        done[fmt] += 1
-        if spent > SLOW_S:
-            slow.append((n, fmt, round(spent, 1)))
-        for crash in found:
-            entry = crashes.setdefault(crash.signature, {"count": 0, "first_case": n, "format": fmt,
-                                                          "message": crash.message})
-            entry["count"] += 1
-            if save and entry["count"] == 1:
-                saved = fuzzing.save_regression(fmt, data, crash)
-                entry["saved"] = str(saved.relative_to(ROOT)) if saved else None
-    return {"done": dict(done), "crashes": crashes, "slow": slow}
+        conn.send((fmt, time.perf_counter() - t0, [(c.signature, c.message) for c in found]))
+
+
+class Worker:
+    def __init__(self, formats: tuple[str, ...]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=serve, args=(child, formats), daemon=True)
+        self.proc.start()
+        self.case: int | None = None
+        self.since = 0.0
+
+    def rss_mib(self) -> float:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def give(self, n: int) -> None:
+        self.case, self.since = n, time.perf_counter()
+        self.conn.send(n)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join()
 
 
 def main() -> None:
@@ -69,27 +91,61 @@ def main() -> None:
     ap.add_argument("--formats", default=",".join(fuzzing.WEIGHTS))
     ap.add_argument("--save", action="store_true", help="keep crashing inputs under tests/fixtures/fuzz")
     ap.add_argument("--report", help="write the figures as JSON here as well")
+    ap.add_argument("--case-timeout", type=float, default=60.0)
+    ap.add_argument("--cap-mib", type=float, default=2048.0)
     args = ap.parse_args()
     formats = tuple(f for f in args.formats.split(",") if f)
+    fuzzing.text_seeds(), fuzzing.office_seeds(), fuzzing.pdf_seeds()  # made once, shared by fork
     t0 = time.time()
     deadline = t0 + args.minutes * 60
-    per_job = -(-args.cases // args.jobs)
-    jobs = [(args.start + j, args.jobs, per_job, deadline, formats, args.save) for j in range(args.jobs)]
-    if args.jobs == 1:
-        results = [worker(jobs[0])]
-    else:
-        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            results = pool.map(worker, jobs)
+    todo = iter(range(args.start, args.start + args.cases))
     done: Counter[str] = Counter()
     crashes: dict[str, dict] = {}
-    slow = []
-    for r in results:
-        done.update(r["done"])
-        slow += r["slow"]
-        for sig, entry in r["crashes"].items():
-            mine = crashes.setdefault(sig, {**entry, "count": 0})
-            mine["count"] += entry["count"]
-            mine["first_case"] = min(mine["first_case"], entry["first_case"])
+    slow: list[tuple[int, str, float]] = []
+
+    def record(n: int, fmt: str, signature: str, message: str) -> None:
+        entry = crashes.setdefault(signature, {"count": 0, "first_case": n, "format": fmt, "message": message})
+        entry["count"] += 1
+        entry["first_case"] = min(entry["first_case"], n)
+        if args.save and entry["count"] == 1:
+            fmt_, data = case(n, formats)
+            saved = fuzzing.save_regression(fmt_, data, fuzzing.Crash(*signature.split(" | "), message))
+            entry["saved"] = str(saved.relative_to(ROOT)) if saved else None
+
+    workers = [Worker(formats) for _ in range(args.jobs)]
+    for w in workers:
+        n = next(todo, None)
+        if n is not None:
+            w.give(n)
+    while any(w.case is not None for w in workers):
+        for i, w in enumerate(workers):
+            if w.case is None:
+                continue
+            n = w.case
+            if w.conn.poll(0.02):
+                fmt, seconds, found = w.conn.recv()
+                done[fmt] += 1
+                if seconds > SLOW_S:
+                    slow.append((n, fmt, round(seconds, 1)))
+                for signature, message in found:
+                    record(n, fmt, signature, message)
+            else:
+                spent = time.perf_counter() - w.since
+                over = ("timeout", f"> {args.case_timeout:.0f} s") if spent > args.case_timeout else (
+                    ("memory", f"> {args.cap_mib:.0f} MiB RSS") if w.rss_mib() > args.cap_mib else None)
+                if over is None:
+                    continue
+                fmt, _ = case(n, formats)
+                done[fmt] += 1
+                record(n, fmt, f"{over[0]} | {over[0].capitalize()} | ", over[1])
+                w.kill()
+                workers[i] = w = Worker(formats)
+            nxt = next(todo, None) if time.time() < deadline else None
+            if nxt is None:
+                w.case = None
+                w.conn.send(None)
+            else:
+                w.give(nxt)
     elapsed = time.time() - t0
     total = sum(done.values())
     print(f"cases run: {total:,} in {elapsed / 60:.1f} min ({total / max(elapsed, 1e-9):.1f}/s); "
