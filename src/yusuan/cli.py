@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,24 @@ def _progress(items: list[str], label: str) -> Iterator[str]:
         yield from items
 
 
+@contextmanager
+def reading_progress() -> Iterator[None]:
+    """Steps of a long read (OCR page by page) shown on a terminal, on their own lines."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from yusuan.ingest import progress
+
+    with progress.listening(lambda message: click.echo(f"\n{message}", err=True)):
+        yield
+
+
 def parse_all(paths: Sequence[str], label: str = "解析") -> list[Outcome]:
+    with reading_progress():
+        return _parse_all(paths, label)
+
+
+def _parse_all(paths: Sequence[str], label: str) -> list[Outcome]:
     files = expand_inputs(paths)
     outcomes: list[Outcome] = []
     for path in _progress(files, label):

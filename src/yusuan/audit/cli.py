@@ -27,7 +27,7 @@ def check_paths(paths: list[str], config: Config) -> CheckReport:
     failed document reports."""
     from yusuan.api import doc_id_for
     from yusuan.audit.publication import FileToCheck, check_files
-    from yusuan.cli import _progress, expand_inputs
+    from yusuan.cli import _progress, expand_inputs, reading_progress
     from yusuan.ingest import load
     from yusuan.model import Diagnostic
     from yusuan.parsing import parse_document
@@ -35,7 +35,8 @@ def check_paths(paths: list[str], config: Config) -> CheckReport:
     slots: list[DocumentReport | FileToCheck] = []
     for path in _progress(expand_inputs(paths), "检查"):
         try:
-            source, diagnostics = load(path)
+            with reading_progress():
+                source, diagnostics = load(path)
             disclosure = None
             if source is not None:
                 disclosure, found = parse_document(source, doc_id_for(path))
