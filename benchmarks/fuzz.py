@@ -125,6 +125,9 @@ def main() -> None:
             if w.conn.poll(0.02):
                 fmt, seconds, found = w.conn.recv()
                 done[fmt] += 1
+                if sum(done.values()) % 5000 == 0:
+                    print(f"  {sum(done.values()):,} cases, {(time.time() - t0) / 60:.1f} min, "
+                          f"{len(crashes)} distinct crashes", flush=True)
                 if seconds > SLOW_S:
                     slow.append((n, fmt, round(seconds, 1)))
                 for signature, message in found:
