@@ -53,11 +53,6 @@ def html_encoding(data: bytes) -> tuple[str, bool]:
     return "utf-8", False
 
 
-def decode_html(data: bytes) -> str:
-    enc, _ = html_encoding(data)
-    return data.decode(enc, errors="replace")
-
-
 class _Stop(Exception):
     """Raised from the parser target when the document is full: stop reading the markup."""
 

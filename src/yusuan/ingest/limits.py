@@ -24,7 +24,7 @@ MIN_OCR_DPI = 50  # a page that would render coarser than this to fit MAX_OCR_PI
 MAX_ZIP_MEMBERS = 5_000
 MAX_ZIP_UNCOMPRESSED = 300 * 1024 * 1024  # sum over all members of an xlsx/docx
 MAX_ZIP_RATIO = 150  # uncompressed/compressed for any member larger than 1 MB
-MAX_SHEET_CELLS = 2_000_000  # cells read from one workbook
+MAX_SHEET_CELLS = 2_000_000  # grid positions (blank ones included) passed over in one workbook
 MAX_HTML_BYTES = 50 * 1024 * 1024
 
 # Text: real disclosures hold 10,000-20,000 characters and no line over ~600; the parser
