@@ -16,7 +16,7 @@ MAX_CHARS_PER_PAGE = 60_000  # text objects on one page; beyond this the page is
 MAX_VECTOR_OBJECTS = 20_000  # rects/lines/curves on one page; beyond this no table is looked for
 MAX_IMAGE_PIXELS = 40_000_000  # one embedded or rendered image (about 6300 x 6300)
 OCR_DPI = 150  # rendering resolution for OCR: enough for 9 pt table digits
-MAX_OCR_PAGES = 60  # OCR is ~1-3 s a page; a longer scanned file is cut with a warning
+MAX_OCR_PAGES = 60  # OCR takes 2-15 s a page on 2 cores; a longer scanned file is cut with a warning
 MAX_OCR_SECONDS = 300  # OCR time for one document; the pages after are not OCR'd (with a warning)
 MAX_OCR_PIXELS = 8_000_000  # one page's raster for OCR (A3 at 150 dpi is 4.4 M): larger pages render coarser
 MIN_OCR_DPI = 50  # a page that would render coarser than this to fit MAX_OCR_PIXELS is not OCR'd
@@ -36,7 +36,7 @@ MAX_LINE_CHARS = 10_000  # characters kept from one line (a whole document on on
 # parser reads about 50,000 cells a second.
 MAX_DOCUMENT_CELLS = 300_000  # table cells kept from one document; the rest is cut with a warning
 MAX_TABLE_SPAN_CELLS = 1_000_000  # grid positions one HTML table's rowspan × colspan may cover
-MAX_MERGED_RANGES = 5_000  # merged ranges honoured per worksheet (real sheets have under 200)
+MAX_MERGED_RANGES = 2_000  # merged ranges honoured per worksheet (real sheets have under 200)
 MAX_XLS_BYTES = 32 * 1024 * 1024  # xls is read whole by xlrd: larger ones are refused
 MAX_DOCX_XML_BYTES = 24 * 1024 * 1024  # word/document.xml is parsed whole by python-docx
 MAX_XLSX_PART_BYTES = 32 * 1024 * 1024  # xl/sharedStrings.xml and xl/styles.xml are read whole
