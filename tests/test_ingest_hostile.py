@@ -14,32 +14,9 @@ import pytest
 from yusuan.ingest import limits, load_bytes
 from yusuan.model import Severity
 
+from .hostile_files import minimal_pdf
+
 PDF_108 = Path(__file__).parent / "fixtures" / "real" / "108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf"
-
-
-def minimal_pdf(n_pages: int, content: bytes = b"", resources: bytes = b"", extra: list[bytes] | None = None) -> bytes:
-    """A valid PDF with ``n_pages`` identical pages, written by hand (no PDF library)."""
-    extra = extra or []
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    first_page = 4 + len(extra)
-    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(n_pages))
-    objects.append(b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n_pages)
-    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    objects.extend(extra)
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R /Resources << "
-            + resources + b" >> >>")
-    objects.extend([page] * n_pages)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def _only_error(diags, code: str) -> str:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,26 @@ def _progress(items: list[str], label: str) -> Iterator[str]:
         yield from items
 
 
+@contextmanager
+def reading_progress() -> Iterator[None]:
+    """Steps of a long read (OCR page by page) shown on a terminal, on their own lines."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from yusuan.ingest import progress
+
+    with progress.listening(lambda message: click.echo(f"\n{message}", err=True)):
+        yield
+
+
 def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None = None) -> list[Outcome]:
     """Parse every file. With ``limits`` each file is parsed in a limited worker process
     (what the commands do), else in this process (library use, tests)."""
+    with reading_progress():
+        return _parse_all(paths, label, limits)
+
+
+def _parse_all(paths: Sequence[str], label: str, limits: Limits | None) -> list[Outcome]:
     files = expand_inputs(paths)
     if limits is not None:
         from yusuan.isolation.cli import failure_diagnostic, map_files
@@ -86,10 +104,14 @@ def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None
 
 
 def report_diagnostics(outcomes: Sequence[Outcome], verbose: bool) -> None:
-    """Errors always go to stderr; warnings and info only with --verbose."""
+    """Errors and the readers' warnings (what could not be read: cuts, pages not OCR'd)
+    always go to stderr, each once; other warnings and info only with --verbose."""
+    from yusuan.audit.report import reading_notes
+
     for outcome in outcomes:
-        for d in outcome.diagnostics:
-            if d.severity == Severity.ERROR or verbose:
+        notes = reading_notes(outcome.diagnostics)
+        for d in dict.fromkeys(outcome.diagnostics):
+            if d.severity == Severity.ERROR or d in notes or verbose:
                 line, page = d.source.line, d.source.page
                 where = f"第 {line} 行" if line else (f"第 {page} 页" if page else "")
                 prefix = {"error": "错误", "warning": "警告", "info": "提示"}[d.severity.value]

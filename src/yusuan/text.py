@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 # Characters NFKC leaves alone but that mean the same thing here.
@@ -110,6 +110,16 @@ def parse_amount(cell: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if negative else value
+
+
+def quantized(value: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """``value`` at ``places`` decimals whatever its size: the default context (28 digits)
+    raises InvalidOperation for a 27-digit amount at two places. Infinity and NaN (read
+    from a workbook's float) come back unchanged."""
+    if not value.is_finite():
+        return value
+    with localcontext(Context(prec=max(28, value.adjusted() + places + 2))):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def is_amount(cell: str) -> bool:

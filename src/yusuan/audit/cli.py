@@ -32,7 +32,7 @@ def check_paths(paths: list[str], config: Config, limits: Limits | None = None) 
     failed document reports. With ``limits`` each file is read and parsed in a limited worker
     process (what the command does), else in this process."""
     from yusuan.audit.publication import FileToCheck, check_files
-    from yusuan.cli import _progress, expand_inputs
+    from yusuan.cli import _progress, expand_inputs, reading_progress
     from yusuan.isolation.cli import failure_diagnostic, map_files
     from yusuan.store.extract import read
 
@@ -40,7 +40,8 @@ def check_paths(paths: list[str], config: Config, limits: Limits | None = None) 
     if limits is not None:
         results = map_files(read, files, limits, "检查")
     else:
-        results = [_read_here(read, path) for path in _progress(files, "检查")]
+        with reading_progress():
+            results = [_read_here(read, path) for path in _progress(files, "检查")]
     slots: list[DocumentReport | FileToCheck] = []
     for path, result in zip(files, results, strict=True):
         if isinstance(result, Failed):

@@ -67,6 +67,12 @@ class DocumentReport:
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    @property
+    def reading_notes(self) -> tuple[Diagnostic, ...]:
+        """What the readers could not read as printed (text or cells cut, pages not OCR'd,
+        a damaged file repaired): their warnings and errors, once each."""
+        return reading_notes(self.diagnostics)
+
     def status_counts(self) -> Counter[Status]:
         return Counter(e.status for e in self.coverage)
 
@@ -93,3 +99,15 @@ class CheckReport:
             f"共检查 {files} 个文件（无法读取 {bad} 个）：{joined}错误 {c[Severity.ERROR]} 条，"
             f"警告 {c[Severity.WARNING]} 条，提示 {c[Severity.INFO]} 条。"
         )
+
+
+def reading_notes(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    """The readers' (ingest, codes I…) warnings and errors among ``diagnostics``, each once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in diagnostics:
+        key = (d.code, d.message)
+        if d.code.startswith("I") and d.severity != Severity.INFO and key not in seen:
+            seen.add(key)
+            out.append(d)
+    return tuple(out)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 
 from yusuan.model import MoneyUnit
-from yusuan.text import decimals_of
+from yusuan.text import decimals_of, quantized
 
 WAN = MoneyUnit.WAN.yuan
 
@@ -111,20 +111,9 @@ def last_place_off(stated: Decimal, bounds: tuple[Decimal, Decimal]) -> bool:
     to 100 %): a presentation slip, not a wrong number."""
     places = decimals_of(stated)
     unit = Decimal(1).scaleb(-places)
-    low = quantize(bounds[0], unit, ROUND_HALF_UP)
-    high = quantize(bounds[1], unit, ROUND_HALF_UP)
+    low = quantized(bounds[0], places, ROUND_HALF_UP)
+    high = quantized(bounds[1], places, ROUND_HALF_UP)
     return low - unit <= stated <= high + unit
-
-
-def quantize(value: Decimal, unit: Decimal, rounding: str | None = None) -> Decimal:
-    """``value`` rounded to the places of ``unit``, for a value of any size: the context gets
-    the digits the result needs (the default 28 would make an amount of 27 integer digits
-    at two decimals raise InvalidOperation)."""
-    exponent = unit.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) else 0
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, max(value.adjusted(), 0) + places + 2)
-        return value.quantize(unit, rounding=rounding)
 
 
 def fmt(value: Decimal) -> str:
@@ -138,5 +127,4 @@ def fmt_money(m: Money) -> str:
 
 def yuan_to(unit: MoneyUnit, yuan: Decimal, places: int = 2) -> str:
     """A 元 amount written in ``unit`` at ``places`` decimals, for messages."""
-    v = yuan / unit.yuan
-    return fmt(quantize(v, Decimal(1).scaleb(-places)))
+    return fmt(quantized(yuan / unit.yuan, places))

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
+from yusuan.ingest import library_log, limits
 from yusuan.ingest.document import Line, SourceDocument
 from yusuan.ingest.text import NotText, read_text
 from yusuan.model import Diagnostic, Severity, Source
@@ -40,17 +42,25 @@ def _error(code: str, message: str, path: str | None) -> Diagnostic:
     return Diagnostic(code=code, severity=Severity.ERROR, message=message, source=Source(ref=path))
 
 
-def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
-    sha = hashlib.sha256(data).hexdigest()
+def load_bytes(data: bytes, path: str | None = None, *, sha256: str | None = None,
+               size: int | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    """Read a file's bytes. ``data`` may be only the start of a text file of ``size`` bytes
+    whose digest is ``sha256`` (``load`` keeps no more of a large text file than is read)."""
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     name = path or "<输入>"
     if not data.strip():
         return None, (_error("I001", f"{name}：文件为空，没有可解析的内容。请确认文件完整后重试。", path),)
     kind = detect_format(data)
     readers = _readers()
     if kind in readers:
-        return readers[kind](data, path, sha)
+        with library_log.collecting() as said:
+            doc, diags = readers[kind](data, path, sha)
+        if doc is None or kind != "pdf" or not said:
+            return doc, diags  # what office libraries say is about features we do not read
+        note = _library_note(name, said, path)
+        return replace(doc, diagnostics=(*doc.diagnostics, note)), (*diags, note)
     try:
-        return read_text(data, path=path, sha256=sha), ()
+        doc = read_text(data, path=path, sha256=sha, size=size)
     except NotText:
         return None, (
             _error(
@@ -60,6 +70,17 @@ def load_bytes(data: bytes, path: str | None = None) -> tuple[SourceDocument | N
                 path,
             ),
         )
+    return doc, doc.diagnostics
+
+
+def _library_note(name: str, said: list[tuple[str, str]], path: str | None) -> Diagnostic:
+    """One warning for what the PDF libraries reported while reading (damaged structure)."""
+    first = said[0][1].replace("\n", " ")
+    first = first if len(first) <= 80 else first[:77] + "..."
+    return Diagnostic(
+        code="I014", severity=Severity.WARNING, source=Source(ref=path),
+        message=f"{name}：PDF 文件结构有 {len(said)} 处问题（如“{first}”），已尽量读取。"
+        "如内容缺失或有误，请重新下载原文件，或用 PDF 阅读器打开后另存再处理。")
 
 
 def _readers():  # type: ignore[no-untyped-def]
@@ -94,34 +115,45 @@ def load(path: str | Path) -> tuple[SourceDocument | None, tuple[Diagnostic, ...
         kind = next((label for test, label in _NOT_REGULAR if test(mode)), "特殊文件")
         return None, (_error("I007", f"{name}：不是普通文件（{kind}），已跳过。请指定一个普通文件。", name),)
     try:
-        data = _read_capped(p, MAX_FILE_BYTES)
+        read = _read_capped(p, MAX_FILE_BYTES)
     except OSError as exc:
         return None, (_error("I006", f"{name}：无法读取文件（{exc.strerror}）。请检查权限。", name),)
-    if data is None:
-        return None, (
-            _error(
-                "I005",
-                f"{name}：文件过大（超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。"
-                "如确需处理，请在 yusuan.toml 的 [limits] 中提高 file_mb。",
-                name,
-            ),
-        )
-    return load_bytes(data, path=name)
+    if read is None:
+        return None, (_too_big(name),)
+    data, size, sha = read
+    return load_bytes(data, path=name, sha256=sha, size=size)
 
 
-def _read_capped(path: Path, limit: int) -> bytes | None:
-    """The file's bytes, or None when it holds more than ``limit``. Opened without blocking
-    and checked again once open, so a path swapped for a FIFO or device after the check
-    cannot hang or flood the reader."""
+def _too_big(name: str) -> Diagnostic:
+    return _error(
+        "I005",
+        f"{name}：文件过大（超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB），已跳过。"
+        "如确需处理，请在 yusuan.toml 的 [limits] 中提高 file_mb。",
+        name,
+    )
+
+
+def _read_capped(path: Path, limit: int) -> tuple[bytes, int, str] | None:
+    """The file's bytes (of a text file only the first ``limits.MAX_TEXT_BYTES``, all the
+    parser may keep), its size and SHA-256; None when it holds more than ``limit``. Opened
+    without blocking and checked again once open, so a path swapped for a FIFO or device
+    after the check cannot hang or flood the reader."""
+    chunk = 1 << 20
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
-        data = fh.read(info.st_size + 1)  # not read(limit): that would reserve the whole limit first
-        while len(data) <= limit:  # a file still growing
-            more = fh.read(min(1 << 20, limit + 1 - len(data)))
-            if not more:
+        head = fh.read(limits.MAX_TEXT_BYTES + 1)
+        digest = hashlib.sha256(head)
+        keep = not (len(head) > limits.MAX_TEXT_BYTES and detect_format(head) == "text")
+        parts, size = [head], len(head)
+        while size <= limit:  # a file still growing stops at the limit
+            block = fh.read(chunk)
+            if not block:
                 break
-            data += more
-    return None if len(data) > limit else data
+            digest.update(block)
+            size += len(block)
+            if keep:
+                parts.append(block)
+    return None if size > limit else (b"".join(parts), size, digest.hexdigest())

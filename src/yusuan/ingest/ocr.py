@@ -19,6 +19,9 @@ from yusuan.ingest import limits
 from yusuan.ingest.pdf import Item, Word, group_rows, unruled_table
 from yusuan.model import Diagnostic, Severity
 
+# Diagnostics of a page that was not recognised at all (too large, OCR missing or failed).
+NOT_RECOGNISED = frozenset({"I110", "I111", "I112", "I113"})
+
 
 @lru_cache(maxsize=1)
 def _engine() -> Any:
@@ -35,13 +38,15 @@ def _engine() -> Any:
     })
 
 
-def render_scale(width_pt: float, height_pt: float, dpi: int = limits.OCR_DPI) -> float:
-    """Pixels per point: ``dpi`` unless the page would exceed the pixel limit."""
+def render_scale(width_pt: float, height_pt: float, dpi: int = limits.OCR_DPI) -> float | None:
+    """Pixels per point for the OCR raster, computed from the page size before anything is
+    rendered: ``dpi``, less when the page would exceed ``MAX_OCR_PIXELS``; None when fitting
+    it would leave less than ``MIN_OCR_DPI`` (a giant MediaBox: nothing legible at that size)."""
     scale = dpi / 72
-    pixels = width_pt * height_pt * scale * scale
-    if pixels > limits.MAX_IMAGE_PIXELS:
-        scale *= math.sqrt(limits.MAX_IMAGE_PIXELS / pixels)
-    return scale
+    pixels = max(width_pt, 1.0) * max(height_pt, 1.0) * scale * scale
+    if pixels > limits.MAX_OCR_PIXELS:
+        scale *= math.sqrt(limits.MAX_OCR_PIXELS / pixels)
+    return scale if scale * 72 >= limits.MIN_OCR_DPI else None
 
 
 def ocr_words(image: Any, scale: float) -> list[Word]:
@@ -115,13 +120,20 @@ def ocr_pdf_page(data: bytes, page: Any, page_no: int, path: str | None
             return [], (limits.diagnostic(
                 "I110", f"{name} 第 {page_no} 页：图片过大（{w}×{h} 像素，上限 {limits.MAX_IMAGE_PIXELS:,} 像素），"
                 "未做 OCR。请以较低分辨率（150-300 dpi）重新扫描后再处理。", path, Severity.WARNING, page_no),)
+    scale = render_scale(page.width, page.height)
+    if scale is None:
+        cm = (page.width / 72 * 2.54, page.height / 72 * 2.54)
+        return [], (limits.diagnostic(
+            "I113", f"{name} 第 {page_no} 页：页面尺寸异常（{cm[0]:,.0f} × {cm[1]:,.0f} 厘米），"
+            f"按 OCR 图像上限 {limits.MAX_OCR_PIXELS:,} 像素渲染后每英寸不足 {limits.MIN_OCR_DPI} 点，无法识别，"
+            "未做 OCR。请用 PDF 阅读器检查该页的页面大小，或将该页另存为 A4/A3 后再处理。", path, Severity.WARNING,
+            page_no),)
     try:
         import numpy as np
         import pypdfium2 as pdfium
         from PIL import Image
 
         Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS
-        scale = render_scale(page.width, page.height)
         document = pdfium.PdfDocument(data)
         try:
             pil = document[page_no - 1].render(scale=scale).to_pil().convert("RGB")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from yusuan.catalogue import classify_title
-from yusuan.ingest import limits
+from yusuan.ingest import limits, progress
 from yusuan.ingest.document import Line, SourceDocument
 from yusuan.ingest.pdf_geometry import PageGeometry, covers_page, read_page
 from yusuan.model import Diagnostic, Severity, Source
@@ -689,8 +690,84 @@ def _page_image_area(page: Any) -> float:
 
 def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
              max_pages: int | None = None) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
-    """Read a PDF into lines. Never raises for bad input; problems come back as diagnostics."""
+    """Read a PDF into lines. Never raises for bad input; problems come back as diagnostics.
+
+    A file pdfminer cannot open (destroyed cross-reference table, broken trailer) is not
+    called corrupt before PDFium has tried: PDFium rebuilds the structure and writes a clean
+    copy, which is read as usual; failing that, PDFium's own text is read (no ruled tables)."""
     max_pages = limits.MAX_PAGES if max_pages is None else max_pages  # read now: [limits] pages may set it
+    doc, diags = _read_pdf(data, path, sha256, max_pages)
+    if doc is not None or not diags or diags[0].code not in ("I102", "I103"):
+        return doc, diags
+    return _recover(data, path, sha256, max_pages, diags[0])
+
+
+def _recover(data: bytes, path: str | None, sha256: str | None, max_pages: int, failure: Diagnostic
+             ) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    name = path or "<输入>"
+    repaired = _resaved_by_pdfium(data)
+    if repaired is None:
+        return None, (failure,)
+    doc, diags = _read_pdf(repaired, path, sha256, max_pages)
+    how = "已用 PDFium 重建文件结构后读取"
+    if doc is None:
+        doc, diags = _read_with_pdfium(repaired, path, sha256, max_pages)
+        how = "已改用 PDFium 只读取文字（表格按文字位置重建，可能不完整）"
+        if doc is None:
+            return None, (failure,)
+    note = limits.diagnostic(
+        "I115", f"{name}：PDF 文件结构已损坏（pdfminer 无法读取），{how}。"
+        "请核对内容是否完整；如有缺失，请重新下载原文件，或用 PDF 阅读器打开后另存再处理。", path, Severity.WARNING)
+    return replace(doc, diagnostics=(note, *doc.diagnostics)), (note, *diags)
+
+
+def _resaved_by_pdfium(data: bytes) -> bytes | None:
+    """The PDF as PDFium reads it, written anew (fresh cross-reference table); None when
+    PDFium cannot open it either."""
+    document = _open_pdfium(data)
+    if document is None:
+        return None
+    try:
+        if len(document) == 0:
+            return None
+        buf = io.BytesIO()
+        document.save(buf)
+        return buf.getvalue()
+    except Exception:  # PDFium opened it but cannot write it: nothing to recover
+        return None
+    finally:
+        document.close()
+
+
+def _read_with_pdfium(data: bytes, path: str | None, sha256: str | None, max_pages: int
+                      ) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
+    """PDFium's words of each page, as lines (and tables set without rulings): the last
+    resort for a file pdfminer cannot read even after PDFium rewrote it."""
+    document = _open_pdfium(data)
+    if document is None:
+        return None, ()
+    builder = _Builder()
+    state: dict[str, Any] = {}
+    n_pages = len(document)
+    try:
+        for index in range(min(n_pages, max_pages)):
+            geometry = _geometry(document, index)
+            if geometry is None:
+                continue
+            items, rest = unruled_table(_page_words(None, geometry), min_amounts=2)
+            items += [Item(top=min(w.top for w in row), kind="text", words=row) for row in group_rows(rest)]
+            items.sort(key=lambda it: it.top)
+            emit_page(builder, items, index + 1, geometry.width, state)
+    finally:
+        document.close()
+    builder.flush()
+    if not builder.lines:
+        return None, ()
+    return SourceDocument(path=path, format="pdf", lines=tuple(builder.lines), sha256=sha256, pages=n_pages), ()
+
+
+def _read_pdf(data: bytes, path: str | None, sha256: str | None,
+              max_pages: int) -> tuple[SourceDocument | None, tuple[Diagnostic, ...]]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
@@ -722,6 +799,7 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
     builder = _Builder()
     state: dict[str, Any] = {}
     ocr_pages: list[int] = []
+    budget = _OcrBudget(min(n_pages, max_pages))
     fmt = "pdf"
     fast = _open_pdfium(data)
     with pdf:
@@ -740,9 +818,8 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
                 images = geometry.image_area if geometry else _page_image_area(page)
                 # A scan with a stamped page number or header still needs OCR.
                 if not usable or (n_chars < 40 and images > 0.5):
-                    if images > 0.2:
+                    if images > 0.2 and _ocr_into(builder, data, page, page_no, name, path, diags, state, budget):
                         ocr_pages.append(page_no)
-                        _ocr_into(builder, data, page, page_no, name, path, diags, state, len(ocr_pages))
                         fmt = "pdf-ocr"
                     continue
                 emit_page(builder, _page_items(page, geometry), page_no, page.width, state)
@@ -756,6 +833,9 @@ def read_pdf(data: bytes, path: str | None = None, sha256: str | None = None,
     if fast is not None:
         fast.close()
     builder.flush()
+    cut = budget.diagnostic(name, path)
+    if cut is not None:
+        diags.append(cut)
     if ocr_pages:
         diags.append(limits.diagnostic(
             "I107", f"{name}：第 {_ranges(ocr_pages)} 页没有文字层，已用 OCR 识别；识别结果可能有误，"
@@ -791,19 +871,55 @@ def _geometry(doc: Any | None, index: int) -> PageGeometry | None:
         page.close()
 
 
+class _OcrBudget:
+    """OCR pages and seconds spent on one document, against ``MAX_OCR_PAGES`` and
+    ``MAX_OCR_SECONDS``: past either, the scanned pages left are listed, not OCR'd."""
+
+    def __init__(self, last_page: int) -> None:
+        self.last_page = last_page
+        self.done: list[int] = []
+        self.skipped: list[int] = []
+        self.reason = ""
+        self.started: float | None = None
+
+    def allows(self, page_no: int) -> bool:
+        if self.started is None:
+            self.started = time.monotonic()
+        if not self.reason:
+            spent = time.monotonic() - self.started
+            if len(self.done) >= limits.MAX_OCR_PAGES:
+                self.reason = f"扫描页超过 {limits.MAX_OCR_PAGES} 页（上限 MAX_OCR_PAGES）"
+            elif spent > limits.MAX_OCR_SECONDS:
+                self.reason = f"OCR 用时已达 {spent:.0f} 秒（上限 MAX_OCR_SECONDS = {limits.MAX_OCR_SECONDS} 秒）"
+        if self.reason:
+            self.skipped.append(page_no)
+            return False
+        self.done.append(page_no)
+        return True
+
+    def diagnostic(self, name: str, path: str | None) -> Diagnostic | None:
+        if not self.skipped:
+            return None
+        first = self.skipped[0]
+        code = "I108" if "MAX_OCR_PAGES" in self.reason else "I109"
+        return limits.diagnostic(
+            code, f"{name}：{self.reason}，第 {_ranges(self.skipped)} 页（共 {len(self.skipped)} 个扫描页）未做 OCR，"
+            "其内容未读取。请拆分文件后分别处理，或提供带文字层的 PDF 原件。", path, Severity.WARNING, first)
+
+
 def _ocr_into(builder: _Builder, data: bytes, page: Any, page_no: int, name: str, path: str | None,
-              diags: list[Diagnostic], state: dict[str, Any], count: int) -> None:
+              diags: list[Diagnostic], state: dict[str, Any], budget: _OcrBudget) -> bool:
+    """OCR one scanned page into the stream; False when the budget left it out."""
     from yusuan.ingest import ocr
 
-    if count > limits.MAX_OCR_PAGES:
-        if count == limits.MAX_OCR_PAGES + 1:
-            diags.append(limits.diagnostic(
-                "I108", f"{name}：扫描页超过 {limits.MAX_OCR_PAGES} 页，第 {page_no} 页起不再 OCR。"
-                "请拆分文件后分别处理。", path, Severity.WARNING, page_no))
-        return
+    if not budget.allows(page_no):
+        return False
+    progress.report(f"{name}：OCR 识别第 {page_no} 页（第 {len(budget.done)} 个扫描页，"
+                    f"最多 {limits.MAX_OCR_PAGES} 页，共 {budget.last_page} 页）")
     items, page_diags = ocr.ocr_pdf_page(data, page, page_no, path)
     diags.extend(page_diags)
     emit_page(builder, items, page_no, page.width, state)
+    return not any(d.code in ocr.NOT_RECOGNISED for d in page_diags)
 
 
 def _ranges(pages: list[int]) -> str:

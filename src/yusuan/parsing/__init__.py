@@ -28,7 +28,10 @@ __all__ = ["parse_document"]
 
 
 def parse_document(source: SourceDocument, doc_id: str) -> tuple[Disclosure, tuple[Diagnostic, ...]]:
-    diagnostics: list[Diagnostic] = list(source.diagnostics)
+    """The disclosure and the parser's own diagnostics. The reader's (``source.diagnostics``)
+    are not repeated here: ``load`` returned them beside the source, and the callers report
+    ``load``'s and ``parse_document``'s together, each once."""
+    diagnostics: list[Diagnostic] = []
 
     meta, found = meta_stage.extract_meta(source, doc_id)
     diagnostics += found

@@ -132,8 +132,13 @@ def _column_identities(check: _Check, table: Table) -> None:
                 _down(check, head, kids, "合计 = 各类之和", printed)
         if total is not None and top_units:
             _down(check, total, top_units, "合计 = 各单位之和", printed, kind=GROUPS)
+        children: dict[str, list[Row]] = {}  # one pass: a table of thousands of rows stays linear
+        for c, r in coded.items():
+            up = codes.parent_of(c)
+            if up is not None:
+                children.setdefault(up, []).append(r)
         for code, parent in coded.items():
-            kids = [r for c, r in coded.items() if codes.parent_of(c) == code]
+            kids = children.get(code)
             if kids:
                 _down(check, parent, kids, f"{code} = 下级科目之和", printed)
     _group_identities(check, table)

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from yusuan.audit.report import SEVERITY_RANK, SEVERITY_ZH, STATUS_ZH, CheckReport, DocumentReport, Status
-from yusuan.model import Finding, Severity
+from yusuan.model import Diagnostic, Finding, Severity
 
 CSV_FIELDS = ["doc", "rule", "severity", "message", "table", "row_code", "row_name", "column", "line", "page",
               "confidence", "values", "quote"]
@@ -64,6 +64,10 @@ def render_text(report: CheckReport) -> str:
             out.append(f"  无法检查：{msgs}")
             out.append("")
             continue
+        notes = d.reading_notes
+        if notes:
+            out.append(f"  [读取提示] {len(notes)} 条（以下内容未能完整读取，相关检查可能不完整）")
+            out += [f"    {x.code} {x.message}" for x in notes]
         for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
             items = [f for f in _sorted(d.findings) if f.severity == sev]
             if not items:
@@ -110,8 +114,8 @@ def document_dict(d: DocumentReport) -> dict[str, Any]:
         "doc": d.doc,
         "path": d.path,
         "readable": not d.failed,
-        "diagnostics": [{"code": x.code, "severity": x.severity.value, "message": x.message} for x in d.diagnostics
-                        if x.severity == Severity.ERROR],
+        "diagnostics": [{"code": x.code, "severity": x.severity.value, "message": x.message,
+                         "page": x.source.page, "line": x.source.line} for x in _shown(d)],
         "publication": [{"doc": m.doc, "path": m.path, "parts": m.parts} for m in d.members],
         "counts": {s.value: d.count(s) for s in Severity},
         "findings": [finding_dict(f) for f in _sorted(d.findings)],
@@ -120,6 +124,12 @@ def document_dict(d: DocumentReport) -> dict[str, Any]:
             for e in d.coverage
         ],
     }
+
+
+def _shown(d: DocumentReport) -> list[Diagnostic]:
+    """Diagnostics a report shows: every error, and the readers' warnings (cuts), once each."""
+    notes = d.reading_notes
+    return [x for x in d.diagnostics if x.severity == Severity.ERROR and x not in notes] + list(notes)
 
 
 def render_json(report: CheckReport) -> str:
@@ -133,6 +143,9 @@ def render_csv(report: CheckReport) -> str:
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     w.writeheader()
     for d in report.documents:
+        for x in d.reading_notes:  # what could not be read: a row like a finding, the code as its rule
+            w.writerow({"doc": d.doc, "rule": x.code, "severity": x.severity.value, "message": x.message,
+                        "line": x.source.line or "", "page": x.source.page or ""})
         for f in _sorted(d.findings):
             loc = f.location
             w.writerow({

@@ -82,6 +82,10 @@ def _document_html(d: DocumentReport, start: int) -> tuple[str, int]:
     if d.failed or d.disclosure is None:
         out.append(f"<p class='sev-error'>无法检查：{escape('；'.join(x.message for x in d.diagnostics))}</p>")
         return "".join(out), start
+    if d.reading_notes:
+        out.append("<h3>读取提示</h3><p>以下内容未能完整读取，相关检查可能不完整：</p><ul>" + "".join(
+            f"<li><span class='sev-{x.severity.value}'>[{SEVERITY_ZH[x.severity]}] {escape(x.code)}</span> "
+            f"{escape(x.message)}</li>" for x in d.reading_notes) + "</ul>")
     ids: dict[int, int] = {}
     out.append("<h3>发现的问题</h3><ol>")
     n = start

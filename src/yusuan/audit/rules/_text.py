@@ -18,7 +18,10 @@ from yusuan.publication import NARRATIVE, TABLES, parts_of
 from yusuan.text import normalize, squash
 
 # A table-of-contents line: dot leaders before a page number.
-_LEADERS = re.compile(r"[^\s.…·].*?(?:\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
+# A table-of-contents line: words, then dot leaders and a page number at the end. Found from
+# the leaders back (a lazy ".*?" from every start position took seconds on one long line).
+_LEADER_TAIL = re.compile(r"(?:\.{4,}|…{2,}|·{4,})\s*\d*\s*$")
+_WORD_CHAR = re.compile(r"[^\s.…·]")
 
 
 def printed_texts(ctx: RuleContext) -> Iterator[tuple[str, str, Source, str | None]]:
@@ -129,7 +132,8 @@ def line_of(ctx: RuleContext, needle: str, near: Source) -> Source:
 
 
 def is_toc_line(text: str) -> bool:
-    return bool(_LEADERS.search(text))
+    tail = _LEADER_TAIL.search(text)
+    return tail is not None and _WORD_CHAR.search(text, 0, tail.start()) is not None
 
 
 def snippet(text: str, start: int, end: int, width: int = 18) -> str:
