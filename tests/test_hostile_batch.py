@@ -186,18 +186,18 @@ def test_files_that_are_not_disclosures_never_enter_the_corpus(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_a_file_over_the_memory_limit_fails_alone_and_is_not_retried_unless_asked(tmp_path: Path) -> None:
-    from tests.test_isolation import _wide_html
+    from tests.test_isolation import _memory_hungry
 
     folder = tmp_path / "in"
     folder.mkdir()
     for seed in sorted(SEEDS.glob("*.txt")):
         shutil.copyfile(seed, folder / seed.name)
-    _wide_html(folder / "wide.html", 60_000)
+    _memory_hungry(folder / "scan.pdf")
     db = str(tmp_path / "c.duckdb")
-    proc, seconds = _yusuan("ingest", str(folder), "--db", db, "-j", "2", "--limit", "memory_mb=150")
+    proc, seconds = _yusuan("ingest", str(folder), "--db", db, "-j", "2", "--limit", "memory_mb=300")
     assert proc.returncode == 2, proc.stderr
     failed = [line for line in proc.stderr.splitlines() if line.startswith("[失败]")]
-    assert len(failed) == 1 and "wide.html" in failed[0] and "内存超过上限 150 MB" in failed[0]
+    assert len(failed) == 1 and "scan.pdf" in failed[0] and "内存超过上限 300 MB" in failed[0]
     assert "--retry-failed" in failed[0] and "Traceback" not in proc.stderr
     n_seeds = len(list(SEEDS.glob("*.txt")))
     assert re.search(rf"新增 {n_seeds} 个", proc.stderr)
@@ -205,7 +205,7 @@ def test_a_file_over_the_memory_limit_fails_alone_and_is_not_retried_unless_aske
     assert con.execute("SELECT reason FROM failures").fetchall() == [("memory",)]
     con.close()
     # the next run does not try it again ...
-    proc, _ = _yusuan("ingest", str(folder), "--db", db, "--limit", "memory_mb=150")
+    proc, _ = _yusuan("ingest", str(folder), "--db", db, "--limit", "memory_mb=300")
     assert proc.returncode == 0 and "此前失败、内容未变跳过 1 个" in proc.stderr
     # ... unless asked, with a higher limit: then it is read to the end (and found to be no disclosure)
     proc, _ = _yusuan("ingest", str(folder), "--db", db, "--retry-failed", "--limit", "memory_mb=2000")

@@ -145,29 +145,30 @@ def test_input_limits_are_restored_by_the_defaults() -> None:
     assert limits.MAX_PAGES == before == Limits().pages
 
 
-def _wide_html(path: Path, rows: int) -> Path:
-    """A legitimate-looking but large table: parsing it takes a few hundred MB."""
-    body = "".join(f"<tr><td>2010{i:04d}</td><td>项目{i}</td><td>{i}.00</td><td>{i * 2}.50</td></tr>"
-                   for i in range(rows))
-    path.write_text(f"<html><body><h1>2025年部门预算</h1><table>{body}</table></body></html>", encoding="utf-8")
+def _memory_hungry(path: Path) -> Path:
+    """A legitimate input that needs a few hundred MB: one scanned page (OCR models and the
+    page raster). Readers stream and cap everything else, so a large table no longer does."""
+    from tests.hostile_files import scanned_pdf
+
+    path.write_bytes(scanned_pdf(1))
     return path
 
 
 @pytest.mark.slow
 def test_parse_over_the_memory_limit_gives_one_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    big = _wide_html(tmp_path / "大表.html", 60_000)
+    big = _memory_hungry(tmp_path / "大表.pdf")
     small = tmp_path / "ok.txt"
     small.write_text((Path(__file__).parent / "fixtures" / "seeds" / "000_caaa6eb3116f7168.txt").read_text("utf-8"),
                      encoding="utf-8")
-    (tmp_path / "yusuan.toml").write_text("[limits]\nmemory_mb = 150\n", encoding="utf-8")
+    (tmp_path / "yusuan.toml").write_text("[limits]\nmemory_mb = 300\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     t0 = time.monotonic()
     result = CliRunner().invoke(main, ["parse", "--format", "facts", str(big), str(small)])
     assert time.monotonic() - t0 < 30
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("[错误")]
-    assert len(errors) == 1 and "X002" in errors[0] and "大表.html" in errors[0]
-    assert "内存超过上限 150 MB" in errors[0] and "memory_mb" in errors[0]
+    assert len(errors) == 1 and "X002" in errors[0] and "大表.pdf" in errors[0]
+    assert "内存超过上限 300 MB" in errors[0] and "memory_mb" in errors[0]
     assert "Traceback" not in result.output + result.stderr
     assert "ok," in result.stdout  # the other file's facts are written
 

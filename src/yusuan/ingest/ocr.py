@@ -148,7 +148,11 @@ def ocr_pdf_page(data: bytes, page: Any, page_no: int, path: str | None
         return [], (limits.diagnostic(
             "I111", f"{name} 第 {page_no} 页：没有文字层，需要 OCR，但 OCR 组件未安装（{exc.name}）。"
             "请运行 pip install rapidocr onnxruntime 后重试。", path, Severity.WARNING, page_no),)
+    except MemoryError:  # out of memory is the worker's limit, not a property of this page
+        raise
     except Exception as exc:  # a broken image stream must not stop the document
+        if "bad_alloc" in str(exc) or "allocate" in str(exc):  # onnxruntime ran out: the same limit
+            raise MemoryError(str(exc)) from exc
         return [], (limits.diagnostic(
             "I112", f"{name} 第 {page_no} 页：OCR 失败（{type(exc).__name__}），该页内容未读取。"
             "请用 PDF 阅读器核对该页。", path, Severity.WARNING, page_no),)

@@ -823,6 +823,8 @@ def _read_pdf(data: bytes, path: str | None, sha256: str | None,
                         fmt = "pdf-ocr"
                     continue
                 emit_page(builder, _page_items(page, geometry), page_no, page.width, state)
+            except MemoryError:  # the worker's memory limit, not a property of this page
+                raise
             except Exception as exc:  # one bad page must not lose the rest of the document
                 diags.append(limits.diagnostic(
                     "I106", f"{name} 第 {page_no} 页：读取失败（{type(exc).__name__}），已跳过该页。"
