@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from yusuan.text import decimals_of
 
@@ -62,9 +62,18 @@ def _number(value: Any) -> Decimal | None:
         return None
 
 
+class Typed(NamedTuple):
+    """A value that carries its own kind, for a column whose rows differ (amounts and shares)."""
+
+    value: Any
+    kind: Kind
+
+
 def cell_value(value: Any, kind: Kind) -> tuple[Any, str | None]:
     """The value a cell holds and its number format. A value that should be a number but is
     not one (a note, a blank) is kept as text, so nothing is lost."""
+    if isinstance(value, Typed):
+        value, kind = value
     if kind is Kind.TEXT or value is None or value == "":
         if value is None or isinstance(value, (int, float, str)):
             return value, None
@@ -104,7 +113,7 @@ def write_sheet(ws: Any, headers: Sequence[str], kinds: Sequence[Kind], rows: It
             cell = ws.cell(row=start_row + n, column=c, value=stored)
             if fmt:
                 cell.number_format = fmt
-            shown = str(value) if fmt is None else f"{stored:,.2f}" if isinstance(stored, float) else str(stored)
+            shown = str(stored) if fmt is None or not isinstance(stored, float) else f"{stored:,.2f}"
             widths[c - 1] = max(widths[c - 1], text_width(shown) + 2)
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(MAX_WIDTH, max(8, width))

@@ -7,12 +7,12 @@ error) or, for ``ingest``, when some file failed (it is recorded and the batch g
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import NoReturn
 
 import click
 import duckdb
 
+from yusuan.cli_io import fail_writing, quiet_option, write_output_or_exit
 from yusuan.isolation.cli import limit_option, limits_or_exit
 from yusuan.store.extract import Parsed
 from yusuan.store.ingest import IngestAborted, ingest
@@ -47,17 +47,24 @@ def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="并行进程数；默认等于 CPU 核数。")
 @click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
 @click.option("--retry-failed", is_flag=True, help="重新处理此前记录为失败且内容未变的文件。")
+@click.option("--include", multiple=True, metavar="模式",
+              help="只取目录中匹配该模式的文件（可多次给出），如 *.pdf、2024/**/*.xlsx。不含 / 的模式匹配文件名，"
+              "含 / 的匹配相对该目录的路径；不区分大小写。")
+@click.option("--exclude", multiple=True, metavar="模式",
+              help="跳过目录中匹配该模式的文件（可多次给出），如 *.md、附件/**。")
 @click.option("-v", "--verbose", is_flag=True, help="每入库一个文件输出一行（标准错误）。")
+@quiet_option
 @limit_option
 def ingest_command(
-    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool, verbose: bool,
-    limit_items: tuple[str, ...],
+    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool,
+    include: tuple[str, ...], exclude: tuple[str, ...], verbose: bool, quiet: bool, limit_items: tuple[str, ...],
 ) -> None:
     """把预算公开文件 PATHS（文件或目录，目录递归）解析、审核并存入语料库。
 
     \b
     - 多进程并行解析；每个文件在单独的事务中写入，中断后重新运行会从断点继续；
     - 内容未变（sha256 相同）的文件跳过；同一路径内容变化时保存为新版本（保留历史，标记最新版）；
+    - --include/--exclude 按文件模式选取目录中的文件（直接给出的文件总是处理）；
     - 每个文件在受限的子进程中处理（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）；
     - 无法读取、超过上限或使子进程崩溃的文件记录为失败（含原因），其余文件照常处理；
       内容未变的失败文件在重新运行时跳过，除非给出 --retry-failed。
@@ -67,7 +74,7 @@ def ingest_command(
     bar: dict[str, object] = {}
 
     def on_start(n: int) -> None:
-        if n > 1 and sys.stderr.isatty() and not verbose:
+        if n > 1 and sys.stderr.isatty() and not verbose and not quiet:
             bar["bar"] = click.progressbar(length=n, label="入库", file=sys.stderr)
             bar["bar"].__enter__()  # type: ignore[attr-defined]
 
@@ -80,7 +87,8 @@ def ingest_command(
 
     try:
         summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
-                         limits=limits, on_done=on_done, on_start=on_start)  # fmt: skip
+                         limits=limits, on_done=on_done, on_start=on_start, include=include,
+                         exclude=exclude)  # fmt: skip
     except IngestAborted as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -92,7 +100,8 @@ def ingest_command(
     for path, message in summary.failures:
         msg = message if message.startswith(path) else f"{path}：{message}"
         click.echo(f"[失败] {printable(msg)}", err=True)
-    click.echo(summary.line(), err=True)
+    if not quiet:
+        click.echo(summary.line(), err=True)
     sys.exit(EXIT_USAGE if summary.failed else EXIT_OK)
 
 
@@ -100,11 +109,14 @@ def _emit(result: Result, fmt: str, output: str | None, sheet: str) -> None:
     if fmt == "xlsx":
         if not output:
             _fail("xlsx 格式需要用 -o 指定输出文件。")
-        write_xlsx([(sheet, result)], output)
+        try:
+            write_xlsx([(sheet, result)], output)
+        except OSError as exc:
+            fail_writing(output, exc)
         return
     text = {"table": render_table, "csv": render_csv, "json": render_json}[fmt](result)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_output_or_exit(text, output, csv=fmt == "csv")
     else:
         click.echo(text, nl=False)
 
@@ -157,14 +169,17 @@ def compare_command(
     if fmt == "xlsx":
         if not output:
             _fail("xlsx 格式需要用 -o 指定输出文件。")
-        write_xlsx(results, output)
+        try:
+            write_xlsx(results, output)
+        except OSError as exc:
+            fail_writing(output, exc)
         return
     if fmt != "table":
         _fail("--what all 只能与 --format table 或 xlsx 一起使用。")
     parts = [f"## {QUESTIONS[k].title}\n{render_table(r)}" for k, r in results]
     text = "\n".join(parts)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_output_or_exit(text, output)
     else:
         click.echo(text, nl=False)
 
