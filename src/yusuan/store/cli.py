@@ -237,3 +237,40 @@ def query_command(
     if out.truncated:
         click.echo(f"提示：结果超过 {max_rows} 行，只输出前 {max_rows} 行（可用 --max-rows 调整）。", err=True)
     _emit(Result(out.columns, out.rows), fmt, output, "query")
+
+
+@click.command("export")
+@_db_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="输出目录（不存在时创建；同名文件会被覆盖）。")
+@click.option("--format", "fmts", type=click.Choice(["parquet", "csv"]), multiple=True,
+              help="输出格式，可多次给出；默认 parquet 与 csv 都写。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）。")
+@click.option("--doc", "docs", multiple=True, metavar="文件编号",
+              help="只导出这些文件（文件编号即文件名去掉扩展名，可多次给出）；默认全部文件的最新版本。")
+@quiet_option
+def export_command(db: str, out_dir: str, fmts: tuple[str, ...], docs: tuple[str, ...], quiet: bool) -> None:
+    """把语料库导出为其他工具可按类型读取的文件。
+
+    \b
+    写出四张表（每个文件的最新版本）：
+      documents  文件：单位、年度、预算/决算、口径、数量
+      facts      表格数值（DESIGN §4 长表，附数值、万元值、页、行）
+      claims     说明数字（DESIGN §4b 长表）
+      findings   审核发现（含指纹；审核人已驳回的不导出）
+    以及 datapackage.json（Frictionless Data Package）：列出每个文件及其字段类型、中文标题与说明，
+    可用 frictionless、pandas、R 等按类型读取。
+    """
+    from yusuan.store.export import FORMATS, ExportError, export
+
+    con = _open(db, read_only=True)
+    try:
+        package = export(con, out_dir, fmts or FORMATS, docs)
+    except ExportError as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"读取语料库 {db} 失败：{exc}。数据库可能来自不兼容的版本，请重新 ingest。")
+    finally:
+        con.close()
+    if not quiet:
+        files = "、".join(r["path"] for r in package["resources"])
+        click.echo(f"已导出到 {printable(out_dir)}：{files} 和 datapackage.json。", err=True)
