@@ -15,8 +15,8 @@ from typing import Any
 from yusuan.report.outputs import Kind, sheet_title, write_sheet
 from yusuan.store.queries import QUESTIONS, Result
 
-# Sheet names: a compare question's Chinese title; anything else as given.
-SHEET_NAMES = {key: q.title for key, q in QUESTIONS.items()} | {"query": "查询结果"}
+# Sheet names: a compare question's Chinese title without its note in brackets; anything else as given.
+SHEET_NAMES = {key: q.title.split("（")[0] for key, q in QUESTIONS.items()} | {"query": "查询结果"}
 
 
 def cell_text(value: Any) -> str:
