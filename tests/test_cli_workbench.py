@@ -257,3 +257,23 @@ def test_worker_progress_reaches_the_parent_in_order() -> None:
         assert pool.run(_reports_pages, 3) == 3
         assert pool.run(_reports_pages, 0) == 0
     assert said == [(0, "第 1/3 页"), (0, "第 2/3 页"), (0, "第 3/3 页")]
+
+
+def test_each_error_names_the_path_once(tmp_path: Path) -> None:
+    missing_dir = tmp_path / "nope"
+    cases = [
+        (["parse", str(missing_dir / "x.txt")], str(missing_dir / "x.txt")),
+        (["check", str(missing_dir / "x.txt")], str(missing_dir / "x.txt")),
+        (["parse", "-o", str(missing_dir / "x.json"), str(seed("000"))], str(missing_dir / "x.json")),
+        (["check", "--format", "csv", "-o", str(missing_dir / "x.csv"), str(seed("000"))], str(missing_dir / "x.csv")),
+        (["check", "--format", "xlsx", "-o", str(missing_dir / "x.xlsx"), str(seed("000"))],
+         str(missing_dir / "x.xlsx")),
+        (["check", "--write-baseline", str(missing_dir / "b.json"), str(seed("000"))], str(missing_dir / "b.json")),
+        (["compare", "--db", str(missing_dir / "c.duckdb")], str(missing_dir / "c.duckdb")),
+        (["query", "SELECT 1", "--db", str(tmp_path)], str(tmp_path)),
+    ]
+    for args, path in cases:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.count(path) == 1, (args, result.stderr)
+        assert "Traceback" not in result.output and "No such file" not in result.output

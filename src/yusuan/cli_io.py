@@ -16,10 +16,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from yusuan.model import Diagnostic
+from yusuan.report.outputs import os_reason
 from yusuan.text import printable
 
 quiet_option = click.option("-q", "--quiet", is_flag=True,
@@ -76,6 +78,6 @@ def write_output_or_exit(text: str, output: str, csv: bool = False) -> None:
         fail_writing(output, exc)
 
 
-def fail_writing(output: str | Path, exc: OSError) -> None:
-    click.echo(f"错误：无法写入 {printable(str(output))}：{exc.strerror or exc}。请检查路径和权限。", err=True)
+def fail_writing(output: str | Path, exc: OSError) -> NoReturn:
+    click.echo(f"错误：无法写入 {printable(str(output))}：{os_reason(exc)}。请检查路径和权限。", err=True)
     sys.exit(2)

@@ -19,6 +19,7 @@ from yusuan.audit.config import Config, ConfigError
 from yusuan.audit.fingerprint import fingerprint
 from yusuan.audit.report import CheckReport, DocumentReport
 from yusuan.model import Finding
+from yusuan.report.outputs import os_reason
 
 SCHEMA = "yusuan/baseline@1"
 
@@ -31,7 +32,7 @@ def write_baseline(report: CheckReport, path: str | Path) -> int:
     try:
         Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"无法写入基线文件 {path}：{exc.strerror}。请检查路径和权限。") from None
+        raise ConfigError(f"无法写入基线文件 {path}：{os_reason(exc)}。请检查路径和权限。") from None
     return len(entries)
 
 

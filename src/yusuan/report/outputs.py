@@ -12,6 +12,7 @@ widths from the widest text (CJK characters count double), amounts as numbers wi
 
 from __future__ import annotations
 
+import errno
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -43,8 +44,14 @@ def write_text_output(text: str, path: str | Path, *, csv: bool = False) -> None
     Path(path).write_text((BOM + text) if csv and not text.startswith(BOM) else text, encoding="utf-8")
 
 
-def is_csv_path(path: str | Path) -> bool:
-    return str(path).lower().endswith(".csv")
+# Why an operating-system call failed, in Chinese (strerror is English).
+_OS_REASONS = {errno.ENOENT: "所在目录不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+               errno.EISDIR: "是目录", errno.ENOTDIR: "路径中有一段不是目录", errno.ENOSPC: "磁盘空间不足",
+               errno.EROFS: "文件系统只读", errno.EEXIST: "已存在"}
+
+
+def os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
 def text_width(text: str) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 
 from yusuan import __version__
-from yusuan.report.outputs import BOM
+from yusuan.report.outputs import BOM, os_reason
 
 FORMATS = ("parquet", "csv")
 MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
@@ -183,7 +183,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, formats: Sequenc
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"无法创建输出目录 {out}：{exc.strerror or exc}。请检查路径和权限。") from None
+        raise ExportError(f"无法创建输出目录 {out}：{os_reason(exc)}。请检查路径和权限。") from None
     resources = []
     for table in TABLES:
         types = [(name, str(kind)) for name, kind in
@@ -205,7 +205,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, formats: Sequenc
         (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n",
                                               encoding="utf-8")
     except OSError as exc:
-        raise ExportError(f"无法写入 {out / 'datapackage.json'}：{exc.strerror or exc}。") from None
+        raise ExportError(f"无法写入 {out / 'datapackage.json'}：{os_reason(exc)}。请检查路径和权限。") from None
     return package
 
 
@@ -221,8 +221,10 @@ def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, fmt: str) -> Non
             dst.write(BOM)  # Excel on Chinese Windows reads the file as UTF-8 only with it
             shutil.copyfileobj(src, dst, 1 << 20)
         raw.unlink()
-    except (duckdb.IOException, OSError) as exc:
-        raise ExportError(f"无法写入 {path}：{getattr(exc, 'strerror', None) or exc}。请检查路径和权限。") from None
+    except OSError as exc:
+        raise ExportError(f"无法写入 {path}：{os_reason(exc)}。请检查路径和权限。") from None
+    except duckdb.IOException:
+        raise ExportError(f"无法写入 {path}。请检查路径、权限和磁盘空间。") from None
 
 
 def _quote(path: Path) -> str:
