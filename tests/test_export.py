@@ -40,7 +40,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _export(db: Path, out: Path, *args: str) -> Any:
     result = CliRunner().invoke(main, ["export", "--db", str(db), "-o", str(out), *args])
     assert result.exit_code == 0, result.output
-    return json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    package = out / "datapackage.json"
+    return json.loads(package.read_text(encoding="utf-8")) if package.exists() else None
 
 
 def _conforms(value: str, kind: str) -> bool:
@@ -155,3 +156,22 @@ def test_frictionless_validates_the_csv_package(corpus: Path, tmp_path: Path) ->
     _export(corpus, out, "--format", "csv")
     report = frictionless.validate(str(out / "datapackage.json"))
     assert report.valid, report.flatten(["type", "note"])[:5]
+
+
+def test_findings_workbook_from_the_corpus(corpus: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "out"
+    _export(corpus, out, "--format", "xlsx", "--xlsx-layout", "per-document")
+    assert sorted(p.name for p in out.iterdir()) == ["findings.xlsx"]
+    con = duckdb.connect(str(corpus), read_only=True)
+    units = [u for (u,) in con.execute("SELECT unit_name FROM latest_documents ORDER BY doc").fetchall()]
+    n_findings = con.execute("SELECT count(*) FROM latest_findings").fetchall()[0][0]
+    con.close()
+    wb = openpyxl.load_workbook(out / "findings.xlsx")
+    assert wb.sheetnames == [*units, "规则统计"]
+    assert sum(wb[u].max_row - 1 for u in units) == n_findings
+    pages = [c for u in units for c in wb[u]["I"][1:] if c.value is not None]  # 页
+    assert wb[units[0]]["I1"].value == "页" and all(isinstance(c.value, int) for c in pages)
+    stats = wb["规则统计"]
+    assert sum(stats.cell(row=r, column=3).value for r in range(2, stats.max_row + 1)) == n_findings

@@ -5,10 +5,11 @@ with the count per rule. Rows are the same records as the CSV (``finding_rows``)
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from yusuan.audit.report import SEVERITY_ZH, CheckReport, DocumentReport, rule_counts
+from yusuan.audit.report import SEVERITY_ZH, CheckReport, rule_counts
 from yusuan.model import Severity
 from yusuan.report.findings import finding_rows
 from yusuan.report.outputs import Kind, sheet_title, write_sheet
@@ -49,13 +50,29 @@ def _cells(row: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _document_title(d: DocumentReport) -> str:
-    unit = d.disclosure.meta.unit_name if d.disclosure is not None else None
-    return unit or d.doc
+def document_titles(documents: Sequence[tuple[str | None, str]]) -> list[str]:
+    """A sheet title for each (unit name, document id): the unit name, or the id where the name
+    is unknown; with the id added where two documents share a name (预算 and 决算 of a unit)."""
+    names = [unit or doc for unit, doc in documents]
+    twice = {n for n in names if names.count(n) > 1}
+    return [f"{n} {doc}" if n in twice and n != doc else n for n, (_, doc) in zip(names, documents, strict=True)]
 
 
 def write_findings_xlsx(report: CheckReport, path: str | Path, layout: str = "long") -> None:
     """Write the findings (and reading notes) of ``report`` to ``path``."""
+    units = [(d.disclosure.meta.unit_name if d.disclosure is not None else None, d.doc) for d in report.documents]
+    titles = {id(d): t for d, t in zip(report.documents, document_titles(units), strict=True)}
+    rows = [(titles[id(d)], r) for d, r in finding_rows(report)]
+    counts = [(rule, sev.value, n) for (rule, sev), n in rule_counts(report)]
+    write_finding_rows(rows, path, layout, list(titles.values()), counts)
+
+
+def write_finding_rows(rows: Sequence[tuple[str, dict[str, Any]]], path: str | Path, layout: str,
+                       documents: Sequence[str], counts: Sequence[tuple[str, str, int]]) -> None:
+    """The workbook from flat finding records (``CSV_FIELDS`` keys), each with the title of its
+    document; ``documents`` in sheet order (``per-document``: one sheet each, also when it has no
+    finding); ``counts``: (rule, severity, number) for the 规则统计 sheet. Shared by ``check``
+    and ``export``."""
     from openpyxl import Workbook
 
     if layout not in LAYOUTS:
@@ -64,20 +81,13 @@ def write_findings_xlsx(report: CheckReport, path: str | Path, layout: str = "lo
     wb.remove(wb.active)  # type: ignore[arg-type]
     kinds = [k for _, _, k in _COLUMNS]
     used: set[str] = set()
-    rows = list(finding_rows(report))
-    if layout == "long":
+    if layout == "long" or not documents:
         write_sheet(wb.create_sheet(sheet_title("审核发现", used)), HEADERS, kinds, (_cells(r) for _, r in rows))
     else:
-        for d in report.documents:
-            mine = (_cells(r) for owner, r in rows if owner is d)
-            write_sheet(wb.create_sheet(sheet_title(_document_title(d), used)), HEADERS, kinds, mine)
-        if not report.documents:
-            write_sheet(wb.create_sheet(sheet_title("审核发现", used)), HEADERS, kinds, ())
-    _write_statistics(wb.create_sheet(sheet_title("规则统计", used)), report)
+        for title in dict.fromkeys(documents):
+            mine = (_cells(r) for owner, r in rows if owner == title)
+            write_sheet(wb.create_sheet(sheet_title(title, used)), HEADERS, kinds, mine)
+    write_sheet(wb.create_sheet(sheet_title("规则统计", used)), ("规则", "级别", "条数"),
+                (Kind.TEXT, Kind.TEXT, Kind.INTEGER),
+                [(rule, SEVERITY_ZH[Severity(sev)], n) for rule, sev, n in counts])
     wb.save(str(path))
-
-
-def _write_statistics(ws: Any, report: CheckReport) -> None:
-    counts = rule_counts(report)
-    rows = [(rule, SEVERITY_ZH[sev], n) for (rule, sev), n in counts]
-    write_sheet(ws, ("规则", "级别", "条数"), (Kind.TEXT, Kind.TEXT, Kind.INTEGER), rows)

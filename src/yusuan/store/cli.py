@@ -7,6 +7,7 @@ error) or, for ``ingest``, when some file failed (it is recorded and the batch g
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -243,12 +244,16 @@ def query_command(
 @_db_option
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="输出目录（不存在时创建；同名文件会被覆盖）。")
-@click.option("--format", "fmts", type=click.Choice(["parquet", "csv"]), multiple=True,
-              help="输出格式，可多次给出；默认 parquet 与 csv 都写。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）。")
+@click.option("--format", "fmts", type=click.Choice(["parquet", "csv", "xlsx"]), multiple=True,
+              help="输出格式，可多次给出；默认 parquet 与 csv 都写。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）；"
+              "xlsx 只写审核发现（findings.xlsx，供审核人转交）。")
+@click.option("--xlsx-layout", type=click.Choice(["long", "per-document"]), default="long", show_default=True,
+              help="findings.xlsx 的排列：long 全部发现在一个工作表；per-document 每个文件一个工作表。")
 @click.option("--doc", "docs", multiple=True, metavar="文件编号",
               help="只导出这些文件（文件编号即文件名去掉扩展名，可多次给出）；默认全部文件的最新版本。")
 @quiet_option
-def export_command(db: str, out_dir: str, fmts: tuple[str, ...], docs: tuple[str, ...], quiet: bool) -> None:
+def export_command(db: str, out_dir: str, fmts: tuple[str, ...], xlsx_layout: str, docs: tuple[str, ...],
+                   quiet: bool) -> None:
     """把语料库导出为其他工具可按类型读取的文件。
 
     \b
@@ -258,13 +263,23 @@ def export_command(db: str, out_dir: str, fmts: tuple[str, ...], docs: tuple[str
       claims     说明数字（DESIGN §4b 长表）
       findings   审核发现（含指纹；审核人已驳回的不导出）
     以及 datapackage.json（Frictionless Data Package）：列出每个文件及其字段类型、中文标题与说明，
-    可用 frictionless、pandas、R 等按类型读取。
+    可用 frictionless、pandas、R 等按类型读取。--format xlsx 另写 findings.xlsx（中文表头、数字格式）。
     """
-    from yusuan.store.export import FORMATS, ExportError, export
+    from yusuan.store.export import FORMATS, ExportError, export, write_findings_workbook
 
+    tables = [f for f in (fmts or FORMATS) if f in FORMATS]
     con = _open(db, read_only=True)
+    written: list[str] = []
     try:
-        package = export(con, out_dir, fmts or FORMATS, docs)
+        if tables:
+            package = export(con, out_dir, tables, docs)
+            written += [r["path"] for r in package["resources"]] + ["datapackage.json"]
+        if "xlsx" in fmts:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            write_findings_workbook(con, Path(out_dir) / "findings.xlsx", xlsx_layout, docs)
+            written.append("findings.xlsx")
+    except OSError as exc:
+        fail_writing(out_dir, exc)
     except ExportError as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
@@ -272,5 +287,4 @@ def export_command(db: str, out_dir: str, fmts: tuple[str, ...], docs: tuple[str
     finally:
         con.close()
     if not quiet:
-        files = "、".join(r["path"] for r in package["resources"])
-        click.echo(f"已导出到 {printable(out_dir)}：{files} 和 datapackage.json。", err=True)
+        click.echo(f"已导出到 {printable(out_dir)}：{'、'.join(written)}。", err=True)

@@ -165,6 +165,12 @@ def _prepare(con: duckdb.DuckDBPyConnection, docs: Sequence[str]) -> None:
         SELECT f.rowid AS rowid_, {_FINGERPRINT_SQL} AS fingerprint,
                CAST({_decision_sql(con)} AS VARCHAR) AS decision
         FROM findings f JOIN chosen d ON d.id = f.doc_pk""")
+    if docs:
+        found = {r[0] for r in con.execute("SELECT doc FROM chosen").fetchall()}
+        missing = [d for d in docs if d not in found]
+        if missing:
+            raise ExportError(f"语料库中没有这些文件：{'、'.join(missing)}。用 yusuan query \"SELECT doc FROM "
+                              "latest_documents\" 查看文件编号。")
 
 
 def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, formats: Sequence[str] = FORMATS,
@@ -174,12 +180,6 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, formats: Sequenc
     ``ExportError``."""
     out = Path(out_dir)
     _prepare(con, docs)
-    if docs:
-        found = {r[0] for r in con.execute("SELECT doc FROM chosen").fetchall()}
-        missing = [d for d in docs if d not in found]
-        if missing:
-            raise ExportError(f"语料库中没有这些文件：{'、'.join(missing)}。用 yusuan query \"SELECT doc FROM "
-                              "latest_documents\" 查看文件编号。")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -207,6 +207,33 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: str | Path, formats: Sequenc
     except OSError as exc:
         raise ExportError(f"无法写入 {out / 'datapackage.json'}：{os_reason(exc)}。请检查路径和权限。") from None
     return package
+
+
+def write_findings_workbook(con: duckdb.DuckDBPyConnection, path: str | Path, layout: str = "long",
+                            docs: Sequence[str] = ()) -> int:
+    """The findings of the chosen documents (dismissed ones left out, as in ``export``) as the
+    reviewer's xlsx of ``check --format xlsx`` (``report.findings_xlsx``); returns how many."""
+    from yusuan.report.findings_xlsx import document_titles, write_finding_rows
+
+    _prepare(con, docs)
+    documents = con.execute("SELECT unit_name, doc FROM chosen ORDER BY doc").fetchall()
+    titles = dict(zip((doc for _, doc in documents), document_titles(documents), strict=True))
+    findings = next(t for t in TABLES if t.name == "findings")
+    cursor = con.execute(findings.sql)
+    names = [d[0] for d in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        row = {k: "" if v is None else v for k, v in zip(names, values, strict=True)}
+        row["values"] = "" if row["values"] in ("", "{}") else row["values"]
+        rows.append((titles[row["doc"]], row))
+    counts = con.execute(f"SELECT rule, severity, count(*) AS n FROM ({findings.sql}) GROUP BY rule, severity "
+                         "ORDER BY n DESC, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule"
+                         ).fetchall()
+    try:
+        write_finding_rows(rows, path, layout, [titles[doc] for _, doc in documents], counts)
+    except OSError as exc:
+        raise ExportError(f"无法写入 {path}：{os_reason(exc)}。请检查路径和权限。") from None
+    return len(rows)
 
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path, fmt: str) -> None:
