@@ -34,6 +34,8 @@ def test_help_has_no_english_click_boilerplate(args: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert "用法：" in result.output and "选项：" in result.output and "显示本帮助并退出。" in result.output
     assert not CLICK_ENGLISH.search(result.output), CLICK_ENGLISH.search(result.output)
+    usage = result.output.splitlines()[0]
+    assert not re.search(r"\b[A-Z]{2,}\b", usage.replace("SQL", "")), usage  # arguments are named in Chinese
 
 
 def test_usage_errors_are_chinese_too() -> None:

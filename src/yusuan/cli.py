@@ -148,7 +148,7 @@ def main() -> None:
 
 
 @main.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option("--format", "fmt", type=click.Choice(["json", "facts", "claims", "xlsx"]), default="json",
               show_default=True,
               help="输出格式：json 规范模型；facts 表格长表 CSV；claims 说明数字长表 CSV（每个金额、占比、增减一行）；"
@@ -160,7 +160,7 @@ def main() -> None:
 @limit_option
 def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool, quiet: bool,
                   limit_items: tuple[str, ...]) -> None:
-    """解析预算公开文件 FILES（文件或目录；- 表示从标准输入读取一个文件），输出规范数据。
+    """解析预算公开文件（文件或目录；- 表示从标准输入读取一个文件），输出规范数据。
 
     每个文件在受限的子进程中解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
     """

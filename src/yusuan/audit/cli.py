@@ -113,7 +113,7 @@ def _fail(message: str) -> NoReturn:
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "xlsx"]), default="text",
               show_default=True,
               help="输出格式。xlsx 需用 -o 指定文件；写入文件的 CSV 带 UTF-8 BOM（Excel 可直接打开）。")
@@ -141,7 +141,7 @@ def check_command(files: tuple[str, ...], fmt: str, output: str | None, xlsx_lay
                   ignore: tuple[str, ...], severity: tuple[str, ...], fail_on: str | None,
                   tolerance_factor: str | None, tolerance_absolute: str | None, config_path: str | None,
                   quiet: bool, limit_items: tuple[str, ...]) -> None:
-    """检查预算公开文件 FILES（文件或目录；- 表示从标准输入读取一个文件）：表内、表间、说明与表格的一致性及完整性。
+    """检查预算公开文件（文件或目录；- 表示从标准输入读取一个文件）：表内、表间、说明与表格的一致性及完整性。
 
     每个文件在受限的子进程中读取和解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
     配置文件的 [check] per-file-ignores 可按文件模式忽略规则；--baseline 隐藏基线中已有的发现。
@@ -216,11 +216,11 @@ def _emit(report: CheckReport, fmt: str, output: str | None, xlsx_layout: str) -
 
 
 @click.command("rules")
-@click.argument("code", required=False)
+@click.argument("code", required=False, metavar="[规则代码]")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 供阅读；json 供程序读取（代码、类别、默认级别、摘要与说明）。")
 def rules_command(code: str | None, fmt: str) -> None:
-    """列出全部检查规则；给出 CODE 时显示该规则的说明。"""
+    """列出全部检查规则；给出规则代码时显示该规则的说明。"""
     rules = all_rules()
     if code is not None and code.upper() not in rules:
         _fail(f"没有规则 {code}。用 yusuan rules 查看全部规则。")

@@ -43,7 +43,7 @@ def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="文件或目录...")
 @_db_option
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="并行进程数；默认等于 CPU 核数。")
 @click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
@@ -60,7 +60,7 @@ def ingest_command(
     paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool,
     include: tuple[str, ...], exclude: tuple[str, ...], verbose: bool, quiet: bool, limit_items: tuple[str, ...],
 ) -> None:
-    """把预算公开文件 PATHS（文件或目录，目录递归）解析、审核并存入语料库。
+    """把预算公开文件（文件或目录，目录递归）解析、审核并存入语料库。
 
     \b
     - 多进程并行解析；每个文件在单独的事务中写入，中断后重新运行会从断点继续；
