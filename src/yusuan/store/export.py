@@ -30,6 +30,8 @@ from yusuan import __version__
 from yusuan.report.outputs import BOM, os_reason
 
 FORMATS = ("parquet", "csv")
+# How a decisions table may spell a dismissal; all are exported as (and filtered on) "dismissed".
+DISMISSED_WORDS = ("dismissed", "dismiss", "rejected", "驳回", "已驳回", "不采纳")
 MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 
 
@@ -154,8 +156,10 @@ def _decision_sql(con: duckdb.DuckDBPyConnection) -> str:
     when = next((cols[c] for c in ("decided_at", "at", "updated_at", "created_at", "time", "ts") if c in cols), None)
     same_doc = f' AND x."{cols["doc"]}" = f.doc' if "doc" in cols else ""
     order = f' ORDER BY x."{when}" DESC' if when else ""
-    return (f'(SELECT lower(CAST(x."{verdict}" AS VARCHAR)) FROM decisions x WHERE x."{fp}" = {_FINGERPRINT_SQL}'
-            f"{same_doc}{order} LIMIT 1)")
+    latest = (f'(SELECT lower(CAST(x."{verdict}" AS VARCHAR)) FROM decisions x WHERE x."{fp}" = {_FINGERPRINT_SQL}'
+              f"{same_doc}{order} LIMIT 1)")
+    dismissed = ", ".join(f"'{w}'" for w in DISMISSED_WORDS)
+    return f"CASE WHEN {latest} IN ({dismissed}) THEN 'dismissed' ELSE {latest} END"
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, docs: Sequence[str]) -> None:
