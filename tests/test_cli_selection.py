@@ -67,13 +67,8 @@ def test_ingest_include_exclude_select_the_files_of_a_folder(tmp_path: Path) -> 
 REAL_PDF = sorted((Path(__file__).parent / "fixtures" / "real").glob("*.pdf"))
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not REAL_PDF, reason="no real PDF fixture")
-def test_pages_done_are_shown_on_a_terminal_and_not_when_piped(tmp_path: Path) -> None:
-    pdf = min(REAL_PDF, key=lambda p: p.stat().st_size)
-    command = [sys.executable, "-m", "yusuan.cli", "parse", "--format", "facts", "-o", str(tmp_path / "f.csv"),
-               str(pdf)]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+def _on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run ``command`` with its stderr on a pseudo-terminal; its exit code and what it showed."""
     leader, follower = pty.openpty()
     proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, env=env, timeout=300)
     os.close(follower)
@@ -87,8 +82,22 @@ def test_pages_done_are_shown_on_a_terminal_and_not_when_piped(tmp_path: Path) -
             break
         seen += chunk
     os.close(leader)
-    assert proc.returncode == 0, seen.decode(errors="replace")
-    text = seen.decode("utf-8", errors="replace")
-    assert "读取第 1/" in text and "\r" in text  # one line, rewritten
-    piped = subprocess.run(command, capture_output=True, env=env, timeout=300)
-    assert "读取第" not in piped.stderr.decode()
+    return proc.returncode, seen.decode("utf-8", errors="replace")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_PDF, reason="no real PDF fixture")
+@pytest.mark.parametrize("command", ["parse", "ingest"])
+def test_pages_done_are_shown_on_a_terminal_and_not_when_piped(tmp_path: Path, command: str) -> None:
+    pdf = min(REAL_PDF, key=lambda p: p.stat().st_size)
+    args = (["parse", "--format", "facts", "-o", str(tmp_path / "f.csv")] if command == "parse"
+            else ["ingest", "--no-check", "--db", str(tmp_path / "c.duckdb")])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    code, shown = _on_a_terminal([sys.executable, "-m", "yusuan.cli", *args, str(pdf)], env)
+    assert code == 0, shown
+    assert "读取第 1/" in shown and "\r" in shown  # one line, rewritten
+    if command == "ingest":
+        args[-1] = str(tmp_path / "d.duckdb")
+    piped = subprocess.run([sys.executable, "-m", "yusuan.cli", *args, str(pdf)], capture_output=True, env=env,
+                           timeout=300)
+    assert piped.returncode == 0 and "读取第" not in piped.stderr.decode()

@@ -14,7 +14,7 @@ import click
 import duckdb
 
 from yusuan.cli_io import fail_writing, quiet_option, write_output_or_exit
-from yusuan.isolation.cli import limit_option, limits_or_exit
+from yusuan.isolation.cli import StatusLine, limit_option, limits_or_exit
 from yusuan.store.extract import Parsed
 from yusuan.store.ingest import IngestAborted, ingest
 from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
@@ -73,6 +73,7 @@ def ingest_command(
     limits = limits_or_exit(limit_items)
     con = _open(db, read_only=False)
     bar: dict[str, object] = {}
+    status = StatusLine() if sys.stderr.isatty() and not quiet else None
 
     def on_start(n: int) -> None:
         if n > 1 and sys.stderr.isatty() and not verbose and not quiet:
@@ -89,7 +90,7 @@ def ingest_command(
     try:
         summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
                          limits=limits, on_done=on_done, on_start=on_start, include=include,
-                         exclude=exclude)  # fmt: skip
+                         exclude=exclude, on_progress=status)  # fmt: skip
     except IngestAborted as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -97,6 +98,8 @@ def ingest_command(
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        if status is not None:
+            status.close()
         con.close()
     for path, message in summary.failures:
         msg = message if message.startswith(path) else f"{path}：{message}"

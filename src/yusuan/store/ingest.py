@@ -96,6 +96,7 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    on_progress: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into an open (writable) store.
 
@@ -104,7 +105,8 @@ def ingest(
     the reason and the batch goes on. ``on_start(n)`` is told how many files will be parsed;
     ``on_done(parsed, action)`` is called after each file is committed (action: "new",
     "version" or "failed"). ``include``/``exclude``: globs selecting the files inside folders
-    (``yusuan.selection``)."""
+    (``yusuan.selection``). ``on_progress(message)``: the steps a worker reports while it reads
+    a file (pages read), when only one file is to be parsed."""
     t0 = time.perf_counter()
     limits = limits or Limits()
     files = expand_inputs(paths, include, exclude)
@@ -134,6 +136,8 @@ def ingest(
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     try:
         with WorkerPool(limits, workers) as pool:
+            if on_progress is not None and len(todo) == 1:
+                pool.on_progress = lambda _index, message: on_progress(message)
             for index, result in pool.map_unordered(process_file, ((p, sha, check) for p, sha, _ in todo)):
                 path, sha, action = todo[index]
                 parsed = result if isinstance(result, Parsed) else _failed(path, sha, result)
