@@ -66,6 +66,11 @@ def test_statistics_counts_findings_per_rule() -> None:
     counts = [int(line.split()[0]) for line in result.stdout.splitlines()]
     assert counts == sorted(counts, reverse=True)  # most first, as ruff
     assert "共检查 4 个文件" in result.stderr
+    as_json = json.loads(CliRunner().invoke(main, ["check", "-q", "--statistics", "--format", "json", *files]).stdout)
+    by_rule: Counter[str] = Counter()
+    for record in as_json:
+        by_rule[record["rule"]] += record["count"]
+    assert by_rule == expected and {"count", "rule", "severity", "summary"} == set(as_json[0])
 
 
 def test_quiet_prints_no_summary_and_no_progress(tmp_path: Path) -> None:

@@ -95,12 +95,17 @@ def render(report: CheckReport, fmt: str) -> str:
     return findings.render_text(report)
 
 
-def statistics_text(report: CheckReport) -> str:
-    """Findings per rule, most first, as ruff's ``--statistics``: count, code, level, summary."""
+def statistics_text(report: CheckReport, fmt: str = "text") -> str:
+    """Findings per rule, most first, as ruff's ``--statistics``: count, code, level, summary
+    (``fmt="json"``: a list of records with those keys)."""
     from yusuan.audit.report import rule_counts
 
     rules = all_rules()
     counts = rule_counts(report)
+    if fmt == "json":
+        data = [{"count": n, "rule": rule, "severity": sev.value,
+                 "summary": rules[rule].summary if rule in rules else ""} for (rule, sev), n in counts]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     width = max((len(str(n)) for _, n in counts), default=1)
     lines = [f"{n:>{width}}  {rule:<7} [{SEVERITY_ZH[sev]}] {rules[rule].summary if rule in rules else ''}".rstrip()
              for (rule, sev), n in counts]
@@ -120,7 +125,8 @@ def _fail(message: str) -> NoReturn:
 @click.option("-o", "--output", type=click.Path(), help="输出文件；默认标准输出。")
 @click.option("--xlsx-layout", type=click.Choice(["long", "per-document"]), default="long", show_default=True,
               help="xlsx 的排列：long 全部发现在一个工作表；per-document 每个文件一个工作表。")
-@click.option("--statistics", is_flag=True, help="只输出每条规则的发现数（从多到少），不输出发现本身。")
+@click.option("--statistics", is_flag=True,
+              help="只输出每条规则的发现数（从多到少），不输出发现本身；与 --format json 一起时输出 JSON。")
 @click.option("--baseline", "baseline_path", type=click.Path(), default=None,
               help="基线文件：其中已记录（指纹相同）的发现不再报告，只显示新的发现。")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(), default=None,
@@ -178,7 +184,7 @@ def check_command(files: tuple[str, ...], fmt: str, output: str | None, xlsx_lay
             _fail(str(exc))
         if not quiet:
             click.echo(f"已把 {written} 条发现写入基线文件 {printable(write_baseline_path)}。", err=True)
-    _emit(report, "statistics" if statistics else fmt, output, xlsx_layout)
+    _emit(report, fmt, output, xlsx_layout, statistics)
     if not quiet and (fmt != "text" or output or statistics):
         click.echo(report.summary_line(), err=True)
     if not quiet and (by_file or by_baseline):
@@ -198,7 +204,14 @@ def _relabelled(report: CheckReport, inputs: Inputs) -> CheckReport:
                                      diagnostics=inputs.diagnostics(d.diagnostics)) for d in report.documents))
 
 
-def _emit(report: CheckReport, fmt: str, output: str | None, xlsx_layout: str) -> None:
+def _emit(report: CheckReport, fmt: str, output: str | None, xlsx_layout: str, statistics: bool) -> None:
+    if statistics:
+        text = statistics_text(report, "json" if fmt == "json" else "text")
+        if output:
+            write_output_or_exit(text, output)
+        else:
+            click.echo(text, nl=False)
+        return
     if fmt == "xlsx":
         from yusuan.report.findings_xlsx import write_findings_xlsx
 
@@ -208,7 +221,7 @@ def _emit(report: CheckReport, fmt: str, output: str | None, xlsx_layout: str) -
         except OSError as exc:
             fail_writing(output, exc)
         return
-    text = statistics_text(report) if fmt == "statistics" else render(report, fmt)
+    text = render(report, fmt)
     if output:
         write_output_or_exit(text, output, csv=fmt == "csv")
     else:
