@@ -51,8 +51,8 @@ def test_parse_xlsx_writes_one_sheet_per_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "概况"
-    assert "gpb_basic_econ" in wb.sheetnames
-    ws = wb["gpb_basic_econ"]
+    ws = wb["一般公共预算基本支出表（经济分类）"]
+    assert ws["C2"].value == "表类：gpb_basic_econ"
     codes = [ws.cell(row=r, column=1).value for r in range(5, ws.max_row + 1)]
     assert "30231" in codes
 

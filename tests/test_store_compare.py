@@ -30,6 +30,8 @@ from yusuan.model import (
 from yusuan.store import compare, open_store
 from yusuan.store.cli import compare_command, ingest_command, query_command
 from yusuan.store.extract import build_record
+from yusuan.store.output import SHEET_NAMES
+from yusuan.store.queries import QUESTIONS
 from yusuan.store.writer import write_document
 
 D = Decimal
@@ -165,8 +167,12 @@ def test_compare_outputs_csv_json_xlsx(corpus: Path, tmp_path: Path) -> None:
     out = runner.invoke(compare_command, ["--db", str(corpus), "--what", "all", "--format", "xlsx", "-o", str(target)])
     assert out.exit_code == 0, out.output
     wb = load_workbook(target)
-    assert "three-public" in wb.sheetnames and "stated-changes" in wb.sheetnames
-    assert wb["basic-project"]["C2"].value == 100
+    assert wb.sheetnames == [SHEET_NAMES[k] for k in QUESTIONS] and "“三公”经费与机关运行经费" in wb.sheetnames
+    sheet = wb["基本支出与项目支出构成"]
+    assert sheet["C2"].value == 100 and sheet["C2"].number_format == "#,##0.00" and sheet.freeze_panes == "A2"
+    share = [c.value for c in sheet[1]].index("基本支出占比")
+    assert sheet.cell(row=2, column=share + 1).number_format == "0.00%"
+    assert 0 < sheet.cell(row=2, column=share + 1).value <= 1
     text = runner.invoke(compare_command, ["--db", str(corpus), "--what", "all"]).output
     assert "“三公”经费与机关运行经费" in text and "测试县医疗保障局" in text
 

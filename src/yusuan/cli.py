@@ -3,7 +3,10 @@
 Exit codes: 0 success; 1 ``check`` found findings at or above ``--fail-on``; 2 user error
 (unreadable or unrecognised input, bad options). A failed file never stops the batch: the
 others are processed and a summary is printed at the end. Progress goes to stderr, and only
-when stderr is a terminal, so piped output stays clean.
+when stderr is a terminal, so piped output stays clean; ``-q`` silences progress and summary.
+A CSV written to a file (``-o x.csv``) starts with a UTF-8 BOM (for Excel); CSV on standard
+output does not (``yusuan.report.outputs``). ``-`` as a file reads standard input.
+Click's own texts are shown in Chinese (``yusuan.clitext``).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from pathlib import Path
 
 import click
 
-from yusuan import __version__
+from yusuan import __version__, clitext
 from yusuan.api import doc_id_for, parse
+from yusuan.cli_io import fail_writing, quiet_option, reading_stdin, write_output_or_exit
 from yusuan.isolation import Failed, Limits
 from yusuan.isolation.cli import limit_option, limits_or_exit
 from yusuan.model import Diagnostic, Disclosure, Severity
 from yusuan.text import printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+clitext.install()  # before the decorators below read click's texts
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,8 @@ def expand_inputs(paths: Sequence[str]) -> list[str]:
     return out
 
 
-def _progress(items: list[str], label: str) -> Iterator[str]:
-    if len(items) > 1 and sys.stderr.isatty():
+def _progress(items: list[str], label: str, quiet: bool = False) -> Iterator[str]:
+    if len(items) > 1 and sys.stderr.isatty() and not quiet:
         with click.progressbar(items, label=label, file=sys.stderr, item_show_func=lambda p: p or "") as bar:
             yield from bar
     else:
@@ -59,34 +65,40 @@ def _progress(items: list[str], label: str) -> Iterator[str]:
 
 
 @contextmanager
-def reading_progress() -> Iterator[None]:
-    """Steps of a long read (OCR page by page) shown on a terminal, on their own lines."""
-    if not sys.stderr.isatty():
+def reading_progress(quiet: bool = False) -> Iterator[None]:
+    """Steps of a long read (pages read, OCR page by page) shown on a terminal, on one line."""
+    if quiet or not sys.stderr.isatty():
         yield
         return
     from yusuan.ingest import progress
+    from yusuan.isolation.cli import StatusLine
 
-    with progress.listening(lambda message: click.echo(f"\n{message}", err=True)):
-        yield
+    status = StatusLine()
+    try:
+        with progress.listening(status):
+            yield
+    finally:
+        status.close()
 
 
-def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None = None) -> list[Outcome]:
+def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None = None,
+              quiet: bool = False) -> list[Outcome]:
     """Parse every file. With ``limits`` each file is parsed in a limited worker process
     (what the commands do), else in this process (library use, tests)."""
-    with reading_progress():
-        return _parse_all(paths, label, limits)
+    with reading_progress(quiet):
+        return _parse_all(paths, label, limits, quiet)
 
 
-def _parse_all(paths: Sequence[str], label: str, limits: Limits | None) -> list[Outcome]:
+def _parse_all(paths: Sequence[str], label: str, limits: Limits | None, quiet: bool) -> list[Outcome]:
     files = expand_inputs(paths)
     if limits is not None:
         from yusuan.isolation.cli import failure_diagnostic, map_files
 
-        results = map_files(parse, files, limits, label)
+        results = map_files(parse, files, limits, label, quiet)
         return [Outcome(path, None, (failure_diagnostic(path, r),)) if isinstance(r, Failed) else Outcome(path, *r)
                 for path, r in zip(files, results, strict=True)]
     outcomes: list[Outcome] = []
-    for path in _progress(files, label):
+    for path in _progress(files, label, quiet):
         try:
             disclosure, diagnostics = parse(path, doc_id_for(path))
         except Exception as exc:  # a parser bug must not take the batch down with it
@@ -126,8 +138,8 @@ def summary_line(outcomes: Sequence[Outcome]) -> str:
     return f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="yusuan")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, subcommand_metavar="命令 [参数]...")
+@click.version_option(__version__, prog_name="yusuan", help="显示版本并退出。", message="%(prog)s 版本 %(version)s")
 def main() -> None:
     """yusuan 预算公开文件解析、审核与比较工具。
 
@@ -136,21 +148,26 @@ def main() -> None:
 
 
 @main.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @click.option("--format", "fmt", type=click.Choice(["json", "facts", "claims", "xlsx"]), default="json",
               show_default=True,
               help="输出格式：json 规范模型；facts 表格长表 CSV；claims 说明数字长表 CSV（每个金额、占比、增减一行）；"
               "xlsx 每表一个工作表。")
-@click.option("-o", "--output", type=click.Path(), help="输出文件（xlsx 多文件时为目录）；默认标准输出。")
+@click.option("-o", "--output", type=click.Path(), help="输出文件（xlsx 多文件时为目录）；默认标准输出。"
+              "写入文件的 CSV 带 UTF-8 BOM（Excel 可直接打开），标准输出不带。")
 @click.option("-v", "--verbose", is_flag=True, help="同时显示警告和提示类诊断信息。")
+@quiet_option
 @limit_option
-def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool,
+def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool, quiet: bool,
                   limit_items: tuple[str, ...]) -> None:
-    """解析预算公开文件 FILES（文件或目录），输出规范数据。
+    """解析预算公开文件（文件或目录；- 表示从标准输入读取一个文件），输出规范数据。
 
     每个文件在受限的子进程中解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
     """
-    outcomes = parse_all(files, limits=limits_or_exit(limit_items))
+    limits = limits_or_exit(limit_items)
+    with reading_stdin(files) as inputs:
+        outcomes = [Outcome(inputs.label(o.path), o.disclosure, inputs.diagnostics(o.diagnostics))
+                    for o in parse_all(inputs.paths, limits=limits, quiet=quiet)]
     good = [o for o in outcomes if o.disclosure is not None]
     report_diagnostics(outcomes, verbose)
     if fmt == "xlsx":
@@ -158,10 +175,10 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose:
     else:
         text = printable(_render_text(good, fmt))  # whatever a reader let through, the output is valid UTF-8
         if output:
-            Path(output).write_text(text, encoding="utf-8")
+            write_output_or_exit(text, output, csv=fmt in ("facts", "claims"))
         else:
             click.echo(text, nl=False)
-    if len(outcomes) > 1 or any(o.failed for o in outcomes):
+    if not quiet and (len(outcomes) > 1 or any(o.failed for o in outcomes)):
         click.echo(summary_line(outcomes), err=True)
     sys.exit(EXIT_USAGE if any(o.failed for o in outcomes) else EXIT_OK)
 
@@ -189,13 +206,16 @@ def _write_xlsx(outcomes: Sequence[Outcome], output: str | None) -> None:
 
     if not output:
         raise click.UsageError("xlsx 格式需要用 -o 指定输出文件（多个输入时指定目录）。")
-    if len(outcomes) == 1 and not Path(output).is_dir():
-        write_xlsx(outcomes[0].disclosure, output)  # type: ignore[arg-type]
-        return
-    out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for o in outcomes:
-        write_xlsx(o.disclosure, out_dir / f"{o.disclosure.meta.doc}.xlsx")  # type: ignore[union-attr]
+    try:
+        if len(outcomes) == 1 and not Path(output).is_dir():
+            write_xlsx(outcomes[0].disclosure, output)  # type: ignore[arg-type]
+            return
+        out_dir = Path(output)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for o in outcomes:
+            write_xlsx(o.disclosure, out_dir / f"{o.disclosure.meta.doc}.xlsx")  # type: ignore[union-attr]
+    except OSError as exc:
+        fail_writing(output, exc)
 
 
 @main.command("schema")
@@ -212,7 +232,7 @@ def _register_subsystems() -> None:
 
     for module, names in (
         ("yusuan.audit.cli", ("check", "rules")),
-        ("yusuan.store.cli", ("ingest", "compare", "query")),
+        ("yusuan.store.cli", ("ingest", "compare", "query", "export")),
         ("yusuan.web.cli", ("serve",)),
         ("yusuan.render.cli", ("template", "render")),
     ):
@@ -227,6 +247,7 @@ def _register_subsystems() -> None:
 
 
 _register_subsystems()
+clitext.localise(main)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ up from the working directory), then overridden by command-line options, like ru
     [tool.yusuan.tolerance]
     factor = 1.5                     # scales the printed-precision rounding allowance
     absolute = 0                     # extra allowance in 元
+    [tool.yusuan.check.per-file-ignores]
+    "*说明*.pdf" = ["TBL"]           # these rules' findings are not reported for matching files
+    "2023/**" = ["NAR002"]           # (globs as in yusuan.selection, relative to the config's folder)
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Config:
     fail_on: Severity = Severity.ERROR
     tolerance: Tolerance = Tolerance()
     source: str | None = None  # the file it was read from
+    # (glob, rule codes or prefixes): findings of these rules are not reported for matching files
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __hash__(self) -> int:
         return id(self)
@@ -55,6 +60,14 @@ class Config:
             if code.startswith(pattern.upper()) and (best is None or len(pattern) > best[0]):
                 best = (len(pattern), sev)
         return best[1] if best else default
+
+    def ignored_in(self, path: str, code: str) -> bool:
+        """Whether ``per-file-ignores`` hides ``code``'s findings in the file at ``path``."""
+        from yusuan.selection import matches
+
+        root = Path(self.source).parent if self.source else None
+        return any(code.startswith(p) for glob, codes in self.per_file_ignores if matches(path, glob, root)
+                   for p in codes)
 
 
 def parse_severity(value: str, where: str) -> Severity:
@@ -99,7 +112,20 @@ def from_mapping(data: dict[str, Any], source: str) -> Config:
             absolute=_decimal(tol.get("absolute", 0), f"{source} tolerance.absolute"),
         ),
         source=source,
+        per_file_ignores=_per_file_ignores(data, source),
     )
+
+
+def _per_file_ignores(data: dict[str, Any], source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[check] per-file-ignores = {"glob" = ["RULE", …]}`` (also accepted at the top level)."""
+    check = data.get("check") or {}
+    if not isinstance(check, dict):
+        raise ConfigError(f"{source}：check 应为表，例如 [check] per-file-ignores = {{\"*.pdf\" = [\"NAR\"]}}。")
+    table = check.get("per-file-ignores", data.get("per-file-ignores")) or {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}：per-file-ignores 应为“文件模式 = 规则列表”的表，"
+                          "例如 per-file-ignores = {\"*说明*.pdf\" = [\"TBL\"]}。")
+    return tuple((glob, _codes(codes, f"{source} per-file-ignores.{glob}")) for glob, codes in table.items())
 
 
 def find_config_file(start: Path | None = None) -> Path | None:

@@ -111,3 +111,9 @@ def reading_notes(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]
             seen.add(key)
             out.append(d)
     return tuple(out)
+
+
+def rule_counts(report: CheckReport) -> list[tuple[tuple[str, Severity], int]]:
+    """((rule, severity), number of findings), most first, then by severity and code."""
+    counts = Counter((f.rule, f.severity) for f in report.findings)
+    return sorted(counts.items(), key=lambda item: (-item[1], -SEVERITY_RANK[item[0][1]], item[0][0]))

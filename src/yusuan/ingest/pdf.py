@@ -803,8 +803,10 @@ def _read_pdf(data: bytes, path: str | None, sha256: str | None,
     fmt = "pdf"
     fast = _open_pdfium(data)
     with pdf:
-        for index in range(min(n_pages, max_pages)):
+        total = min(n_pages, max_pages)
+        for index in range(total):
             page_no = index + 1
+            progress.report(f"{name}：读取第 {page_no}/{total} 页")
             try:
                 page = pdf.pages[index]
                 geometry = _geometry(fast, index)

@@ -38,16 +38,40 @@ def limits_or_exit(items: tuple[str, ...], config_path: str | None = None) -> Li
         sys.exit(2)
 
 
-def map_files(fn: Callable[[str], Any], files: Sequence[str], limits: Limits, label: str) -> list[Any]:
+class StatusLine:
+    """One line on stderr rewritten at each step of a long read (pages done/total, OCR), then
+    cleared: for a terminal only."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        click.echo(f"\r\x1b[K{message}", err=True, nl=False)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
+
+
+def map_files(fn: Callable[[str], Any], files: Sequence[str], limits: Limits, label: str,
+              quiet: bool = False) -> list[Any]:
     """``fn(path)`` for every file, each in a limited worker (as many at once as there are
     cores); results in the order of ``files``, a ``Failed`` where the worker did not finish.
-    A progress bar on stderr when it is a terminal."""
+    On a terminal (and unless ``quiet``): a progress bar over the files, or for one file the
+    steps its worker reports (pages read), on one line."""
     results: list[Any] = [None] * len(files)
     workers = max(1, min(os.cpu_count() or 1, len(files)))
-    show = len(files) > 1 and sys.stderr.isatty()
+    show = not quiet and sys.stderr.isatty()
+    status = StatusLine()
     with contextlib.ExitStack() as stack:
-        bar = stack.enter_context(click.progressbar(length=len(files), label=label, file=sys.stderr)) if show else None
+        bar = (stack.enter_context(click.progressbar(length=len(files), label=label, file=sys.stderr))
+               if show and len(files) > 1 else None)
         pool = stack.enter_context(WorkerPool(limits, workers))
+        if show and len(files) == 1:
+            pool.on_progress = lambda _index, message: status(message)
+            stack.callback(status.close)
         for index, result in pool.map_unordered(fn, [(f,) for f in files]):
             results[index] = result
             if bar is not None:

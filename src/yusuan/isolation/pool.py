@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from yusuan.ingest import progress
 from yusuan.isolation.config import Limits, apply_input_limits, how_to_raise
 
 POLL_SECONDS = 0.1
@@ -137,7 +138,8 @@ def _loop(conn: Connection, limits: Limits) -> None:
         fn, args = task
         _set_cpu_limit(limits.cpu_seconds)
         try:
-            reply: tuple[str, Any] = ("ok", fn(*args))
+            with progress.listening(lambda message: conn.send(("progress", message))):
+                reply: tuple[str, Any] = ("ok", fn(*args))
         except MemoryError:
             reply = ("memory", "")
         except Exception as exc:
@@ -214,6 +216,8 @@ class WorkerPool:
 
     limits: Limits = field(default_factory=Limits)
     workers: int = 1
+    # told (task index, message) of each step a worker reports (``yusuan.ingest.progress``)
+    on_progress: Callable[[int, str], None] | None = None
     _live: list[_Worker] = field(default_factory=list, init=False)
     peak_mb: float = field(default=0.0, init=False)  # largest resident size seen in a worker
 
@@ -334,13 +338,18 @@ class WorkerPool:
         index = worker.task
         assert index is not None
         reply: tuple[str, Any] | None = None
+        stepped = False
         try:
-            if worker.conn.poll():
+            while reply is None and worker.conn.poll():
                 reply = worker.conn.recv()
+                if reply is not None and reply[0] == "progress":
+                    stepped, reply = True, self._step(index, reply[1])
         except (EOFError, OSError):
             reply = None
         except MemoryError:  # the parent could not hold the result
             reply = ("memory", "")
+        if reply is None and stepped and worker.killed_for is None and worker.process.is_alive():
+            return None  # it told how far it got and works on
         if (reply is None and worker.killed_for is None and worker.process.is_alive()
                 and worker.process.sentinel not in wait([worker.process.sentinel], timeout=1)):
             return None  # a spurious wake-up: still working
@@ -354,6 +363,10 @@ class WorkerPool:
         if reason == "memory" or reply is None:
             self._discard(worker)
         return index, Failed(reason, failure_message(reason, self.limits, detail))
+
+    def _step(self, index: int, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(index, message)
 
     def _death(self, worker: _Worker) -> tuple[str, str]:
         worker.process.join(timeout=5)

@@ -96,7 +96,7 @@ def _parse_date(text: str | None) -> str | None:
 
 
 @click.command("render")
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False))
+@click.argument("input_path", metavar="输入文件", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
               help="输出文件，按扩展名决定格式：.pdf .docx .html .txt。")
 @click.option("--style", type=click.Choice(sorted(STYLES)), default="xinjiang", show_default=True,
@@ -110,7 +110,7 @@ def _parse_date(text: str | None) -> str | None:
               help="生成报告的路径（默认与输出文件同目录，名为“<文件名>.生成报告.txt”）。")
 def render_command(input_path: str, output: str, style: str, dated: str | None, fallback: bool, force: bool,
                    report: str | None) -> None:
-    """由填报表、规范 JSON 或已公开的文件（INPUT）生成完整的预算公开文件；写出前自检：读回文件，
+    """由填报表、规范 JSON 或已公开的文件（输入文件）生成完整的预算公开文件；写出前自检：读回文件，
     核对表格数据和说明数字与输入一致，并运行 check。"""
     fmt = format_of(output)
     if fmt not in FORMATS:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
+from yusuan.audit.fingerprint import fingerprint
 from yusuan.audit.report import SEVERITY_RANK, SEVERITY_ZH, STATUS_ZH, CheckReport, DocumentReport, Status
 from yusuan.model import Diagnostic, Finding, Severity
 
 CSV_FIELDS = ["doc", "rule", "severity", "message", "table", "row_code", "row_name", "column", "line", "page",
-              "confidence", "values", "quote"]
+              "confidence", "values", "quote", "fingerprint"]
 
 
 def location_text(f: Finding, report: DocumentReport | None = None) -> str:
@@ -106,6 +108,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "values": f.values,
         "confidence": f.confidence,
         "quote": f.quote,
+        "fingerprint": fingerprint(f),
     }
 
 
@@ -138,22 +141,28 @@ def render_json(report: CheckReport) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_csv(report: CheckReport) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
-    w.writeheader()
+def finding_rows(report: CheckReport) -> Iterator[tuple[DocumentReport, dict[str, Any]]]:
+    """Each document's reading notes (what could not be read: a row like a finding, the code
+    as its rule) then its findings, as flat records with the ``CSV_FIELDS`` keys."""
     for d in report.documents:
-        for x in d.reading_notes:  # what could not be read: a row like a finding, the code as its rule
-            w.writerow({"doc": d.doc, "rule": x.code, "severity": x.severity.value, "message": x.message,
-                        "line": x.source.line or "", "page": x.source.page or ""})
+        for x in d.reading_notes:
+            yield d, {"doc": d.doc, "rule": x.code, "severity": x.severity.value, "message": x.message,
+                      "line": x.source.line or "", "page": x.source.page or ""}
         for f in _sorted(d.findings):
             loc = f.location
-            w.writerow({
+            yield d, {
                 "doc": loc.doc, "rule": f.rule, "severity": f.severity.value, "message": f.message,
                 "table": loc.table or "", "row_code": loc.row_code or "", "row_name": loc.row_name or "",
                 "column": loc.column or "", "line": loc.source.line or "", "page": loc.source.page or "",
                 "confidence": "" if f.confidence is None else f"{f.confidence:.2f}",
                 "values": json.dumps(f.values, ensure_ascii=False) if f.values else "",
-                "quote": f.quote,
-            })
+                "quote": f.quote, "fingerprint": fingerprint(f),
+            }
+
+
+def render_csv(report: CheckReport) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(row for _, row in finding_rows(report))
     return buf.getvalue()

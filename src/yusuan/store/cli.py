@@ -13,7 +13,8 @@ from typing import NoReturn
 import click
 import duckdb
 
-from yusuan.isolation.cli import limit_option, limits_or_exit
+from yusuan.cli_io import fail_writing, quiet_option, write_output_or_exit
+from yusuan.isolation.cli import StatusLine, limit_option, limits_or_exit
 from yusuan.store.extract import Parsed
 from yusuan.store.ingest import IngestAborted, ingest
 from yusuan.store.output import render_csv, render_json, render_table, write_xlsx
@@ -42,22 +43,29 @@ def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="文件或目录...")
 @_db_option
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="并行进程数；默认等于 CPU 核数。")
 @click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
 @click.option("--retry-failed", is_flag=True, help="重新处理此前记录为失败且内容未变的文件。")
+@click.option("--include", multiple=True, metavar="模式",
+              help="只取目录中匹配该模式的文件（可多次给出），如 *.pdf、2024/**/*.xlsx。不含 / 的模式匹配文件名，"
+              "含 / 的匹配相对该目录的路径；不区分大小写。")
+@click.option("--exclude", multiple=True, metavar="模式",
+              help="跳过目录中匹配该模式的文件（可多次给出），如 *.md、附件/**。")
 @click.option("-v", "--verbose", is_flag=True, help="每入库一个文件输出一行（标准错误）。")
+@quiet_option
 @limit_option
 def ingest_command(
-    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool, verbose: bool,
-    limit_items: tuple[str, ...],
+    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool,
+    include: tuple[str, ...], exclude: tuple[str, ...], verbose: bool, quiet: bool, limit_items: tuple[str, ...],
 ) -> None:
-    """把预算公开文件 PATHS（文件或目录，目录递归）解析、审核并存入语料库。
+    """把预算公开文件（文件或目录，目录递归）解析、审核并存入语料库。
 
     \b
     - 多进程并行解析；每个文件在单独的事务中写入，中断后重新运行会从断点继续；
     - 内容未变（sha256 相同）的文件跳过；同一路径内容变化时保存为新版本（保留历史，标记最新版）；
+    - --include/--exclude 按文件模式选取目录中的文件（直接给出的文件总是处理）；
     - 每个文件在受限的子进程中处理（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）；
     - 无法读取、超过上限或使子进程崩溃的文件记录为失败（含原因），其余文件照常处理；
       内容未变的失败文件在重新运行时跳过，除非给出 --retry-failed。
@@ -65,9 +73,10 @@ def ingest_command(
     limits = limits_or_exit(limit_items)
     con = _open(db, read_only=False)
     bar: dict[str, object] = {}
+    status = StatusLine() if sys.stderr.isatty() and not quiet else None
 
     def on_start(n: int) -> None:
-        if n > 1 and sys.stderr.isatty() and not verbose:
+        if n > 1 and sys.stderr.isatty() and not verbose and not quiet:
             bar["bar"] = click.progressbar(length=n, label="入库", file=sys.stderr)
             bar["bar"].__enter__()  # type: ignore[attr-defined]
 
@@ -80,7 +89,8 @@ def ingest_command(
 
     try:
         summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
-                         limits=limits, on_done=on_done, on_start=on_start)  # fmt: skip
+                         limits=limits, on_done=on_done, on_start=on_start, include=include,
+                         exclude=exclude, on_progress=status)  # fmt: skip
     except IngestAborted as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -88,11 +98,14 @@ def ingest_command(
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        if status is not None:
+            status.close()
         con.close()
     for path, message in summary.failures:
         msg = message if message.startswith(path) else f"{path}：{message}"
         click.echo(f"[失败] {printable(msg)}", err=True)
-    click.echo(summary.line(), err=True)
+    if not quiet:
+        click.echo(summary.line(), err=True)
     sys.exit(EXIT_USAGE if summary.failed else EXIT_OK)
 
 
@@ -100,11 +113,14 @@ def _emit(result: Result, fmt: str, output: str | None, sheet: str) -> None:
     if fmt == "xlsx":
         if not output:
             _fail("xlsx 格式需要用 -o 指定输出文件。")
-        write_xlsx([(sheet, result)], output)
+        try:
+            write_xlsx([(sheet, result)], output)
+        except OSError as exc:
+            fail_writing(output, exc)
         return
     text = {"table": render_table, "csv": render_csv, "json": render_json}[fmt](result)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_output_or_exit(text, output, csv=fmt == "csv")
     else:
         click.echo(text, nl=False)
 
@@ -157,14 +173,17 @@ def compare_command(
     if fmt == "xlsx":
         if not output:
             _fail("xlsx 格式需要用 -o 指定输出文件。")
-        write_xlsx(results, output)
+        try:
+            write_xlsx(results, output)
+        except OSError as exc:
+            fail_writing(output, exc)
         return
     if fmt != "table":
         _fail("--what all 只能与 --format table 或 xlsx 一起使用。")
     parts = [f"## {QUESTIONS[k].title}\n{render_table(r)}" for k, r in results]
     text = "\n".join(parts)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_output_or_exit(text, output)
     else:
         click.echo(text, nl=False)
 
@@ -222,3 +241,53 @@ def query_command(
     if out.truncated:
         click.echo(f"提示：结果超过 {max_rows} 行，只输出前 {max_rows} 行（可用 --max-rows 调整）。", err=True)
     _emit(Result(out.columns, out.rows), fmt, output, "query")
+
+
+@click.command("export")
+@_db_option
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="输出目录（不存在时创建；同名文件会被覆盖）。")
+@click.option("--format", "fmts", type=click.Choice(["parquet", "csv", "xlsx"]), multiple=True,
+              help="输出格式，可多次给出；默认 parquet 与 csv 都写。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）；"
+              "xlsx 只写审核发现（findings.xlsx，供审核人转交）。")
+@click.option("--xlsx-layout", type=click.Choice(["long", "per-document"]), default="long", show_default=True,
+              help="findings.xlsx 的排列：long 全部发现在一个工作表；per-document 每个文件一个工作表。")
+@click.option("--doc", "docs", multiple=True, metavar="文件编号",
+              help="只导出这些文件（文件编号即文件名去掉扩展名，可多次给出）；默认全部文件的最新版本。")
+@quiet_option
+def export_command(db: str, out_dir: str, fmts: tuple[str, ...], xlsx_layout: str, docs: tuple[str, ...],
+                   quiet: bool) -> None:
+    """把语料库导出为其他工具可按类型读取的文件。
+
+    \b
+    写出四张表（每个文件的最新版本）：
+      documents  文件：单位、年度、预算/决算、口径、数量
+      facts      表格数值（DESIGN §4 长表，附数值、万元值、页、行）
+      claims     说明数字（DESIGN §4b 长表）
+      findings   审核发现（含指纹；审核人已驳回的不导出）
+    以及 datapackage.json（Frictionless Data Package）：列出每个文件及其字段类型、中文标题与说明，
+    可用 frictionless、pandas、R 等按类型读取。--format xlsx 另写 findings.xlsx（中文表头、数字格式）。
+    """
+    from yusuan.store.export import FORMATS, ExportError, export, write_findings_workbook
+
+    tables = [f for f in (fmts or FORMATS) if f in FORMATS]
+    con = _open(db, read_only=True)
+    written: list[str] = []
+    try:
+        if tables:
+            package = export(con, out_dir, tables, docs)
+            written += [r["path"] for r in package["resources"]] + ["datapackage.json"]
+        if "xlsx" in fmts:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            write_findings_workbook(con, Path(out_dir) / "findings.xlsx", xlsx_layout, docs)
+            written.append("findings.xlsx")
+    except OSError as exc:
+        fail_writing(out_dir, exc)
+    except ExportError as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"读取语料库 {db} 失败：{exc}。数据库可能来自不兼容的版本，请重新 ingest。")
+    finally:
+        con.close()
+    if not quiet:
+        click.echo(f"已导出到 {printable(out_dir)}：{'、'.join(written)}。", err=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from yusuan.isolation import RESOURCE_REASONS, Failed, IsolationError, Limits, WorkerPool
+from yusuan.selection import selected
 from yusuan.store.extract import Parsed, file_sha256, process_file
 from yusuan.store.publications import link_publications
 from yusuan.store.writer import known_state, record_failure, write_document
@@ -50,17 +51,19 @@ class IngestSummary:
         )
 
 
-def expand_inputs(paths: Sequence[str]) -> list[str]:
+def expand_inputs(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[str]:
     """Absolute paths of the files given and of every file under the folders given (sorted,
     hidden files skipped), each once. Inside a folder only regular files are taken (a FIFO or
-    socket there is not a document); a path given by name is kept whatever it is, so that
-    it gets a message."""
+    socket there is not a document), and only those that ``include``/``exclude`` select
+    (``yusuan.selection``, relative to that folder); a path given by name is kept whatever it
+    is, so that it gets a message."""
     out: dict[str, None] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                if (f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                        and selected(f, include, exclude, p)):
                     out[str(f.resolve())] = None
         else:
             out[str(p.resolve())] = None
@@ -91,6 +94,9 @@ def ingest(
     limits: Limits | None = None,
     on_done: Callable[[Parsed, str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    on_progress: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into an open (writable) store.
 
@@ -98,10 +104,12 @@ def ingest(
     ``Limits()``); a file that exceeds one, or whose worker dies, is recorded as failed with
     the reason and the batch goes on. ``on_start(n)`` is told how many files will be parsed;
     ``on_done(parsed, action)`` is called after each file is committed (action: "new",
-    "version" or "failed")."""
+    "version" or "failed"). ``include``/``exclude``: globs selecting the files inside folders
+    (``yusuan.selection``). ``on_progress(message)``: the steps a worker reports while it reads
+    a file (pages read), when only one file is to be parsed."""
     t0 = time.perf_counter()
     limits = limits or Limits()
-    files = expand_inputs(paths)
+    files = expand_inputs(paths, include, exclude)
     summary = IngestSummary(files=len(files))
     state = known_state(con)
     todo: list[tuple[str, str, str]] = []  # (path, sha, action)
@@ -128,6 +136,8 @@ def ingest(
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     try:
         with WorkerPool(limits, workers) as pool:
+            if on_progress is not None and len(todo) == 1:
+                pool.on_progress = lambda _index, message: on_progress(message)
             for index, result in pool.map_unordered(process_file, ((p, sha, check) for p, sha, _ in todo)):
                 path, sha, action = todo[index]
                 parsed = result if isinstance(result, Parsed) else _failed(path, sha, result)

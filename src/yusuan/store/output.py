@@ -12,7 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from yusuan.store.queries import Result
+from yusuan.report.outputs import Kind, sheet_title, write_sheet
+from yusuan.store.queries import QUESTIONS, Result
+
+# Sheet names: a compare question's Chinese title without its note in brackets; anything else as given.
+SHEET_NAMES = {key: q.title.split("（")[0] for key, q in QUESTIONS.items()} | {"query": "查询结果"}
 
 
 def cell_text(value: Any) -> str:
@@ -71,22 +75,39 @@ def render_json(result: Result) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+# Result columns holding a share or change in per cent (45.6 means 45.6%).
+PERCENT_COLUMNS = frozenset({"占比", "基本支出占比", "增减百分比"})
+_YEAR_LIKE = ("年度", "年", "year", "页", "行", "名次")
+
+
+def column_kinds(result: Result) -> list[Kind]:
+    """How each result column is written to a sheet, from its name and its values: shares in
+    per cent as percentages, decimals (amounts in 万元) as ``#,##0.00``, whole numbers as such."""
+    kinds = []
+    for i, name in enumerate(result.columns):
+        values = [row[i] for row in result.rows if row[i] is not None]
+        if name in PERCENT_COLUMNS or name.endswith("占比"):
+            kinds.append(Kind.PERCENT)
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            kinds.append(Kind.INTEGER)
+        elif values and all(isinstance(v, (Decimal, float, int)) and not isinstance(v, bool) for v in values):
+            kinds.append(Kind.INTEGER if name in _YEAR_LIKE else Kind.AMOUNT)
+        else:
+            kinds.append(Kind.TEXT)
+    return kinds
+
+
 def write_xlsx(results: Sequence[tuple[str, Result]], path: str | Path) -> None:
-    """One sheet per (name, result); decimals written as numbers (display only)."""
+    """One sheet per (name, result): Chinese sheet names, numbers as numbers with formats
+    (``report.outputs``), frozen header, autofilter, widths."""
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
+    used: set[str] = set()
     for name, result in results:
-        ws = wb.create_sheet(name[:31])
-        ws.append(result.columns)
-        for row in result.rows:
-            ws.append(
-                [
-                    float(v)
-                    if isinstance(v, Decimal)
-                    else (cell_text(v) if v is not None and not isinstance(v, (int, float, str)) else v)
-                    for v in row
-                ]
-            )
+        ws = wb.create_sheet(sheet_title(SHEET_NAMES.get(name, name), used))
+        rows = ([v if v is None or isinstance(v, (int, float, str, Decimal)) else cell_text(v) for v in row]
+                for row in result.rows)
+        write_sheet(ws, result.columns, column_kinds(result), rows)
     wb.save(str(path))

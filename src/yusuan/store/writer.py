@@ -41,9 +41,9 @@ def open_store(
     """``config``: DuckDB settings for the connection (e.g. ``yusuan.store.sandbox``'s)."""
     p = Path(db)
     if read_only and not p.exists():
-        raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db {p}` 建立语料库。")
+        raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db 同一路径` 建立语料库。")
     if p.is_dir():
-        raise StoreError(f"{p} 是目录，不是数据库文件。请用 --db 指定一个文件，如 --db {p / DEFAULT_DB}。")
+        raise StoreError(f"{p} 是目录，不是数据库文件。请用 --db 指定该目录中的一个文件，如 {DEFAULT_DB}。")
     if p.exists() and not p.is_file():  # a FIFO would block the open, a device is no database
         raise StoreError(f"{p} 不是普通文件（设备、命名管道或套接字），不能作为数据库。请用 --db 指定一个文件。")
     if not read_only and not p.parent.exists():
