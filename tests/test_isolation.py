@@ -68,8 +68,12 @@ def _names_the_limit(failed: object, reason: str, setting: str, value: int) -> N
     assert "yusuan.toml 的 [limits]" in failed.message and f"--limit {setting}=" in failed.message
 
 
-def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced() -> None:
-    with WorkerPool(Limits(memory_mb=200), 1) as pool:
+START = pytest.mark.parametrize("start", ["forkserver", "fork"])
+
+
+@START
+def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced(start: str) -> None:
+    with WorkerPool(Limits(memory_mb=200), 1, start) as pool:
         t0 = time.monotonic()
         failed = pool.run(_hog, 0)
         elapsed = time.monotonic() - t0
@@ -80,14 +84,16 @@ def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced() -> None:
         assert pool.run(_double, 21) == 42  # a fresh worker takes the next task
 
 
-def test_an_allocation_faster_than_the_watch_is_refused_by_the_kernel() -> None:
-    with WorkerPool(Limits(memory_mb=100), 1) as pool:
+@START
+def test_an_allocation_faster_than_the_watch_is_refused_by_the_kernel(start: str) -> None:
+    with WorkerPool(Limits(memory_mb=100), 1, start) as pool:
         _names_the_limit(pool.run(_burst, 4000), "memory", "memory_mb", 100)
         assert pool.run(_burst, 10) == 10 << 20
 
 
-def test_wall_clock_limit_kills_a_stuck_task() -> None:
-    with WorkerPool(Limits(wall_seconds=1), 1) as pool:
+@START
+def test_wall_clock_limit_kills_a_stuck_task(start: str) -> None:
+    with WorkerPool(Limits(wall_seconds=1), 1, start) as pool:
         t0 = time.monotonic()
         failed = pool.run(_sleep, 30)
         assert time.monotonic() - t0 < 5
@@ -104,9 +110,10 @@ def test_cpu_limit_is_enforced_by_the_kernel() -> None:
         _names_the_limit(failed, "cpu", "cpu_seconds", 1)
 
 
-def test_a_crash_fails_only_its_own_task() -> None:
+@START
+def test_a_crash_fails_only_its_own_task(start: str) -> None:
     tasks = [(_double, 1), (_segfault, 0), (_double, 2), (_raise, 0), (_double, 3)]
-    with WorkerPool(Limits(), 2) as pool:
+    with WorkerPool(Limits(), 2, start) as pool:
         results = {i: pool.run(fn, arg) for i, (fn, arg) in enumerate(tasks)}
         unordered = dict(pool.map_unordered(_double, [(i,) for i in range(20)]))
     assert (results[0], results[2], results[4]) == (2, 4, 6)
@@ -115,9 +122,26 @@ def test_a_crash_fails_only_its_own_task() -> None:
     assert unordered == {i: 2 * i for i in range(20)}
 
 
-def test_reader_limits_reach_the_worker() -> None:
-    with WorkerPool(Limits(pages=7, cells=1234), 1) as pool:
+@START
+def test_reader_limits_reach_the_worker(start: str) -> None:
+    with WorkerPool(Limits(pages=7, cells=1234), 1, start) as pool:
         assert pool.run(_reader_limits, 0) == (7, 1234)
+
+
+def _parent_and_modules(_: int) -> tuple[int, bool]:
+    import sys
+
+    return os.getppid(), "yusuan.parsing" in sys.modules
+
+
+@START
+def test_workers_start_with_the_parsers_imported(start: str) -> None:
+    """Forked from this process (start="fork") or from the forkserver, a worker finds the
+    readers and parsers already imported."""
+    with WorkerPool(Limits(), 1, start) as pool:
+        parent, imported = pool.run(_parent_and_modules, 0)
+    assert imported
+    assert (parent == os.getpid()) == (start == "fork")
 
 
 def test_limits_from_yusuan_toml_pyproject_and_command_line(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from yusuan.audit.config import ConfigError, read_settings
 from yusuan.ingest import MAX_FILE_BYTES
 from yusuan.ingest import limits as input_limits
+from yusuan.isolation.options import LIMIT_NAMES
 
 _MB = 1024 * 1024
 
@@ -42,18 +43,6 @@ class Limits:
     file_mb: int = MAX_FILE_BYTES // _MB
     source: str | None = None  # the config file they were read from
 
-
-# What each limit bounds, for messages and the docs.
-LIMIT_NAMES: dict[str, str] = {
-    "memory_mb": "内存（MB）",
-    "wall_seconds": "处理时间（秒）",
-    "cpu_seconds": "CPU 时间（秒）",
-    "pages": "PDF 读取页数",
-    "ocr_pages": "OCR 页数",
-    "cells": "表格单元格数",
-    "chars": "PDF 每页字符数",
-    "file_mb": "文件大小（MB）",
-}
 
 
 def how_to_raise(name: str, current: int) -> str:
