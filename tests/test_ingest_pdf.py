@@ -341,3 +341,22 @@ def test_first_row_of_a_continued_table_without_its_top_ruling_is_a_grid_row() -
     assert row.cells == ("", "", "", "计算机设备维修和保养服务", "分散自行组织", "2.00")
     assert not [line for line in doc.lines if line.source.page == 16 and not line.grid
                 and "养服务" in line.text]
+
+
+@pytest.mark.parametrize("name", ["101_sh-putuo-ghzyj-2024-bumen-juesuan.pdf", "116_js-rendabgt-2017-bumen-yusuan.pdf",
+                                  "132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf"])
+def test_cell_search_gives_pdfplumbers_cells(name: str) -> None:
+    """``table_cells.cells_of`` returns what pdfplumber's own cell search does, in order."""
+    import pdfplumber
+    from pdfplumber.table import TableFinder, intersections_to_cells
+
+    from yusuan.ingest.table_cells import cells_of
+
+    with pdfplumber.open(Path(__file__).parent / "fixtures" / "real" / name) as pdf:
+        compared = 0
+        for page in pdf.pages[:12]:
+            finder = TableFinder(page, {"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+            expected = intersections_to_cells(finder.intersections)
+            assert cells_of(finder.intersections) == expected
+            compared += len(expected)
+    assert compared > 50

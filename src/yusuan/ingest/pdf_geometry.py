@@ -14,8 +14,9 @@ None: the caller reads them with pdfplumber instead.
 from __future__ import annotations
 
 import ctypes
+import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from yusuan.ingest import limits
 
@@ -25,8 +26,7 @@ Y_TOLERANCE = 2.0
 _AXIS = 0.01  # a segment whose ends differ less than this in x (y) is vertical (horizontal)
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):  # a tuple: a page makes thousands
     text: str
     x0: float
     x1: float
@@ -78,21 +78,35 @@ def _chars(page: Any, height: float, pdfium_c: Any) -> tuple[list[Char], int]:
     out: list[Char] = []
     garbled = 0
     rect = pdfium_c.FS_RECTF()
-    for i in range(min(pdfium_c.FPDFText_CountChars(handle), limits.MAX_CHARS_PER_PAGE + 1)):
-        code = pdfium_c.FPDFText_GetUnicode(handle, i)
-        if pdfium_c.FPDFText_IsGenerated(handle, i):
+    rect_ref = ctypes.byref(rect)
+    is_generated, char_box = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox
+    n = min(pdfium_c.FPDFText_CountChars(handle), limits.MAX_CHARS_PER_PAGE + 1)
+    for i, code in enumerate(_codes(handle, n, pdfium_c)):
+        # PDFium generates only blanks and line breaks: ask about those alone
+        if code <= 0x20 and is_generated(handle, i):
             continue  # a space or line break PDFium inferred, not printed
         if code in (0, 0xFFFD, 0xFFFE):
             garbled += 1
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(rect)):
+        if code in (0x0A, 0x0D) or not char_box(handle, i, rect_ref):
             continue
-        text = chr(code)
-        if text in "\r\n":
-            continue
-        out.append(Char(text, rect.left, rect.right, height - rect.top, height - rect.bottom))
+        out.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom))
     textpage.close()
     return out, garbled
+
+
+def _codes(handle: Any, n: int, pdfium_c: Any) -> list[int]:
+    """The Unicode value of each of the first ``n`` characters: one call for the page's text,
+    or one per character where the text has characters outside the BMP (UTF-16 pairs)."""
+    if n <= 0:
+        return []
+    buffer = (ctypes.c_uint16 * (n + 1))()
+    written = pdfium_c.FPDFText_GetText(handle, 0, n, buffer)
+    codes = list(buffer[:n])
+    if written != n + 1 or any(0xD800 <= c <= 0xDFFF for c in codes):
+        get = pdfium_c.FPDFText_GetUnicode
+        codes = [get(handle, i) for i in range(n)]
+    return codes
 
 
 def words(chars: list[Char]) -> list[tuple[str, float, float, float, float]]:
@@ -101,14 +115,14 @@ def words(chars: list[Char]) -> list[tuple[str, float, float, float, float]]:
     out: list[tuple[str, float, float, float, float]] = []
     lines: list[list[Char]] = []
     last_top: float | None = None
-    for c in sorted(chars, key=lambda c: c.top):
+    for c in sorted(chars, key=_top):
         if last_top is None or c.top > last_top + Y_TOLERANCE:
             lines.append([])
         lines[-1].append(c)
         last_top = c.top
     for line in lines:
         current: list[Char] = []
-        for c in sorted(line, key=lambda c: c.x0):
+        for c in sorted(line, key=_x0):
             if not c.text.strip():
                 _flush(current, out)
                 current = []
@@ -121,10 +135,14 @@ def words(chars: list[Char]) -> list[tuple[str, float, float, float, float]]:
     return out
 
 
+_top = operator.attrgetter("top")
+_x0 = operator.attrgetter("x0")
+
+
 def _flush(current: list[Char], out: list[tuple[str, float, float, float, float]]) -> None:
     if current:
-        out.append(("".join(c.text for c in current), min(c.x0 for c in current), max(c.x1 for c in current),
-                    min(c.top for c in current), max(c.bottom for c in current)))
+        texts, x0s, x1s, tops, bottoms = zip(*current, strict=True)
+        out.append(("".join(texts), min(x0s), max(x1s), min(tops), max(bottoms)))
 
 
 def covers_page(w: float, h: float, width: float, height: float) -> bool:
@@ -149,13 +167,17 @@ def _walk(page: Any, height: float, width: float, edges: list[dict[str, Any]],
     count = 0
     stack: list[tuple[Any, bool, Matrix]] = [(page.raw, True, _IDENTITY)]
     matrix = pdfium_c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
+    wanted = (pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
     while stack:
         holder, is_page, outer = stack.pop()
         n = pdfium_c.FPDFPage_CountObjects(holder) if is_page else pdfium_c.FPDFFormObj_CountObjects(holder)
         for i in range(n):
             obj = pdfium_c.FPDFPage_GetObject(holder, i) if is_page else pdfium_c.FPDFFormObj_GetObject(holder, i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+            if kind not in wanted:
+                continue  # text (most objects): its characters come from the text page
+            pdfium_c.FPDFPageObj_GetMatrix(obj, matrix_ref)
             own: Matrix = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 stack.append((obj, False, _compose(own, outer)))
@@ -183,13 +205,16 @@ def _path_edges(obj: Any, m: Matrix, height: float, width: float, edges: list[di
     """The axis-parallel straight segments of a path, as pdfplumber edges. A path covering
     the whole page is a background, not a ruling."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    segment, point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    seg_type, seg_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    a, b, c, d, e, f = m
     points: list[tuple[float, float, int, bool]] = []
     for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        px, py = _apply(m, x.value, y.value)
-        points.append((px, height - py, pdfium_c.FPDFPathSegment_GetType(seg),
-                       bool(pdfium_c.FPDFPathSegment_GetClose(seg))))
+        seg = segment(obj, k)
+        point(seg, x_ref, y_ref)
+        px, py = x.value, y.value
+        points.append((a * px + c * py + e, height - (b * px + d * py + f), seg_type(seg), bool(seg_close(seg))))
     if not points:
         return
     xs = [p[0] for p in points]
@@ -210,8 +235,8 @@ def _path_edges(obj: Any, m: Matrix, height: float, width: float, edges: list[di
 
 def _edge(p: tuple[float, float, int, bool], q: tuple[float, float, int, bool], edges: list[dict[str, Any]],
           width: float, height: float) -> None:
-    x0, x1 = sorted((p[0], q[0]))
-    top, bottom = sorted((p[1], q[1]))
+    x0, x1 = (p[0], q[0]) if p[0] <= q[0] else (q[0], p[0])
+    top, bottom = (p[1], q[1]) if p[1] <= q[1] else (q[1], p[1])
     if x1 < 0 or x0 > width or bottom < 0 or top > height:
         return  # off the page
     if x1 - x0 < _AXIS and bottom - top >= _AXIS:
