@@ -360,3 +360,37 @@ def test_cell_search_gives_pdfplumbers_cells(name: str) -> None:
             assert cells_of(finder.intersections) == expected
             compared += len(expected)
     assert compared > 50
+
+
+@pytest.mark.parametrize(("name", "index", "rotation"), [
+    ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 90),  # as published: a landscape table
+    ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 270),
+    ("108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf", 13, 180),
+])
+def test_turned_pages_are_read_by_pdfium_where_pdfplumber_places_them(name: str, index: int, rotation: int) -> None:
+    """A page shown turned (/Rotate) is read on the PDFium path, with the words and rulings
+    where pdfplumber (pdfminer) puts them."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from yusuan.ingest.pdf_geometry import read_page
+
+    src = pdfium.PdfDocument(Path(__file__).parent / "fixtures" / "real" / name)
+    doc = pdfium.PdfDocument.new()
+    doc.import_pages(src, [index])
+    doc[0].set_rotation(rotation)
+    buf = io.BytesIO()
+    doc.save(buf)
+    geometry = read_page(pdfium.PdfDocument(buf.getvalue())[0])
+    assert geometry is not None
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        page = pdf.pages[0]
+        assert (geometry.width, geometry.height) == (page.width, page.height)
+        expected = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+        edges = sorted((e["orientation"], round(e["x0"]), round(e["top"])) for e in page.edges)
+    got = sorted((w[0], round(w[1]), round(w[3])) for w in geometry.words)
+    assert len(got) > 50
+    assert got == sorted((w["text"], round(w["x0"]), round(w["top"])) for w in expected)
+    assert sorted((e["orientation"], round(e["x0"]), round(e["top"])) for e in geometry.edges) == edges

@@ -7,14 +7,17 @@ what the table reader needs — words with boxes, the axis-parallel segments of 
 covered by images — in pdfplumber's coordinates (origin top-left, y down), so the rest of
 ``yusuan.ingest.pdf`` is unchanged.
 
-Pages this reader does not model (rotated, or a crop box away from the origin) return
-None: the caller reads them with pdfplumber instead.
+A page shown turned (/Rotate 90, 180, 270: landscape tables) is read here too, its boxes
+turned as pdfminer turns them. Pages this reader does not model (a crop box away from the
+origin, or a turned page cropped inside its media box) return None: the caller reads them
+with pdfplumber instead.
 """
 
 from __future__ import annotations
 
 import ctypes
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -50,21 +53,41 @@ class PageGeometry:
         return self.chars >= 5 and self.garbled < 0.3 * self.chars
 
 
+Turn = Callable[[float, float], tuple[float, float]]
+
+
+def _turn(rotation: int, width: float, height: float) -> Turn | None:
+    """For a page shown turned by ``rotation`` degrees: a point (x, top) of the unturned page
+    (top measured down from its upper edge) -> where pdfplumber places it (pdfminer's
+    rotation matrices). None for an upright page: its points stay as they are."""
+    if rotation == 90:
+        return lambda x, t: (height - t, x)
+    if rotation == 180:
+        return lambda x, t: (width - x, height - t)
+    if rotation == 270:
+        return lambda x, t: (t, width - x)
+    return None
+
+
 def read_page(page: Any) -> PageGeometry | None:
     """Geometry of a ``pypdfium2.PdfPage``, or None for a page to read another way."""
     import pypdfium2.raw as pdfium_c
 
-    if page.get_rotation() != 0:
-        return None
+    rotation = page.get_rotation() % 360
     left, bottom, right, top = page.get_cropbox()
     m_left, m_bottom, _, _ = page.get_mediabox()
     if (left, bottom) != (0, 0) or (m_left, m_bottom) != (0, 0):
         return None
+    if rotation and tuple(page.get_cropbox()) != tuple(page.get_mediabox()):
+        return None  # pdfminer turns the media box: a crop box inside it is not modelled
     width, height = right - left, top - bottom
-    chars, garbled = _chars(page, height, pdfium_c)
+    turn = _turn(rotation, width, height)
+    shown = (height, width) if rotation in (90, 270) else (width, height)  # as the page is displayed
+    chars, garbled = _chars(page, height, turn, pdfium_c)
     edges: list[dict[str, Any]] = []
     images: list[tuple[float, float, float, float]] = []
-    paths = _walk(page, height, width, edges, images, pdfium_c)
+    paths = _walk(page, height, shown, turn, edges, images, pdfium_c)
+    width, height = shown
     area = 0.0
     for x0, y0, x1, y1 in images:
         area += max(0.0, min(x1, width) - max(x0, 0)) * max(0.0, min(y1, height) - max(y0, 0))
@@ -72,7 +95,13 @@ def read_page(page: Any) -> PageGeometry | None:
                         words(chars), edges, paths, area / max(width * height, 1.0))
 
 
-def _chars(page: Any, height: float, pdfium_c: Any) -> tuple[list[Char], int]:
+def _box(turn: Turn, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float, float, float]:
+    """A box of the unturned page as pdfplumber places it: (x0, top, x1, bottom)."""
+    (ax, at), (bx, bt) = turn(x0, top), turn(x1, bottom)
+    return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
+def _chars(page: Any, height: float, turn: Turn | None, pdfium_c: Any) -> tuple[list[Char], int]:
     textpage = page.get_textpage()
     handle = textpage.raw
     out: list[Char] = []
@@ -90,7 +119,11 @@ def _chars(page: Any, height: float, pdfium_c: Any) -> tuple[list[Char], int]:
             continue
         if code in (0x0A, 0x0D) or not char_box(handle, i, rect_ref):
             continue
-        out.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom))
+        if turn is None:
+            out.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom))
+        else:
+            x0, top, x1, bottom = _box(turn, rect.left, height - rect.top, rect.right, height - rect.bottom)
+            out.append(Char(chr(code), x0, x1, top, bottom))
     textpage.close()
     return out, garbled
 
@@ -160,9 +193,10 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _walk(page: Any, height: float, width: float, edges: list[dict[str, Any]],
+def _walk(page: Any, height: float, shown: tuple[float, float], turn: Turn | None, edges: list[dict[str, Any]],
           images: list[tuple[float, float, float, float]], pdfium_c: Any) -> int:
-    """Collect the edges of every path and the boxes of every image, forms included.
+    """Collect the edges of every path and the boxes of every image, forms included, where
+    pdfplumber places them on the page as shown (``shown``: its width and height).
     Returns the number of paths (a page of thousands is a drawing, not a table)."""
     count = 0
     stack: list[tuple[Any, bool, Matrix]] = [(page.raw, True, _IDENTITY)]
@@ -184,12 +218,13 @@ def _walk(page: Any, height: float, width: float, edges: list[dict[str, Any]],
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 count += 1
                 if count <= limits.MAX_VECTOR_OBJECTS:
-                    _path_edges(obj, _compose(own, outer), height, width, edges, pdfium_c)
+                    _path_edges(obj, _compose(own, outer), height, shown, turn, edges, pdfium_c)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 # An image is the unit square mapped by its matrix.
                 m = _compose(own, outer)
                 xs, ys = zip(*(_apply(m, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))), strict=True)
-                images.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+                box = (min(xs), height - max(ys), max(xs), height - min(ys))
+                images.append(box if turn is None else _box(turn, *box))
     if count > limits.MAX_VECTOR_OBJECTS:
         edges.clear()  # a drawing, not a table: finding cells in it would take minutes
     return count
@@ -200,8 +235,8 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _path_edges(obj: Any, m: Matrix, height: float, width: float, edges: list[dict[str, Any]],
-                pdfium_c: Any) -> None:
+def _path_edges(obj: Any, m: Matrix, height: float, shown: tuple[float, float], turn: Turn | None,
+                edges: list[dict[str, Any]], pdfium_c: Any) -> None:
     """The axis-parallel straight segments of a path, as pdfplumber edges. A path covering
     the whole page is a background, not a ruling."""
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -217,6 +252,9 @@ def _path_edges(obj: Any, m: Matrix, height: float, width: float, edges: list[di
         points.append((a * px + c * py + e, height - (b * px + d * py + f), seg_type(seg), bool(seg_close(seg))))
     if not points:
         return
+    if turn is not None:
+        points = [(*turn(x0, t0), kind, closed) for x0, t0, kind, closed in points]
+    width, height = shown
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     if covers_page(max(xs) - min(xs), max(ys) - min(ys), width, height):
