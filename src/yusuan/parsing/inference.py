@@ -12,6 +12,7 @@ to all of them are kept, the rest is reported, never guessed.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -263,12 +264,44 @@ def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
     scaled = tuple(_scaled(a, scale) for a in amounts)
 
     def best(ordered: bool) -> int:
+        if not ordered and _count(len(scaled), len(keys), ordered) <= _MAX_CANDIDATES:
+            return _best_any_order(scaled, keys, idents)
         found = _all_candidates(Item("", scaled, ordered=ordered), keys, idents, 1)
         return max((c[0] for c in found), default=-len(idents) - 1)
 
     in_order = best(True)
     # Every identity holding is the most any order can reach: no need to try the others.
     return in_order >= len(idents) or in_order >= best(False)
+
+
+def _count(k: int, n: int, ordered: bool) -> int:
+    """How many placements ``placements(k, n, ordered)`` yields."""
+    if k > n:
+        return 0
+    return math.comb(n, k) if ordered else math.perm(n, k)
+
+
+def _best_any_order(amounts: tuple[int, ...], keys: tuple[str, ...],
+                    idents: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+    """The best row-identity score of the amounts in any arrangement (scaled, unit 1): what
+    the best of ``_all_candidates(..., ordered=False)`` scores, found by placing amounts in
+    the columns the identities read only; the others go to columns no identity reads."""
+    if len(amounts) > len(keys):
+        return -len(idents) - 1
+    read = {c for whole, parts in idents for c in (whole, *parts)}
+    relevant = [c for c in keys if c in read]
+    spare = len(keys) - len(relevant)
+    best: int | None = None
+    for j in range(min(len(amounts), len(relevant)) + 1):
+        if len(amounts) - j > spare:
+            continue  # the amounts left over would have no column
+        for chosen in itertools.combinations(range(len(amounts)), j):
+            for cols in itertools.permutations(relevant, j):
+                values = {c: amounts[a] for c, a in zip(cols, chosen, strict=True)}
+                score = sum(check(values, whole, parts, 1) for whole, parts in idents)
+                if best is None or score > best:
+                    best = score
+    return best if best is not None else -len(idents) - 1
 
 
 def _scale(values: Iterable[Decimal]) -> int:
@@ -295,6 +328,8 @@ class _Solution:
     local: list[int]  # hierarchy + evidence score of each row's choice
     ties: list[list[int]]
     score: int
+    raw: list[list[Candidate]]  # each row's best placements avoiding ``exclude`` (may be none)
+    exclude: frozenset[str]
 
 
 def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
@@ -313,7 +348,14 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
     re-solve with one column excluded converges in a round or two."""
     idents = identities(keys)
-    cands = [_candidates(e, exclude) for e in every]
+    if start is not None and start.exclude <= exclude:
+        # The best placements avoiding more columns: the start's best that avoid them too,
+        # when there are any (they score the same); else a search of the row's full list.
+        raw = [[c for c in was if not exclude.intersection(c[1])] or _candidates(e, exclude)
+               for was, e in zip(start.raw, every, strict=True)]
+    else:
+        raw = [_candidates(e, exclude) for e in every]
+    cands = list(raw)
     for i, it in enumerate(items):
         if not cands[i]:  # nothing fits: keep the fixed values only
             cands[i] = [(-len(idents) - 1 if it.amounts else 0, (), dict(it.fixed))]
@@ -461,7 +503,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     for i, stated in evidence.items():
         if i < len(items):
             score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
-    return _Solution(cands, choice, locals_, ties, score)
+    return _Solution(cands, choice, locals_, ties, score, raw, exclude)
 
 
 def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = frozenset(),
