@@ -823,8 +823,9 @@ def _read_pdf(data: bytes, path: str | None, sha256: str | None,
         return None, (limits.diagnostic("I103", f"{name}：PDF 没有任何页面。请确认文件完整。", path),)
     if n_pages > max_pages:
         diags.append(limits.diagnostic(
-            "I104", f"{name}：PDF 共 {n_pages} 页，超过上限 {max_pages} 页，只读取前 {max_pages} 页。"
-            "预算公开文件通常不足 100 页；如确需全部内容，请拆分文件后分别处理。", path, Severity.WARNING))
+            "I104", f"{name}：PDF 共 {n_pages} 页，超过上限 {max_pages} 页，只读取了第 1–{max_pages} 页，"
+            f"第 {max_pages + 1}–{n_pages} 页未读取（其中的表格和数字不在结果中）。预算公开文件通常不足 100 页；"
+            "如确需全部内容，请提高上限或拆分文件后分别处理。", path, Severity.WARNING))
     builder = _Builder()
     state: dict[str, Any] = {}
     ocr_pages: list[int] = []
