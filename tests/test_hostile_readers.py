@@ -246,11 +246,12 @@ def test_pdf_library_warnings_become_one_diagnostic(capfd: pytest.CaptureFixture
 
 
 @pytest.fixture
-def cut_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A real seed whose one long line is cut by the reader (I011)."""
-    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 400)
+def cut_seed(tmp_path: Path) -> Path:
+    """A real seed whose one long line is cut by the reader (I011) — at the default limit,
+    which is what the commands' worker processes read with."""
     path = tmp_path / "cut.txt"
-    path.write_bytes(hf.SEED_TEXT.read_bytes() + b"\n" + "附注：".encode() + b"x" * 1000 + b"\n")
+    long_line = b"x" * (limits.MAX_LINE_CHARS + 600)
+    path.write_bytes(hf.SEED_TEXT.read_bytes() + b"\n" + "附注：".encode() + long_line + b"\n")
     return path
 
 

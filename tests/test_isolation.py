@@ -136,12 +136,32 @@ def _parent_and_modules(_: int) -> tuple[int, bool]:
 
 @START
 def test_workers_start_with_the_parsers_imported(start: str) -> None:
-    """Forked from this process (start="fork") or from the forkserver, a worker finds the
-    readers and parsers already imported."""
-    with WorkerPool(Limits(), 1, start) as pool:
-        parent, imported = pool.run(_parent_and_modules, 0)
-    assert imported
-    assert (parent == os.getpid()) == (start == "fork")
+    """Forked from the caller (start="fork", a fresh single-threaded process as a command is)
+    or from the forkserver, a worker finds the readers and parsers already imported."""
+    code = ("import os\nfrom yusuan.isolation import Limits, WorkerPool\n"
+            "from tests.test_isolation import _parent_and_modules\n"
+            f"with WorkerPool(Limits(), 1, {start!r}) as pool:\n"
+            "    parent, imported = pool.run(_parent_and_modules, 0)\n"
+            "print(parent == os.getpid(), imported)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.stdout.split() == [str(start == "fork"), "True"], proc.stderr
+
+
+def test_a_caller_with_threads_gets_forkserver_workers() -> None:
+    """A thread may hold a lock at the fork: a caller with threads never forks its workers."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with WorkerPool(Limits(), 1, "fork") as pool:
+            parent, _ = pool.run(_parent_and_modules, 0)
+    finally:
+        stop.set()
+        thread.join()
+    assert parent != os.getpid()
 
 
 def test_limits_from_yusuan_toml_pyproject_and_command_line(tmp_path: Path) -> None:
