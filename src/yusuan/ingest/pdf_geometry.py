@@ -244,12 +244,16 @@ def _path_edges(obj: Any, m: Matrix, height: float, shown: tuple[float, float], 
     segment, point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
     seg_type, seg_close = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
     a, b, c, d, e, f = m
+    moveto = pdfium_c.FPDF_SEGMENT_MOVETO
     points: list[tuple[float, float, int, bool]] = []
     for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
         seg = segment(obj, k)
         point(seg, x_ref, y_ref)
         px, py = x.value, y.value
-        points.append((a * px + c * py + e, height - (b * px + d * py + f), seg_type(seg), bool(seg_close(seg))))
+        kind = seg_type(seg)
+        # A move that closes closes onto itself (no edge): its flag is not asked for.
+        points.append((a * px + c * py + e, height - (b * px + d * py + f), kind,
+                       kind != moveto and bool(seg_close(seg))))
     if not points:
         return
     if turn is not None:
