@@ -341,3 +341,56 @@ def test_first_row_of_a_continued_table_without_its_top_ruling_is_a_grid_row() -
     assert row.cells == ("", "", "", "计算机设备维修和保养服务", "分散自行组织", "2.00")
     assert not [line for line in doc.lines if line.source.page == 16 and not line.grid
                 and "养服务" in line.text]
+
+
+@pytest.mark.parametrize("name", ["101_sh-putuo-ghzyj-2024-bumen-juesuan.pdf", "116_js-rendabgt-2017-bumen-yusuan.pdf",
+                                  "132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf"])
+def test_cell_search_gives_pdfplumbers_cells(name: str) -> None:
+    """``table_cells.cells_of`` returns what pdfplumber's own cell search does, in order."""
+    import pdfplumber
+    from pdfplumber.table import TableFinder, intersections_to_cells
+
+    from yusuan.ingest.table_cells import cells_of
+
+    with pdfplumber.open(Path(__file__).parent / "fixtures" / "real" / name) as pdf:
+        compared = 0
+        for page in pdf.pages[:12]:
+            finder = TableFinder(page, {"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+            expected = intersections_to_cells(finder.intersections)
+            assert cells_of(finder.intersections) == expected
+            compared += len(expected)
+    assert compared > 50
+
+
+@pytest.mark.parametrize(("name", "index", "rotation"), [
+    ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 90),  # as published: a landscape table
+    ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 270),
+    ("108_sh-putuo-zfbgs-2025-danwei-yusuan.pdf", 13, 180),
+])
+def test_turned_pages_are_read_by_pdfium_where_pdfplumber_places_them(name: str, index: int, rotation: int) -> None:
+    """A page shown turned (/Rotate) is read on the PDFium path, with the words and rulings
+    where pdfplumber (pdfminer) puts them."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from yusuan.ingest.pdf_geometry import read_page
+
+    src = pdfium.PdfDocument(Path(__file__).parent / "fixtures" / "real" / name)
+    doc = pdfium.PdfDocument.new()
+    doc.import_pages(src, [index])
+    doc[0].set_rotation(rotation)
+    buf = io.BytesIO()
+    doc.save(buf)
+    geometry = read_page(pdfium.PdfDocument(buf.getvalue())[0])
+    assert geometry is not None
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        page = pdf.pages[0]
+        assert (geometry.width, geometry.height) == (page.width, page.height)
+        expected = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+        edges = sorted((e["orientation"], round(e["x0"]), round(e["top"])) for e in page.edges)
+    got = sorted((w[0], round(w[1]), round(w[3])) for w in geometry.words)
+    assert len(got) > 50
+    assert got == sorted((w["text"], round(w["x0"]), round(w["top"])) for w in expected)
+    assert sorted((e["orientation"], round(e["x0"]), round(e["top"])) for e in geometry.edges) == edges

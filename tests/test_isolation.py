@@ -68,8 +68,12 @@ def _names_the_limit(failed: object, reason: str, setting: str, value: int) -> N
     assert "yusuan.toml 的 [limits]" in failed.message and f"--limit {setting}=" in failed.message
 
 
-def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced() -> None:
-    with WorkerPool(Limits(memory_mb=200), 1) as pool:
+START = pytest.mark.parametrize("start", ["forkserver", "fork"])
+
+
+@START
+def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced(start: str) -> None:
+    with WorkerPool(Limits(memory_mb=200), 1, start) as pool:
         t0 = time.monotonic()
         failed = pool.run(_hog, 0)
         elapsed = time.monotonic() - t0
@@ -80,16 +84,18 @@ def test_memory_hog_is_stopped_at_the_limit_and_the_worker_replaced() -> None:
         assert pool.run(_double, 21) == 42  # a fresh worker takes the next task
 
 
-def test_an_allocation_faster_than_the_watch_is_refused_by_the_kernel() -> None:
-    with WorkerPool(Limits(memory_mb=100), 1) as pool:
+@START
+def test_an_allocation_faster_than_the_watch_is_refused_by_the_kernel(start: str) -> None:
+    with WorkerPool(Limits(memory_mb=100), 1, start) as pool:
         _names_the_limit(pool.run(_burst, 4000), "memory", "memory_mb", 100)
         assert pool.run(_burst, 10) == 10 << 20
 
 
-def test_wall_clock_limit_kills_a_stuck_task() -> None:
+@START
+def test_wall_clock_limit_kills_a_stuck_task(start: str) -> None:
     # 2 s, not 1: the fresh worker that takes the next task starts (importing this module) within
     # its task's time, which took 0.6-0.8 s on a loaded machine
-    with WorkerPool(Limits(wall_seconds=2), 1) as pool:
+    with WorkerPool(Limits(wall_seconds=2), 1, start) as pool:
         t0 = time.monotonic()
         failed = pool.run(_sleep, 30)
         assert time.monotonic() - t0 < 6
@@ -106,9 +112,10 @@ def test_cpu_limit_is_enforced_by_the_kernel() -> None:
         _names_the_limit(failed, "cpu", "cpu_seconds", 1)
 
 
-def test_a_crash_fails_only_its_own_task() -> None:
+@START
+def test_a_crash_fails_only_its_own_task(start: str) -> None:
     tasks = [(_double, 1), (_segfault, 0), (_double, 2), (_raise, 0), (_double, 3)]
-    with WorkerPool(Limits(), 2) as pool:
+    with WorkerPool(Limits(), 2, start) as pool:
         results = {i: pool.run(fn, arg) for i, (fn, arg) in enumerate(tasks)}
         unordered = dict(pool.map_unordered(_double, [(i,) for i in range(20)]))
     assert (results[0], results[2], results[4]) == (2, 4, 6)
@@ -117,9 +124,46 @@ def test_a_crash_fails_only_its_own_task() -> None:
     assert unordered == {i: 2 * i for i in range(20)}
 
 
-def test_reader_limits_reach_the_worker() -> None:
-    with WorkerPool(Limits(pages=7, cells=1234), 1) as pool:
+@START
+def test_reader_limits_reach_the_worker(start: str) -> None:
+    with WorkerPool(Limits(pages=7, cells=1234), 1, start) as pool:
         assert pool.run(_reader_limits, 0) == (7, 1234)
+
+
+def _parent_and_modules(_: int) -> tuple[int, bool]:
+    import sys
+
+    return os.getppid(), "yusuan.parsing" in sys.modules
+
+
+@START
+def test_workers_start_with_the_parsers_imported(start: str) -> None:
+    """Forked from the caller (start="fork", a fresh single-threaded process as a command is)
+    or from the forkserver, a worker finds the readers and parsers already imported."""
+    code = ("import os\nfrom yusuan.isolation import Limits, WorkerPool\n"
+            "from tests.test_isolation import _parent_and_modules\n"
+            f"with WorkerPool(Limits(), 1, {start!r}) as pool:\n"
+            "    parent, imported = pool.run(_parent_and_modules, 0)\n"
+            "print(parent == os.getpid(), imported)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.stdout.split() == [str(start == "fork"), "True"], proc.stderr
+
+
+def test_a_caller_with_threads_gets_forkserver_workers() -> None:
+    """A thread may hold a lock at the fork: a caller with threads never forks its workers."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with WorkerPool(Limits(), 1, "fork") as pool:
+            parent, _ = pool.run(_parent_and_modules, 0)
+    finally:
+        stop.set()
+        thread.join()
+    assert parent != os.getpid()
 
 
 def test_limits_from_yusuan_toml_pyproject_and_command_line(tmp_path: Path) -> None:

@@ -318,3 +318,25 @@ def test_unit_funds_column_chosen_by_the_sources_with_income() -> None:
     assert refined["210"] == {"total": D("350.00"), "fiscal": D("337.35"), "general_budget": D("240.99"),
                               "general_budget_transfer": D("96.36"), "unit_funds": D("12.65")}
     assert not [d for d in diags if d.code == "P301"]
+
+
+def test_best_arrangement_score_equals_the_full_search() -> None:
+    """``order_holds`` scores any order of a row by placing amounts in the columns the
+    identities read only: the same best score as trying every arrangement."""
+    import random
+
+    from yusuan.parsing import inference
+
+    rng = random.Random(16)
+    key_sets = [("total", "basic", "project", "personnel", "public"),
+                ("total", "fiscal", "general_budget", "gov_fund", "unit_funds", "institution_income", "other_income"),
+                ("total", "basic", "project", "econ_301", "econ_302", "econ_303")]
+    for _ in range(120):
+        keys = rng.choice(key_sets)
+        idents = inference.identities(keys)
+        parts = [rng.randrange(1, 400) for _ in range(rng.randrange(1, 4))]
+        amounts = [sum(parts), *parts, rng.randrange(1, 400)][: rng.randrange(1, len(keys) + 1)]
+        rng.shuffle(amounts)
+        scaled = tuple(a * 20 for a in amounts)
+        full = inference._all_candidates(inference.Item("", scaled, ordered=False), keys, idents, 1)
+        assert inference._best_any_order(scaled, keys, idents) == max(c[0] for c in full)

@@ -17,16 +17,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from yusuan import __version__, clitext
-from yusuan.api import doc_id_for, parse
 from yusuan.cli_io import fail_writing, quiet_option, reading_stdin, write_output_or_exit
-from yusuan.isolation import Failed, Limits
-from yusuan.isolation.cli import limit_option, limits_or_exit
-from yusuan.model import Diagnostic, Disclosure, Severity
-from yusuan.text import printable
+from yusuan.isolation.options import limit_option
+
+if TYPE_CHECKING:
+    from yusuan.isolation import Limits
+    from yusuan.model import Diagnostic, Disclosure
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -41,6 +42,8 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
+        from yusuan.model import Severity
+
         return self.disclosure is None or any(d.severity == Severity.ERROR for d in self.diagnostics)
 
 
@@ -90,6 +93,11 @@ def parse_all(paths: Sequence[str], label: str = "解析", limits: Limits | None
 
 
 def _parse_all(paths: Sequence[str], label: str, limits: Limits | None, quiet: bool) -> list[Outcome]:
+    from yusuan.api import doc_id_for, parse
+    from yusuan.isolation import Failed
+    from yusuan.model import Diagnostic, Severity
+    from yusuan.text import printable
+
     files = expand_inputs(paths)
     if limits is not None:
         from yusuan.isolation.cli import failure_diagnostic, map_files
@@ -119,6 +127,8 @@ def report_diagnostics(outcomes: Sequence[Outcome], verbose: bool) -> None:
     """Errors and the readers' warnings (what could not be read: cuts, pages not OCR'd)
     always go to stderr, each once; other warnings and info only with --verbose."""
     from yusuan.audit.report import reading_notes
+    from yusuan.model import Severity
+    from yusuan.text import printable
 
     for outcome in outcomes:
         notes = reading_notes(outcome.diagnostics)
@@ -138,7 +148,71 @@ def summary_line(outcomes: Sequence[Outcome]) -> str:
     return f"共 {len(outcomes)} 个文件：成功 {len(outcomes) - failed} 个，失败 {failed} 个。"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, subcommand_metavar="命令 [参数]...")
+# name: (module, one-line help as ``yusuan --help`` lists it; a test keeps it equal to the command's own)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("yusuan.audit.cli",
+              "检查预算公开文件（文件或目录；- 表示从标准输入读取一个文件）：表内、表间、说明与表格的一致性及完整性。"),
+    "rules": ("yusuan.audit.cli", "列出全部检查规则；给出规则代码时显示该规则的说明。"),
+    "ingest": ("yusuan.store.cli", "把预算公开文件（文件或目录，目录递归）解析、审核并存入语料库。"),
+    "compare": ("yusuan.store.cli", "比较语料库中各单位、各年度的预算（金额单位：万元）。"),
+    "query": ("yusuan.store.cli", "对语料库执行只读 SQL 查询 SQL（在沙箱中运行）。"),
+    "export": ("yusuan.store.cli", "把语料库导出为其他工具可按类型读取的文件。"),
+    "serve": ("yusuan.web.cli",
+              "启动网页界面：上传公开文件（后台入库）、查看解析结果与审核发现、浏览语料库、比较单位。"),
+    "template": ("yusuan.render.cli",
+                 "生成预算公开填报表（Excel）：填报说明、每张公开表一个工作表（数据验证、合计校验公式、保护列键），\n"
+                 "另有单位信息、单位概况、人员、上年数及原因、政府采购、国有资产、绩效目标等工作表。"),
+    "render": ("yusuan.render.cli",
+               "由填报表、规范 JSON 或已公开的文件（输入文件）生成完整的预算公开文件；写出前自检：读回文件，\n"
+               "核对表格数据和说明数字与输入一致，并运行 check。"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subsystem commands are imported only when run (or asked for by name),
+    so that ``yusuan --help`` and each command import only what they use."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}
+
+    def add_lazy(self, name: str) -> None:
+        self.lazy[name] = SUBCOMMANDS[name]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            from importlib import import_module
+
+            try:
+                command = getattr(import_module(self.lazy[cmd_name][0]), f"{cmd_name}_command", None)
+            except ImportError:  # an optional subsystem that is not installed
+                command = None
+            if command is None:
+                return None
+            clitext.localise(command)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        for name in self.list_commands(ctx):
+            if name in self.commands:
+                command = self.commands[name]
+                if not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+            else:
+                rows.append((name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit)))
+        if rows:
+            with formatter.section("命令"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, prog_name="yusuan", help="显示版本并退出。", message="%(prog)s 版本 %(version)s")
 def main() -> None:
     """yusuan 预算公开文件解析、审核与比较工具。
@@ -164,6 +238,9 @@ def parse_command(files: tuple[str, ...], fmt: str, output: str | None, verbose:
 
     每个文件在受限的子进程中解析（内存、时间、页数等上限见 yusuan.toml 的 [limits] 或 --limit）。
     """
+    from yusuan.isolation.cli import limits_or_exit
+    from yusuan.text import printable
+
     limits = limits_or_exit(limit_items)
     with reading_stdin(files) as inputs:
         outcomes = [Outcome(inputs.label(o.path), o.disclosure, inputs.diagnostics(o.diagnostics))
@@ -227,23 +304,10 @@ def schema_command() -> None:
 
 
 def _register_subsystems() -> None:
-    """Commands that live beside their own subsystem (audit, store, web, render)."""
-    from importlib import import_module
-
-    for module, names in (
-        ("yusuan.audit.cli", ("check", "rules")),
-        ("yusuan.store.cli", ("ingest", "compare", "query", "export")),
-        ("yusuan.web.cli", ("serve",)),
-        ("yusuan.render.cli", ("template", "render")),
-    ):
-        try:
-            mod = import_module(module)
-        except ImportError:
-            continue
-        for name in names:
-            command = getattr(mod, f"{name}_command", None)
-            if command is not None:
-                main.add_command(command, name)
+    """Commands that live beside their own subsystem (audit, store, web, render), imported
+    when one of them is run; ``--help`` lists them from ``SUBCOMMANDS`` without importing."""
+    for name in SUBCOMMANDS:
+        main.add_lazy(name)
 
 
 _register_subsystems()

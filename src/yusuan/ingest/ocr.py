@@ -23,6 +23,26 @@ from yusuan.model import Diagnostic, Severity
 NOT_RECOGNISED = frozenset({"I110", "I111", "I112", "I113"})
 
 
+# rapidocr settings beside the model files; measured on real table pages rasterised at
+# 150 dpi, every amount equal to the text layer's (benchmarks/speed.py, docs/ingest.md).
+ENGINE_PARAMS: dict[str, Any] = {
+    "Global.use_cls": False,  # budget tables are upright; the angle classifier only costs time
+    "Global.log_level": "warning",
+    # Text boxes are found on the page scaled to at most 960 px a side (A4: 1.1 px a point,
+    # 9 pt digits 10 px high) instead of the full raster: the detector's buffers were most
+    # of the peak memory. Recognition still reads each box from the full-resolution raster.
+    "Det.limit_type": "max",
+    "Det.limit_side_len": 960,
+    # One thread: the worker's CPU limit counts every thread, and a batch runs one worker a
+    # core; threads added CPU time (synchronisation) for little wall time on 2 cores.
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    # Boxes recognised one at a time: a batch is padded to its widest box, and larger
+    # batches (6, 16, 32) cost more time and memory than they saved.
+    "Rec.rec_batch_num": 1,
+}
+
+
 @lru_cache(maxsize=1)
 def _engine() -> Any:
     import rapidocr
@@ -30,8 +50,7 @@ def _engine() -> Any:
 
     models = Path(rapidocr.__file__).parent / "models"
     return RapidOCR(params={
-        "Global.use_cls": False,  # budget tables are upright; the angle classifier only costs time
-        "Global.log_level": "warning",
+        **ENGINE_PARAMS,
         "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
         "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
         "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),

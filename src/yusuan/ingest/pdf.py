@@ -13,6 +13,7 @@ Pages without a usable text layer are handed to ``yusuan.ingest.ocr``.
 from __future__ import annotations
 
 import io
+import math
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -158,7 +159,9 @@ def _find_tables(page: Any, settings: dict[str, Any] = _TABLE_SETTINGS,
     if len(page.rects) + len(page.lines) + len(page.curves) > limits.MAX_VECTOR_OBJECTS:
         return []  # a drawing, not a table: finding cells in it would take minutes
     filtered = page.filter(keep)
-    tables = filtered.find_tables(settings)
+    from yusuan.ingest import table_cells  # pdfplumber: imported for PDFs only
+
+    tables = table_cells.find_tables(filtered, settings)
     # Clip to the page: content drawn off-page is not part of the document.
     return [t for t in tables if t.bbox[1] < h and t.bbox[3] > 0]
 
@@ -169,8 +172,11 @@ def explicit_tables(page: Any, v_edges: list[dict[str, Any]], h_edges: list[dict
     detected in a scanned image) instead of the page's own objects."""
     if len(v_edges) < 2 or len(h_edges) < 2:
         return []
-    return page.find_tables({**settings, "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                             "explicit_vertical_lines": v_edges, "explicit_horizontal_lines": h_edges})
+    from yusuan.ingest import table_cells  # pdfplumber: imported for PDFs only
+
+    return table_cells.find_tables(page, {**settings, "vertical_strategy": "explicit",
+                                          "horizontal_strategy": "explicit", "explicit_vertical_lines": v_edges,
+                                          "explicit_horizontal_lines": h_edges})
 
 
 def _table_rows(table: Any, words: list[Word], used: set[int],
@@ -180,13 +186,15 @@ def _table_rows(table: Any, words: list[Word], used: set[int],
     rows = [list(r.cells) for r in table.rows]
     buckets: dict[tuple[int, int], list[Word]] = {}
     cells = [(ri, ci, box) for ri, r in enumerate(rows) for ci, box in enumerate(r) if box is not None]
+    bands = _bands(cells, words)
     for wi, word in enumerate(words):
         if wi in used:
             continue
-        x = min(word.x0 + inset, (word.x0 + word.x1) / 2)
+        x, y = min(word.x0 + inset, (word.x0 + word.x1) / 2), word.mid_y
         # The smallest cell holding the word's start: a frame drawn around the whole
-        # table also forms a cell, and must not swallow the cells inside it.
-        hits = [(ri, ci, box) for ri, ci, box in cells if _inside(x, word.mid_y, box)]
+        # table also forms a cell, and must not swallow the cells inside it. Only the
+        # cells of the word's band are tried (in table order, as the whole list would be).
+        hits = [cells[k] for k in bands.get(int(y // _BAND), ()) if _inside(x, y, cells[k][2])]
         if hits:
             ri, ci, _ = min(hits, key=lambda h: (h[2][2] - h[2][0]) * (h[2][3] - h[2][1]))
             buckets.setdefault((ri, ci), []).append(word)
@@ -195,6 +203,27 @@ def _table_rows(table: Any, words: list[Word], used: set[int],
     for ri, r in enumerate(rows):
         out.append([(join_words(buckets.get((ri, ci), [])), box) for ci, box in enumerate(r)])
     return [r for r in out if any(t for t, _ in r)]
+
+
+_BAND = 8.0  # points: cells are indexed by the horizontal bands of this height they span
+
+
+def _bands(cells: list[tuple[int, int, BBox]], words: list[Word], pad: float = 0.5) -> dict[int, list[int]]:
+    """Band number -> the indexes of the cells reaching into it (``_inside``'s padding
+    included), in the order of ``cells``; only the bands the words are in (a cell drawn
+    far off the page spans no more bands than the page)."""
+    out: dict[int, list[int]] = {}
+    ys = [w.mid_y for w in words if math.isfinite(w.mid_y)]
+    if not ys:
+        return out
+    lo, hi = int(min(ys) // _BAND), int(max(ys) // _BAND)
+    for k, (_, _, box) in enumerate(cells):
+        top, bottom = (box[1] - pad) // _BAND, (box[3] + pad) // _BAND
+        if math.isnan(top) or math.isnan(bottom):
+            continue  # holds no point
+        for band in range(int(max(top, lo)), int(min(bottom, hi)) + 1):
+            out.setdefault(band, []).append(k)
+    return out
 
 
 def _drop_empty(rows: list[list[tuple[str, BBox | None]]]) -> list[list[tuple[str, BBox | None]]]:
@@ -794,8 +823,9 @@ def _read_pdf(data: bytes, path: str | None, sha256: str | None,
         return None, (limits.diagnostic("I103", f"{name}：PDF 没有任何页面。请确认文件完整。", path),)
     if n_pages > max_pages:
         diags.append(limits.diagnostic(
-            "I104", f"{name}：PDF 共 {n_pages} 页，超过上限 {max_pages} 页，只读取前 {max_pages} 页。"
-            "预算公开文件通常不足 100 页；如确需全部内容，请拆分文件后分别处理。", path, Severity.WARNING))
+            "I104", f"{name}：PDF 共 {n_pages} 页，超过上限 {max_pages} 页，只读取了第 1–{max_pages} 页，"
+            f"第 {max_pages + 1}–{n_pages} 页未读取（其中的表格和数字不在结果中）。预算公开文件通常不足 100 页；"
+            "如确需全部内容，请提高上限或拆分文件后分别处理。", path, Severity.WARNING))
     builder = _Builder()
     state: dict[str, Any] = {}
     ocr_pages: list[int] = []

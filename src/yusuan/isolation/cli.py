@@ -13,20 +13,13 @@ from typing import Any
 import click
 
 from yusuan.audit.config import ConfigError
-from yusuan.isolation.config import LIMIT_NAMES, Limits, load_limits, with_limit_overrides
+from yusuan.isolation.config import Limits, load_limits, with_limit_overrides
+from yusuan.isolation.options import limit_option
 from yusuan.isolation.pool import Failed, WorkerPool
 from yusuan.model import Diagnostic, Severity, Source
 from yusuan.text import printable
 
-limit_option = click.option(
-    "--limit",
-    "limit_items",
-    multiple=True,
-    metavar="名称=数值",
-    help="单个文件的处理上限，覆盖 yusuan.toml 的 [limits]（可多次给出）："
-    + "，".join(f"{k} {v}" for k, v in LIMIT_NAMES.items())
-    + "。例：--limit memory_mb=2048。",
-)
+__all__ = ["failure_diagnostic", "limit_option", "limits_or_exit", "map_files"]
 
 
 def limits_or_exit(items: tuple[str, ...], config_path: str | None = None) -> Limits:
@@ -68,7 +61,8 @@ def map_files(fn: Callable[[str], Any], files: Sequence[str], limits: Limits, la
     with contextlib.ExitStack() as stack:
         bar = (stack.enter_context(click.progressbar(length=len(files), label=label, file=sys.stderr))
                if show and len(files) > 1 else None)
-        pool = stack.enter_context(WorkerPool(limits, workers))
+        # a command-line run holds no database or threads: its workers are forked from it
+        pool = stack.enter_context(WorkerPool(limits, workers, start="fork"))
         if show and len(files) == 1:
             pool.on_progress = lambda _index, message: status(message)
             stack.callback(status.close)

@@ -1,7 +1,7 @@
 """The limits one file is processed under, from ``yusuan.toml`` and the command line.
 
     [limits]                  # yusuan.toml; in pyproject.toml: [tool.yusuan.limits]
-    memory_mb = 1024          # resident memory of the process working on one file
+    memory_mb = 500           # resident memory of the process working on one file
     wall_seconds = 300        # wall-clock time for one file
     cpu_seconds = 600         # CPU time for one file (all threads)
     pages = 300               # PDF pages read
@@ -24,15 +24,16 @@ from typing import Any
 from yusuan.audit.config import ConfigError, read_settings
 from yusuan.ingest import MAX_FILE_BYTES
 from yusuan.ingest import limits as input_limits
+from yusuan.isolation.options import LIMIT_NAMES
 
 _MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    # OCR of one 150-dpi scanned page peaks at about 650 MB (onnxruntime); everything else
-    # stays under 100 MB, so 1 GiB leaves room for scans and still stops a runaway file.
-    memory_mb: int = 1024
+    # OCR of a 150-dpi scanned page (A4 or A3) peaks at 390-450 MB in a worker (detection at
+    # 960 px a side, one thread: ingest/ocr.py); every other real file stays under 100 MB.
+    memory_mb: int = 500
     wall_seconds: int = 300  # 60 scanned pages at 2-4 s each, on a loaded machine
     cpu_seconds: int = 600  # OCR runs on several threads
     pages: int = input_limits.MAX_PAGES
@@ -42,18 +43,6 @@ class Limits:
     file_mb: int = MAX_FILE_BYTES // _MB
     source: str | None = None  # the config file they were read from
 
-
-# What each limit bounds, for messages and the docs.
-LIMIT_NAMES: dict[str, str] = {
-    "memory_mb": "内存（MB）",
-    "wall_seconds": "处理时间（秒）",
-    "cpu_seconds": "CPU 时间（秒）",
-    "pages": "PDF 读取页数",
-    "ocr_pages": "OCR 页数",
-    "cells": "表格单元格数",
-    "chars": "PDF 每页字符数",
-    "file_mb": "文件大小（MB）",
-}
 
 
 def how_to_raise(name: str, current: int) -> str:

@@ -13,17 +13,23 @@ Every task runs in a worker process, never in the caller's:
 A worker that dies for any reason (a limit, a segfault in a C library, a kill from outside)
 becomes a ``Failed`` result for the one task it had, with the reason in Chinese; it is
 replaced and the other tasks go on. Workers are forked from a small forkserver process, so
-they do not inherit the caller's memory (a database connection, earlier results).
+they do not inherit the caller's memory (a database connection, earlier results); a caller
+that holds nothing of the kind (a command-line run, single-threaded) may ask for
+``start="fork"``: the workers are then forked from the caller itself, after it imported the
+readers and parsers once, which saves starting a second interpreter and importing them again
+(most of the cost of checking one small file). The limits are the same either way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import resource
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -112,6 +118,7 @@ def _serve(conn: Connection, limits: Limits) -> None:
     of the worker reaches the terminal: its stderr (library warnings, C-level logs) goes to
     /dev/null, and a death is reported by the parent in one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a forked worker inherits the caller's, which writes to its terminal
     _die_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
@@ -158,8 +165,15 @@ def _loop(conn: Connection, limits: Limits) -> None:
 # --------------------------------------------------------------------------- parent side
 
 
-def _context() -> Any:
-    if "forkserver" in multiprocessing.get_all_start_methods():
+def _context(start: str = "forkserver") -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if start == "fork" and "fork" in methods and threading.active_count() == 1:  # a thread may hold a lock
+        from importlib import import_module
+
+        for module in _PRELOAD:  # imported here once, inherited by every worker
+            import_module(module)
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx
@@ -216,6 +230,7 @@ class WorkerPool:
 
     limits: Limits = field(default_factory=Limits)
     workers: int = 1
+    start: str = "forkserver"  # or "fork": from this process (see the module's docstring)
     # told (task index, message) of each step a worker reports (``yusuan.ingest.progress``)
     on_progress: Callable[[int, str], None] | None = None
     _live: list[_Worker] = field(default_factory=list, init=False)
@@ -286,7 +301,7 @@ class WorkerPool:
         return self._start()
 
     def _start(self) -> _Worker:
-        ctx = _context()
+        ctx = _context(self.start)
         parent_end, child_end = ctx.Pipe()
         process = ctx.Process(target=_serve, args=(child_end, self.limits), daemon=True)
         try:

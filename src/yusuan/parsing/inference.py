@@ -12,10 +12,11 @@ to all of them are kept, the rest is reported, never guessed.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from yusuan.catalogue import SPENDING_PARTS
 from yusuan.text import decimals_of
@@ -128,6 +129,18 @@ Candidate = tuple[int, tuple[str, ...], dict[str, Amount]]  # (row identity scor
 
 def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
                     unit: Amount) -> list[Candidate]:
+    """Every placement of the row's amounts with its row-identity score. The same row is
+    placed again and again (each re-read of a table, each table of a family): the lists are
+    kept for the rows seen last. Callers only read them."""
+    return _all_candidates_of(item.amounts, item.ordered, tuple(item.fixed.items()), item.allowed, keys, idents,
+                              unit)
+
+
+@lru_cache(maxsize=512)
+def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: tuple[tuple[str, Amount], ...],
+                       allowed: tuple[str, ...] | None, keys: tuple[str, ...],
+                       idents: tuple[tuple[str, tuple[str, ...]], ...], unit: Amount) -> list[Candidate]:
+    item = Item("", amounts, ordered, dict(fixed_items), allowed)
     cols = [c for c in keys if c not in item.fixed and (item.allowed is None or c in item.allowed)]
     out: list[Candidate] = []
     # Distinct column sets give distinct placements; only a reordering of equal amounts
@@ -192,15 +205,19 @@ def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], p
     integers whose rounding unit is 1."""
     score, gap = 0, 0
     head = values[parent]
-    rows = [values[k] for k in kids]
-    # Only columns printed in the parent or a child take part; most rows fill few columns.
-    printed = set(head).union(*rows)
+    # Only columns printed in the parent or a child take part; most rows fill few columns:
+    # the children's sums are gathered from what they print, not column by column.
+    sums: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for k in kids:
+        for key, value in values[k].items():
+            sums[key] = sums.get(key, 0) + value
+            counts[key] = counts.get(key, 0) + 1
     for key in keys:
-        if key not in printed:
+        if key not in sums and key not in head:
             continue
-        terms = [row[key] for row in rows if key in row]
-        diff = abs(head.get(key, 0) - sum(terms))
-        if diff <= len(terms) + 1:
+        diff = abs(head.get(key, 0) - sums.get(key, 0))
+        if diff <= counts.get(key, 0) + 1:
             score += 1
         else:
             score -= 1
@@ -229,7 +246,13 @@ def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: S
 
 def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
     """Tie-break only: the placement nearest the left (lower column positions)."""
-    return -sum(keys.index(n) for n in names)
+    position = _positions(keys)
+    return -sum(position[n] for n in names)
+
+
+@lru_cache(maxsize=64)
+def _positions(keys: tuple[str, ...]) -> dict[str, int]:
+    return {k: keys.index(k) for k in keys}
 
 
 def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
@@ -241,12 +264,44 @@ def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
     scaled = tuple(_scaled(a, scale) for a in amounts)
 
     def best(ordered: bool) -> int:
+        if not ordered and _count(len(scaled), len(keys), ordered) <= _MAX_CANDIDATES:
+            return _best_any_order(scaled, keys, idents)
         found = _all_candidates(Item("", scaled, ordered=ordered), keys, idents, 1)
         return max((c[0] for c in found), default=-len(idents) - 1)
 
     in_order = best(True)
     # Every identity holding is the most any order can reach: no need to try the others.
     return in_order >= len(idents) or in_order >= best(False)
+
+
+def _count(k: int, n: int, ordered: bool) -> int:
+    """How many placements ``placements(k, n, ordered)`` yields."""
+    if k > n:
+        return 0
+    return math.comb(n, k) if ordered else math.perm(n, k)
+
+
+def _best_any_order(amounts: tuple[int, ...], keys: tuple[str, ...],
+                    idents: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+    """The best row-identity score of the amounts in any arrangement (scaled, unit 1): what
+    the best of ``_all_candidates(..., ordered=False)`` scores, found by placing amounts in
+    the columns the identities read only; the others go to columns no identity reads."""
+    if len(amounts) > len(keys):
+        return -len(idents) - 1
+    read = {c for whole, parts in idents for c in (whole, *parts)}
+    relevant = [c for c in keys if c in read]
+    spare = len(keys) - len(relevant)
+    best: int | None = None
+    for j in range(min(len(amounts), len(relevant)) + 1):
+        if len(amounts) - j > spare:
+            continue  # the amounts left over would have no column
+        for chosen in itertools.combinations(range(len(amounts)), j):
+            for cols in itertools.permutations(relevant, j):
+                values = {c: amounts[a] for c, a in zip(cols, chosen, strict=True)}
+                score = sum(check(values, whole, parts, 1) for whole, parts in idents)
+                if best is None or score > best:
+                    best = score
+    return best if best is not None else -len(idents) - 1
 
 
 def _scale(values: Iterable[Decimal]) -> int:
@@ -273,6 +328,8 @@ class _Solution:
     local: list[int]  # hierarchy + evidence score of each row's choice
     ties: list[list[int]]
     score: int
+    raw: list[list[Candidate]]  # each row's best placements avoiding ``exclude`` (may be none)
+    exclude: frozenset[str]
 
 
 def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
@@ -291,7 +348,14 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
     re-solve with one column excluded converges in a round or two."""
     idents = identities(keys)
-    cands = [_candidates(e, exclude) for e in every]
+    if start is not None and start.exclude <= exclude:
+        # The best placements avoiding more columns: the start's best that avoid them too,
+        # when there are any (they score the same); else a search of the row's full list.
+        raw = [[c for c in was if not exclude.intersection(c[1])] or _candidates(e, exclude)
+               for was, e in zip(start.raw, every, strict=True)]
+    else:
+        raw = [_candidates(e, exclude) for e in every]
+    cands = list(raw)
     for i, it in enumerate(items):
         if not cands[i]:  # nothing fits: keep the fixed values only
             cands[i] = [(-len(idents) - 1 if it.amounts else 0, (), dict(it.fixed))]
@@ -344,6 +408,48 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     def local(i: int, j: int) -> tuple[int, int]:
         return area({i: j})
 
+    def row_scores(i: int) -> list[tuple[int, int]]:
+        """``local(i, j)`` for every candidate j of row i: the other rows of its groups are
+        summed once, and each candidate adds only its own values."""
+        fixed_parts = []
+        for g in dict.fromkeys(member.get(i, [])):
+            parent, kids = groups[g]
+            sums: dict[str, int] = {}
+            counts: dict[str, int] = {}
+            for k in kids:
+                if k != i:
+                    for key, value in cands[k][choice[k]][2].items():
+                        sums[key] = sums.get(key, 0) + value
+                        counts[key] = counts.get(key, 0) + 1
+            fixed_parts.append((None if parent == i else cands[parent][choice[parent]][2], sums, counts))
+        stated = evidence.get(i, {})
+        out = []
+        for cand in cands[i]:
+            mine = cand[2]
+            score, gap = 0, 0
+            for head, sums, counts in fixed_parts:
+                if head is None:  # row i is the parent: its children are the others
+                    head, add = mine, {}
+                else:
+                    add = mine
+                for key in keys:
+                    if key not in sums and key not in head and key not in add:
+                        continue
+                    diff = abs(head.get(key, 0) - sums.get(key, 0) - add.get(key, 0))
+                    if diff <= counts.get(key, 0) + (key in add) + 1:
+                        score += 1
+                    else:
+                        score -= 1
+                        gap += diff
+            for key, value in stated.items():
+                miss = abs(mine.get(key, 0) - value)
+                if miss <= 2:
+                    score += 2
+                else:
+                    score, gap = score - 2, gap + miss
+            out.append((score, -gap))
+        return out
+
     def prior(change: dict[int, int]) -> int:
         return sum(_prior(cands[i][j][1], keys) for i, j in change.items())
 
@@ -353,7 +459,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             dirty.discard(i)
             if len(cands[i]) < 2:
                 continue
-            scored = [(*local(i, j), prior({i: j})) for j in range(len(cands[i]))]
+            scored = [(*sc, _prior(cands[i][j][1], keys)) for j, sc in enumerate(row_scores(i))]
             best = max(range(len(scored)), key=scored.__getitem__)
             if scored[best] > scored[choice[i]]:
                 choice[i] = best
@@ -387,15 +493,17 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             break
     locals_, ties = [], []
     if detail:  # a re-solve is asked for its score only
-        locals_ = [local(i, choice[i])[0] for i in range(len(items))]
-        ties = [[j for j in range(len(cands[i])) if local(i, j)[0] == locals_[i]] for i in range(len(items))]
+        for i in range(len(items)):
+            scores = [sc[0] for sc in row_scores(i)]
+            locals_.append(scores[choice[i]])
+            ties.append([j for j, sc in enumerate(scores) if sc == locals_[-1]])
     vals = [cands[r][choice[r]][2] for r in range(len(items))]
     score = sum(cands[r][choice[r]][0] for r in range(len(items)))
     score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
     for i, stated in evidence.items():
         if i < len(items):
             score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
-    return _Solution(cands, choice, locals_, ties, score)
+    return _Solution(cands, choice, locals_, ties, score, raw, exclude)
 
 
 def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = frozenset(),

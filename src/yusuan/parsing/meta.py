@@ -188,13 +188,14 @@ def publication_parts(tables: Sequence[Table], narrative: Sequence[NarrativeSect
     return tuple(parts)
 
 
-# Official and short forms of one organisation's name.
+# Official and short forms of one organisation's name, each with a text it needs: a pattern
+# that cannot match is not run (an unanchored lazy group is quadratic in a long name).
 _UNIT_FORMS = (
-    (re.compile(r"^(?:中国共产党|中共)"), ""),
-    (re.compile(r"^中国人民政治协商会议(.+?)委员会"), r"\1政协"),
-    (re.compile(r"(.+?)人民代表大会常务委员会"), r"\1人大常委会"),
-    (re.compile(r"([省市县区州旗盟])委员会"), r"\1委"),
-    (re.compile(r"(?:\(本级\)|本级|机关)$"), ""),
+    (re.compile(r"^(?:中国共产党|中共)"), "", "中"),
+    (re.compile(r"^中国人民政治协商会议(.+?)委员会"), r"\1政协", "中国人民政治协商会议"),
+    (re.compile(r"(.+?)人民代表大会常务委员会"), r"\1人大常委会", "人民代表大会常务委员会"),
+    (re.compile(r"([省市县区州旗盟])委员会"), r"\1委", "委员会"),
+    (re.compile(r"(?:\(本级\)|本级|机关)$"), "", ""),
 )
 
 
@@ -207,8 +208,9 @@ def unit_key(name: str | None) -> str:
     if not name:
         return ""
     key = squash(name)
-    for pattern, repl in _UNIT_FORMS:
-        key = pattern.sub(repl, key)
+    for pattern, repl, needed in _UNIT_FORMS:
+        if needed in key:
+            key = pattern.sub(repl, key)
     return key
 
 
