@@ -63,3 +63,12 @@ def test_help_lists_each_command_as_the_command_describes_itself(name: str) -> N
     for limit in (45, 80, 200):
         assert click.Command(name, help=listed).get_short_help_str(limit) == command.get_short_help_str(limit)
     assert main.get_command(click.Context(main), name) is command
+
+
+def test_a_function_named_like_its_module_stays_the_packages_export() -> None:
+    """``yusuan.store.ingest`` (the module) loaded first must not hide ``yusuan.store.ingest``
+    (the function the package exports)."""
+    code = ("import importlib, yusuan.store.ingest\nfrom yusuan.store import ingest\n"
+            "print(callable(ingest), importlib.import_module('yusuan.store.ingest').__name__)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.split() == ["True", "yusuan.store.ingest"], proc.stderr
