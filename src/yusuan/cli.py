@@ -212,7 +212,7 @@ def _register_subsystems() -> None:
 
     for module, names in (
         ("yusuan.audit.cli", ("check", "rules")),
-        ("yusuan.store.cli", ("ingest", "compare", "query")),
+        ("yusuan.store.cli", ("ingest", "compare", "query", "dataset")),
         ("yusuan.web.cli", ("serve",)),
         ("yusuan.render.cli", ("template", "render")),
     ):

@@ -55,9 +55,17 @@ def sandbox_config(limits: QueryLimits, *, lock: bool = True) -> dict[str, Any]:
     }
 
 
-def open_sandbox(db: str | Path, limits: QueryLimits | None = None) -> duckdb.DuckDBPyConnection:
-    """The database, read-only and sandboxed; ``StoreError`` (Chinese) when it cannot be opened."""
-    return open_store(db, read_only=True, config=sandbox_config(limits or QueryLimits()))
+def open_sandbox(
+    db: str | Path, limits: QueryLimits | None = None, data: str | Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The database, read-only and sandboxed; ``StoreError`` (Chinese) when it cannot be opened.
+    With ``data``, the Parquet dataset there instead (its folder is the only one readable)."""
+    config = sandbox_config(limits or QueryLimits())
+    if data is not None:
+        from yusuan.store.dataset import open_dataset
+
+        return open_dataset(data, config)
+    return open_store(db, read_only=True, config=config)
 
 
 _ALLOWED = {

@@ -63,7 +63,16 @@ class CorpusDb:
     # ------------------------------------------------------------------ connections
 
     @property
+    def is_dataset(self) -> bool:
+        """``--data``: a Parquet dataset folder, read through views (uploads cannot be stored)."""
+        return self.path.is_dir()
+
+    @property
     def exists(self) -> bool:
+        if self.is_dataset:
+            from yusuan.store.dataset import is_dataset
+
+            return is_dataset(self.path)
         return self.path.is_file()
 
     @contextmanager
@@ -84,6 +93,9 @@ class CorpusDb:
         with self._write_lock:
             cur = self._acquire(create=True)
             try:
+                if self._read_only and self.is_dataset:
+                    raise CorpusUnavailable(f"数据集 {self.path.name} 由 `yusuan ingest --data` 写入，网页只能读取；"
+                                            "上传的文件无法入库。")
                 if self._read_only:
                     raise CorpusUnavailable(f"数据库 {self.path.name} 没有写权限，只能读取；上传的文件无法入库。")
                 yield cur
@@ -135,6 +147,15 @@ class CorpusDb:
         if not create and not self.exists:
             raise CorpusUnavailable("还没有语料库数据库。")
         config = sandbox_config(DB_LIMITS)
+        if self.is_dataset:
+            from yusuan.store.dataset import open_dataset
+
+            try:
+                con = open_dataset(self.path, config)
+            except StoreError as exc:
+                raise CorpusUnavailable(str(exc)) from None
+            self._read_only = True
+            return con
         try:
             con = open_store(self.path, read_only=False, config=config)
             self._read_only = False
