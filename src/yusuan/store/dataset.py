@@ -279,6 +279,7 @@ def create_views(con: duckdb.DuckDBPyConnection, root: str | Path) -> None:
         SELECT {_names('findings', 'f')} FROM _raw_link_findings f JOIN _links l USING (link_id, doc_pk)""")
     con.execute("CREATE OR REPLACE VIEW failures AS SELECT * FROM _raw_failures")
     con.execute("CREATE OR REPLACE VIEW links AS SELECT * FROM _links")
+    con.execute("CREATE OR REPLACE VIEW pending_links AS SELECT NULL::VARCHAR AS path WHERE false")
     con.execute(f"CREATE OR REPLACE VIEW store_meta AS SELECT 'schema_version' AS key, '{SCHEMA_VERSION}' AS value")
     for ddl in VIEWS.values():
         con.execute(ddl)

@@ -195,7 +195,7 @@ SELECT d.unit_label AS 单位, d.year AS 年度, g.topic AS 部分, g.subject AS
     g.reason AS 原因, g.line AS 行, g.page AS 页, d.doc AS 文件
 FROM figures g JOIN d ON d.id = g.doc_pk
 WHERE g.change_direction IS NOT NULL
-ORDER BY 单位, 年度, 文件, g.line"""
+ORDER BY 单位, 年度, 文件, g.line, g.section_no, g.topic, g.subject, g.amount_wan"""
 
 FINDINGS_RANK = f"""WITH {_D}, c AS (
     SELECT f.doc_pk,
