@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.generated_corpus import make_corpus
-from tests.test_store_kill import _no_partial_document, _state
+from tests.test_store_kill import _state
 from yusuan.store import ingest, open_store
 from yusuan.store.cli import compare_command, query_command
 from yusuan.store.convert import export_to_dataset, rebuild_database
@@ -52,6 +52,19 @@ def dataset(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest_dataset(root, [str(corpus)], workers=2)
     assert summary.publications == 1 and summary.failed == 2  # INDEX.md and the memo
     return root
+
+
+def _no_partial_document(con: duckdb.DuckDBPyConnection) -> None:
+    """Every document has all its rows (the counts it records), and each path one latest."""
+    bad = con.execute("""
+        SELECT d.path FROM documents d
+        WHERE d.n_facts <> (SELECT count(*) FROM facts f WHERE f.doc_pk = d.id)
+           OR d.n_tables <> (SELECT count(*) FROM tables t WHERE t.doc_pk = d.id)
+           OR coalesce(d.n_findings, 0) <> (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id)""").fetchall()
+    assert bad == []
+    twice = con.execute("SELECT path FROM documents GROUP BY path HAVING sum(is_latest::INT) <> 1").fetchall()
+    assert twice == []
+    assert con.execute("SELECT count(*) - count(DISTINCT id) FROM documents").fetchone()[0] == 0
 
 
 def _dataset_state(root: Path) -> dict:
