@@ -17,6 +17,7 @@ from yusuan.isolation import Failed, Limits, WorkerPool
 from yusuan.model import DocKind
 from yusuan.publication import FileFacts, Key, group_halves, unit_key
 from yusuan.store.extract import FINDING_COLUMNS, finding_rows, read
+from yusuan.store.postgres import lock_for_write
 from yusuan.store.writer import insert_rows
 
 
@@ -96,6 +97,7 @@ def _store_link(con: duckdb.DuckDBPyConnection, members: list[tuple], result: Pa
     pub_id, pks, by_pk = link_rows(members, result)
     con.begin()
     try:
+        lock_for_write(con)
         for pk in pks:
             con.execute("UPDATE documents SET publication = ? WHERE id = ?", [pub_id, pk])
         if by_pk is not None:

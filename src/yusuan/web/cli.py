@@ -10,14 +10,18 @@ from yusuan.web.app import DEFAULT_MAX_UPLOAD, WebConfig, create_app, is_loopbac
 
 
 def data_dir_for(db: str) -> Path:
-    """Uploads live beside the database: yusuan.duckdb -> yusuan.files/."""
+    """Uploads live beside the database: yusuan.duckdb -> yusuan.files/ (for a PostgreSQL
+    corpus, ./yusuan.files)."""
+    if "://" in db:
+        return Path("yusuan.files")
     p = Path(db)
     return p.with_name(p.stem + ".files")
 
 
 @click.command("serve")
 @click.option("--db", default="yusuan.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="语料库数据库（与 yusuan ingest 相同；不存在时在第一次上传时建立）。上传的文件保存在同名的 "
+              help="语料库数据库（DuckDB 文件或 postgresql:// 地址，与 yusuan ingest 相同；"
+                   "不存在时在第一次上传时建立）。上传的文件保存在同名的 "
                    ".files 目录中，并在后台入库。")
 @click.option("--data", type=click.Path(file_okay=False), default=None,
               help="改为浏览分区 Parquet 数据集目录（yusuan ingest --data 写入；只读，上传的文件不入库）。")
@@ -47,10 +51,13 @@ def serve_command(db: str, data: str | None, host: str, port: int, token: str | 
             hint = f"请先用 `yusuan ingest 文件或目录 --data {data}` 建立。"
             raise click.UsageError(f"{data} 不是 yusuan 数据集目录。{hint}")
         db = data
+    elif db.startswith(("postgresql://", "postgres://")):
+        pass  # the corpus is on a PostgreSQL server; uploads go to ./yusuan.files
     elif Path(db).is_dir():
         raise click.UsageError(f"{db} 是目录，不是数据库文件。请用 --db 指定一个文件。")
     config = WebConfig(data_dir=data_dir_for(db), host=host, token=token or None,
-                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db), allowed_hosts=allow_hosts,
+                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=db if "://" in db else Path(db),
+                       allowed_hosts=allow_hosts,
                        parse_workers=parse_workers, uploads_per_minute=uploads_per_minute, max_queued=max_queued)
     try:
         app = create_app(config)

@@ -22,9 +22,10 @@ from typing import Any
 import duckdb
 
 from yusuan.store.sandbox import QueryLimits, sandbox_config
-from yusuan.store.writer import StoreError, open_store
+from yusuan.store.writer import StoreError, open_store, store_errors
 
 DB_LIMITS = QueryLimits(memory_mb=1024, threads=2)
+DB_ERRORS = store_errors()  # what the back ends raise (DuckDB, and psycopg when installed)
 
 
 class CorpusUnavailable(Exception):
@@ -48,7 +49,12 @@ def _close_all() -> None:
 
 
 class CorpusDb:
-    def __init__(self, path: Path, idle_close_s: float = 5.0) -> None:
+    """``path``: a DuckDB file, a Parquet dataset folder (read only) or a ``postgresql://``
+    URL; on PostgreSQL every use gets a connection of its own (the server does the locking),
+    so several requests, and several server processes, read and write at once."""
+
+    def __init__(self, path: Path | str, idle_close_s: float = 5.0) -> None:
+        self.url = str(path) if str(path).startswith(("postgresql://", "postgres://")) else None
         self.path = Path(path)
         self.idle_close_s = idle_close_s
         self._lock = threading.Lock()
@@ -63,12 +69,19 @@ class CorpusDb:
     # ------------------------------------------------------------------ connections
 
     @property
+    def name(self) -> str:
+        """How pages name the corpus (never a password)."""
+        return "PostgreSQL" if self.url else self.path.name
+
+    @property
     def is_dataset(self) -> bool:
         """``--data``: a Parquet dataset folder, read through views (uploads cannot be stored)."""
-        return self.path.is_dir()
+        return self.url is None and self.path.is_dir()
 
     @property
     def exists(self) -> bool:
+        if self.url:
+            return True
         if self.is_dataset:
             from yusuan.store.dataset import is_dataset
 
@@ -114,6 +127,11 @@ class CorpusDb:
                 self._con = None
 
     def _acquire(self, create: bool) -> duckdb.DuckDBPyConnection:
+        if self.url:
+            try:
+                return open_store(self.url)
+            except StoreError as exc:
+                raise CorpusUnavailable(str(exc), retry=True) from None
         with self._lock:
             if self._timer:
                 self._timer.cancel()
@@ -128,8 +146,10 @@ class CorpusDb:
                 raise CorpusUnavailable(f"无法读取数据库 {self.path.name}（{type(exc).__name__}）。") from None
 
     def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
-        with suppress(duckdb.Error):
+        with suppress(*DB_ERRORS):
             cur.close()
+        if self.url:
+            return
         with self._lock:
             self._users -= 1
             if self._users == 0 and self.idle_close_s >= 0:
