@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.generated_corpus import make_corpus
+from tests.generated_corpus import scale_corpus
 from tests.test_store_dataset import _dataset_state
 from tests.test_store_kill import _state
 from yusuan.isolation import Limits
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def scale_corpus(folder: Path) -> Path:
-    """About 30 documents: the seeds, every real PDF (two of the Jiangsu ones are the halves
-    of one publication), generated text/HTML/xlsx variants (a publication in two files, a
-    memo, an amount no column holds)."""
-    shutil.copytree(FIXTURES / "seeds", folder / "seeds")
-    shutil.copytree(FIXTURES / "real", folder / "real", ignore=shutil.ignore_patterns("*.md"))
-    make_corpus(folder / "made", 8)
-    return folder
 
 
 @pytest.fixture(scope="module")
