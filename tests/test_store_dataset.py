@@ -208,3 +208,24 @@ def test_serve_browses_the_dataset_read_only(dataset: Path, tmp_path: Path) -> N
     assert "且末县" in page and page.count("<td>数据库</td>") >= 10
     data = client.get("/api/compare?region=且末县").get_json()
     assert len(data["docs"]) == 1
+
+
+def test_files_from_a_list_of_paths_and_urls(tmp_path: Path) -> None:
+    from yusuan.store.cli import ingest_command
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"# two files\n{seeds[0]}\n\n{seeds[1].as_uri()}\n{(tmp_path / 'gone.txt').as_uri()}\n",
+                       encoding="utf-8")
+    root = tmp_path / "data"
+    runner = CliRunner()
+    first = runner.invoke(ingest_command, ["--files-from", str(listing), "--data", str(root), "-j", "1"])
+    assert first.exit_code == 2 and "新增 2 个" in first.output and "无法下载" in first.output, first.output
+    con = open_dataset(root)
+    paths = {p for (p,) in con.execute("SELECT path FROM latest_documents").fetchall()}
+    assert paths == {str(seeds[0]), seeds[1].as_uri()}
+    con.close()
+    again = runner.invoke(ingest_command, ["--files-from", str(listing), "--data", str(root), "-j", "1"])
+    assert "新增 0 个，新版本 0 个，未变跳过 2 个" in again.output, again.output  # the URL fetched, unchanged
+    no_data = runner.invoke(ingest_command, ["--files-from", str(listing)])
+    assert no_data.exit_code == 2 and "--data" in no_data.output
