@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import pypdfium2
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "fixtures" / "real"
 
@@ -201,8 +203,10 @@ def main() -> None:
         run("local", 1, warm, tmp / "warm-data")  # imports, file cache: not in the first figure
         parse_cpu, write_cpu = cpu_per_document(sorted(REAL.glob("*.pdf")), tmp / "cpu")
         per_core = 60 / (parse_cpu + write_cpu)
-        print(f"CPU per document: parse + check {parse_cpu * 1000:.0f} ms, Parquet parts {write_cpu * 1000:.0f} ms "
-              f"-> {per_core:.0f} documents/minute per core")
+        pages = statistics.mean(len(pypdfium2.PdfDocument(f)) for f in sorted(REAL.glob("*.pdf")))
+        print(f"CPU per document ({pages:.1f} pages on average): parse + check {parse_cpu * 1000:.0f} ms, Parquet "
+              f"parts {write_cpu * 1000:.0f} ms -> {per_core:.0f} documents/minute per core "
+              f"({per_core * pages / 25:.0f} for 25-page documents)")
         print(f"load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
               "(wall-clock figures below shrink as the load grows)")
         rows = []
@@ -219,6 +223,15 @@ def main() -> None:
         for engine, workers, s, docs, rate, size in rows:
             print(f"{engine:<8}{workers:>8}{s:>10.1f}{docs:>7}{rate:>10.0f}{rate / workers:>10.0f}{base / s:>12.2f}"
                   f"{size / docs * 1000 / 1e6:>14.1f}")
+        from yusuan.store.convert import export_to_dataset, rebuild_database
+
+        rebuild_database(tmp / "local2", tmp / "corpus.duckdb")
+        export_to_dataset(tmp / "corpus.duckdb", tmp / "bulk")
+        docs = rows[1][3]
+        print(f"per 1,000 documents: per-document parts {dataset_bytes(tmp / 'local2') / docs * 1000 / 1e6:.1f} MB "
+              f"({sum(1 for _ in (tmp / 'local2').rglob('*.parquet')) / docs:.1f} files each), bulk export "
+              f"{dataset_bytes(tmp / 'bulk') / docs * 1000 / 1e6:.1f} MB, DuckDB file "
+              f"{(tmp / 'corpus.duckdb').stat().st_size / docs * 1000 / 1e6:.1f} MB")
         if not args.skip_ray:
             local, on_ray = task_overhead()
             print(f"per-task overhead (a trivial task through the isolated worker): local {local * 1000:.1f} ms, "
