@@ -25,7 +25,6 @@ from yusuan.store.sandbox import QueryLimits, sandbox_config
 from yusuan.store.writer import StoreError, open_store, store_errors
 
 DB_LIMITS = QueryLimits(memory_mb=1024, threads=2)
-DB_ERRORS = store_errors()  # what the back ends raise (DuckDB, and psycopg when installed)
 
 
 class CorpusUnavailable(Exception):
@@ -146,7 +145,7 @@ class CorpusDb:
                 raise CorpusUnavailable(f"无法读取数据库 {self.path.name}（{type(exc).__name__}）。") from None
 
     def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
-        with suppress(*DB_ERRORS):
+        with suppress(*store_errors()):
             cur.close()
         if self.url:
             return
