@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -190,7 +191,7 @@ class DatasetWriter:
         if n:
             target = self.root / folder / f"{name}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+            tmp = target.with_name(f".{name}.{uuid.uuid4().hex}.tmp")  # unique across hosts sharing the folder
             self._con.execute(f"COPY {table} TO '{_quote(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
             os.replace(tmp, target)
         self._con.execute(f"DELETE FROM {table}")
@@ -394,7 +395,7 @@ def init_dataset(root: str | Path) -> Path:
         raise StoreError(f"目录 {p} 不为空，也不是 yusuan 数据集。请用 --data 指定空目录或已有数据集。")
     p.mkdir(exist_ok=True)
     target = p / DATAPACKAGE
-    tmp = p / f".{DATAPACKAGE}.{os.getpid()}.tmp"
+    tmp = p / f".{DATAPACKAGE}.{uuid.uuid4().hex}.tmp"
     tmp.write_text(json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, target)
     return p
