@@ -48,7 +48,7 @@ from yusuan.store.extract import (
     TABLE_COLUMNS,
     Parsed,
 )
-from yusuan.store.schema import SCHEMA_VERSION, VIEWS, ensure_schema
+from yusuan.store.schema import SCHEMA_VERSION, TABLES, VIEWS, ensure_schema
 from yusuan.store.writer import KnownState, StoreError, insert_rows
 from yusuan.text import printable
 
@@ -117,7 +117,7 @@ def columns_of() -> dict[str, tuple[tuple[str, str], ...]]:
     try:
         ensure_schema(con)
         out: dict[str, tuple[tuple[str, str], ...]] = {}
-        for table in (*PARTITIONED, "failures"):
+        for table in TABLES:
             out[table] = tuple(con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
                 "ORDER BY ordinal_position", [table]).fetchall())
@@ -280,8 +280,11 @@ def create_views(con: duckdb.DuckDBPyConnection, root: str | Path) -> None:
         SELECT {_names('findings', 'f')} FROM _raw_link_findings f JOIN _links l USING (link_id, doc_pk)""")
     con.execute("CREATE OR REPLACE VIEW failures AS SELECT * FROM _raw_failures")
     con.execute("CREATE OR REPLACE VIEW links AS SELECT * FROM _links")
-    con.execute("CREATE OR REPLACE VIEW pending_links AS SELECT NULL::VARCHAR AS path WHERE false")
     con.execute(f"CREATE OR REPLACE VIEW store_meta AS SELECT 'schema_version' AS key, '{SCHEMA_VERSION}' AS value")
+    for table in TABLES:  # the store's other tables (pending_links, …): empty here, so every view binds
+        if table not in (*PARTITIONED, *FLAT, "store_meta"):
+            nulls = ", ".join(f'NULL::{t} AS "{c}"' for c, t in columns_of()[table])
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {nulls} WHERE false")
     for ddl in VIEWS.values():
         con.execute(ddl)
 
@@ -362,7 +365,8 @@ def datapackage() -> dict[str, Any]:
     keys = [{"name": "doc_year", "type": "integer"}, {"name": "doc_kind", "type": "string"},
             {"name": "doc_region", "type": "string"}]  # fmt: skip
     resources = []
-    for table, cols in columns_of().items():
+    for table in (*PARTITIONED, *FLAT):
+        cols = columns_of()[table]
         partitioned = table in PARTITIONED
         resources.append({
             "name": table,
