@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 # fonts-noto-cjk (headless browser and CJK glyphs for the web app's end-to-end test and screenshots);
 # fonts-noto-cjk also gives rendered PDFs their serif body (Noto Serif CJK) and sans headings (Noto Sans
 # CJK), typeset by WeasyPrint through pango; fontconfig (fc-match) finds them.
-SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0)
+# postgresql: the server the PostgreSQL back end's tests start (initdb/pg_ctl on a unix socket in a temporary
+# folder, as the postgres user when run as root; tests/pg_server.py) — yusuan itself only needs a server
+# when --db postgresql://… is used.
+SYSTEM_PACKAGES=(poppler-utils chromium fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 postgresql)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -24,6 +27,8 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[dev]' 2>&1 | grep -v -i '^warning' || true
+# The extras [ray] and [postgres] are the scale-out back ends (docs/scale.md); installed here so that their
+# tests run (tests/test_scale_ray.py, tests/test_store_postgres.py). Nothing else needs them.
+.venv/bin/python -m pip install -q -e '.[dev,ray,postgres]' 2>&1 | grep -v -i '^warning' || true
 .venv/bin/python -c "import yusuan" || { echo "setup: installing yusuan failed" >&2; exit 1; }
 echo "setup: ok (.venv ready; run .venv/bin/yusuan --help)" >&2

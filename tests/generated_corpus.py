@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import html
 import random
+import shutil
 from decimal import Decimal
 from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def text_disclosure(unit: str, year: int, rng: random.Random, *, tables: bool = True, narrative: bool = True,
@@ -90,3 +93,14 @@ def make_corpus(folder: Path, n: int, seed: int = 13) -> list[Path]:
             path.write_text(text_disclosure(unit, year, rng, huge=True), encoding="utf-8")
         made.append(path)
     return made
+
+
+def scale_corpus(folder: Path) -> Path:
+    """About 30 documents for the back-end comparisons: the seeds (and their INDEX.md, no
+    disclosure), every real PDF (Jiangsu 文本/表格 halves of publications among them) and
+    generated text/HTML/xlsx variants (a publication in two files, a memo, an amount no
+    column holds)."""
+    shutil.copytree(FIXTURES / "seeds", folder / "seeds")
+    shutil.copytree(FIXTURES / "real", folder / "real", ignore=shutil.ignore_patterns("*.md"))
+    make_corpus(folder / "made", 8)
+    return folder

@@ -31,7 +31,8 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
     state = {"documents": sorted(con.execute(f"SELECT {_DOC_COLUMNS} FROM documents").fetchall(), key=repr)}
     for table in _CHILD_TABLES:
         cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                          "ORDER BY ordinal_position", [table]).fetchall() if r[0] != "doc_pk"]
+                                          "AND table_schema = current_schema() ORDER BY ordinal_position",
+                                          [table]).fetchall() if r[0] != "doc_pk"]
         names = ", ".join(f't."{c}"' for c in cols)
         rows = con.execute(f"SELECT d.path, {names} FROM {table} t JOIN documents d ON d.id = t.doc_pk").fetchall()
         state[table] = sorted(rows, key=repr)

@@ -157,6 +157,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("yusuan.store.cli", "比较语料库中各单位、各年度的预算（金额单位：万元）。"),
     "query": ("yusuan.store.cli", "对语料库执行只读 SQL 查询 SQL（在沙箱中运行）。"),
     "export": ("yusuan.store.cli", "把语料库导出为其他工具可按类型读取的文件。"),
+    "dataset": ("yusuan.store.cli",
+                "在 DuckDB 语料库（--db）与分区 Parquet 数据集（--data）之间转换（见 docs/scale.md）。"),
     "serve": ("yusuan.web.cli",
               "启动网页界面：上传公开文件（后台入库）、查看解析结果与审核发现、浏览语料库、比较单位。"),
     "template": ("yusuan.render.cli",

@@ -35,16 +35,34 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+_data_option = click.option(
+    "--data", type=click.Path(file_okay=False), default=None,
+    help="改用分区 Parquet 数据集目录（见 docs/scale.md），代替 --db。",
+)
+
+
+def _open(db: str, read_only: bool, data: str | None = None) -> duckdb.DuckDBPyConnection:
     try:
+        if data is not None:
+            from yusuan.store.dataset import open_dataset
+
+            return open_dataset(data)
         return open_store(db, read_only=read_only)
     except StoreError as exc:
         _fail(str(exc))
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="文件或目录...")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="文件或目录...")
 @_db_option
+@click.option("--data", type=click.Path(file_okay=False), default=None,
+              help="写入分区 Parquet 数据集目录（不存在时新建），代替 --db；多台机器可同时写入。")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local：本机多进程；ray：每个文件一个 Ray 任务（需 pip install 'yusuan[ray]' 与 --data）。")
+@click.option("--address", default=None, metavar="auto|ray://主机:端口",
+              help="Ray 集群地址；不给出时在本机启动 Ray（CPU 数为 -j）。")
+@click.option("--files-from", "files_from", type=click.Path(dir_okay=False), default=None,
+              help="从列表文件读取输入：每行一个路径或网址（http/https/file）。")
 @click.option("-j", "--workers", type=click.IntRange(min=1), help="并行进程数；默认等于 CPU 核数。")
 @click.option("--no-check", is_flag=True, help="只解析入库，不运行审核规则（不保存审核发现）。")
 @click.option("--retry-failed", is_flag=True, help="重新处理此前记录为失败且内容未变的文件。")
@@ -57,8 +75,9 @@ def _open(db: str, read_only: bool) -> duckdb.DuckDBPyConnection:
 @quiet_option
 @limit_option
 def ingest_command(
-    paths: tuple[str, ...], db: str, workers: int | None, no_check: bool, retry_failed: bool,
-    include: tuple[str, ...], exclude: tuple[str, ...], verbose: bool, quiet: bool, limit_items: tuple[str, ...],
+    paths: tuple[str, ...], db: str, data: str | None, engine: str, address: str | None, files_from: str | None,
+    workers: int | None, no_check: bool, retry_failed: bool, include: tuple[str, ...], exclude: tuple[str, ...],
+    verbose: bool, quiet: bool, limit_items: tuple[str, ...],
 ) -> None:
     """把预算公开文件（文件或目录，目录递归）解析、审核并存入语料库。
 
@@ -71,7 +90,19 @@ def ingest_command(
       内容未变的失败文件在重新运行时跳过，除非给出 --retry-failed。
     """
     limits = limits_or_exit(limit_items)
-    con = _open(db, read_only=False)
+    inputs = list(paths)
+    if files_from:
+        from yusuan.store.dataset_ingest import read_file_list
+
+        try:
+            inputs += read_file_list(files_from)
+        except StoreError as exc:
+            _fail(str(exc))
+    if not inputs:
+        _fail("没有要入库的文件。请给出文件或目录，或用 --files-from 给出列表文件。")
+    if data is None and (engine == "ray" or files_from or address):
+        _fail("--engine ray、--address 与 --files-from 写入 Parquet 数据集，请同时用 --data 指定数据集目录。")
+    con = None if data is not None else _open(db, read_only=False)
     bar: dict[str, object] = {}
     status = StatusLine() if sys.stderr.isatty() and not quiet else None
 
@@ -88,10 +119,17 @@ def ingest_command(
             click.echo(f"[{label}] {printable(parsed.path)}", err=True)
 
     try:
-        summary = ingest(con, paths, workers=workers, check=not no_check, retry_failed=retry_failed,
-                         limits=limits, on_done=on_done, on_start=on_start, include=include,
-                         exclude=exclude, on_progress=status)  # fmt: skip
-    except IngestAborted as exc:
+        if con is None:
+            from yusuan.store.dataset_ingest import ingest_dataset
+
+            summary = ingest_dataset(data or "", inputs, engine=engine, address=address, workers=workers,
+                                     check=not no_check, retry_failed=retry_failed, limits=limits, on_done=on_done,
+                                     on_start=on_start, include=include, exclude=exclude)  # fmt: skip
+        else:
+            summary = ingest(con, inputs, workers=workers, check=not no_check, retry_failed=retry_failed,
+                             limits=limits, on_done=on_done, on_start=on_start, include=include,
+                             exclude=exclude, on_progress=status)  # fmt: skip
+    except (IngestAborted, StoreError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         _fail("已中断。已完成的文件已保存，重新运行同一命令将从中断处继续。")
@@ -100,7 +138,8 @@ def ingest_command(
             bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
         if status is not None:
             status.close()
-        con.close()
+        if con is not None:
+            con.close()
     for path, message in summary.failures:
         msg = message if message.startswith(path) else f"{path}：{message}"
         click.echo(f"[失败] {printable(msg)}", err=True)
@@ -142,6 +181,7 @@ _WHAT_HELP = (
     help="比较内容（见上）。",
 )
 @_db_option
+@_data_option
 @click.option(
     "--format",
     "fmt",
@@ -157,9 +197,10 @@ _WHAT_HELP = (
     "--kind", type=click.Choice(["budget", "final_accounts"]), help="只看预算（budget）或决算（final_accounts）。"
 )
 def compare_command(
-    what: str, db: str, fmt: str, output: str | None, unit: str | None, year: int | None, kind: str | None
+    what: str, db: str, data: str | None, fmt: str, output: str | None, unit: str | None, year: int | None,
+    kind: str | None,
 ) -> None:
-    con = _open(db, read_only=True)
+    con = _open(db, read_only=True, data=data)
     try:
         keys = list(QUESTIONS) if what == "all" else [what]
         results = [(k, compare(con, k, unit, year, kind)) for k in keys]
@@ -191,6 +232,7 @@ def compare_command(
 @click.command("query")
 @click.argument("sql")
 @_db_option
+@_data_option
 @click.option(
     "--format",
     "fmt",
@@ -207,7 +249,8 @@ def compare_command(
 @click.option("--max-rows", type=click.IntRange(min=1), default=QueryLimits.max_rows, show_default=True,
               help="最多输出的行数；超过时只输出前这么多行并提示。")
 def query_command(
-    sql: str, db: str, fmt: str, output: str | None, timeout: float, memory_mb: int, max_rows: int
+    sql: str, db: str, data: str | None, fmt: str, output: str | None, timeout: float, memory_mb: int,
+    max_rows: int,
 ) -> None:
     """对语料库执行只读 SQL 查询 SQL（在沙箱中运行）。
 
@@ -229,7 +272,7 @@ def query_command(
     """
     limits = QueryLimits(timeout_s=timeout, memory_mb=memory_mb, max_rows=max_rows)
     try:
-        con = open_sandbox(db, limits)
+        con = open_sandbox(db, limits, data=data)
     except StoreError as exc:
         _fail(str(exc))
     try:
@@ -291,3 +334,36 @@ def export_command(db: str, out_dir: str, fmts: tuple[str, ...], xlsx_layout: st
         con.close()
     if not quiet:
         click.echo(f"已导出到 {printable(out_dir)}：{'、'.join(written)}。", err=True)
+
+
+@click.group("dataset")
+def dataset_command() -> None:
+    """在 DuckDB 语料库（--db）与分区 Parquet 数据集（--data）之间转换（见 docs/scale.md）。"""
+
+
+@dataset_command.command("export")
+@_db_option
+@click.option("--data", required=True, type=click.Path(file_okay=False), help="数据集目录（不存在时新建）。")
+def dataset_export(db: str, data: str) -> None:
+    """把 --db 语料库的全部文件（含历史版本）导出到数据集；已在数据集中的跳过。"""
+    from yusuan.store.convert import export_to_dataset
+
+    try:
+        done, skipped = export_to_dataset(db, data)
+    except StoreError as exc:
+        _fail(str(exc))
+    click.echo(f"已导出 {done} 个文件到 {data}，已存在跳过 {skipped} 个。", err=True)
+
+
+@dataset_command.command("rebuild")
+@click.option("--data", required=True, type=click.Path(file_okay=False), help="数据集目录。")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="新建的语料库文件（不能已存在）。")
+def dataset_rebuild(data: str, db: str) -> None:
+    """由数据集重建一个 DuckDB 语料库文件。"""
+    from yusuan.store.convert import rebuild_database
+
+    try:
+        n = rebuild_database(data, db)
+    except StoreError as exc:
+        _fail(str(exc))
+    click.echo(f"已由 {data} 重建 {db}：{n} 个文件。", err=True)

@@ -19,7 +19,7 @@ from yusuan.isolation import RESOURCE_REASONS, Failed, IsolationError, Limits, W
 from yusuan.selection import selected
 from yusuan.store.extract import Parsed, file_sha256, process_file
 from yusuan.store.publications import link_publications
-from yusuan.store.writer import known_state, record_failure, write_document
+from yusuan.store.writer import AlreadyStored, known_state, record_failure, store_errors, write_document
 from yusuan.text import printable
 
 
@@ -167,7 +167,10 @@ def _finish(
     if action != "failed":
         try:
             _, version = write_document(con, parsed)
-        except duckdb.Error as exc:  # the database refused a value: this file fails, not the batch
+        except AlreadyStored:  # a concurrent run stored it (PostgreSQL)
+            summary.unchanged += 1
+            return
+        except store_errors() as exc:  # the database refused a value: this file fails, not the batch
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             parsed = replace(parsed, error=f"{parsed.path}：写入语料库失败（{printable(first)}）。"
                              "请将该文件报告给 yusuan 开发者。", reason="store")

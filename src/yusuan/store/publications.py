@@ -17,6 +17,7 @@ from yusuan.isolation import Failed, Limits, WorkerPool
 from yusuan.model import DocKind
 from yusuan.publication import FileFacts, Key, group_halves, unit_key
 from yusuan.store.extract import FINDING_COLUMNS, finding_rows, read
+from yusuan.store.postgres import lock_for_write
 from yusuan.store.writer import insert_rows
 
 
@@ -37,12 +38,7 @@ def link_publications(con: duckdb.DuckDBPyConnection, check: bool = True, pool: 
     touched = {p for (p,) in con.execute("SELECT path FROM pending_links").fetchall()}
     if not touched:
         return 0
-    rows = con.execute(
-        "SELECT id, path, doc, unit_name, year, kind, scope, parts, publication FROM documents "
-        "WHERE is_latest AND parts IN ('tables', 'narrative') ORDER BY path"
-    ).fetchall()
-    pairs = [[rows[i] for i in pair] for pair in group_halves(_facts(rows))]
-    pairs = [members for members in pairs if any(m[1] in touched for m in members)]
+    pairs = [members for members in candidate_pairs(con) if any(m[1] in touched for m in members)]
     linked = 0
     with contextlib.ExitStack() as stack:
         if pool is None:
@@ -55,6 +51,17 @@ def link_publications(con: duckdb.DuckDBPyConnection, check: bool = True, pool: 
     # what is left had no partner, or its pair was not confirmed: nothing to wait for
     con.execute("DELETE FROM pending_links")
     return linked
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+    """The pairs of halves among the latest documents, by their metadata (to be confirmed
+    by ``check_pair``): each member is (id, path, doc, unit_name, year, kind, scope, parts,
+    publication)."""
+    rows = con.execute(
+        "SELECT id, path, doc, unit_name, year, kind, scope, parts, publication FROM documents "
+        "WHERE is_latest AND parts IN ('tables', 'narrative') ORDER BY path"
+    ).fetchall()
+    return [[rows[i] for i in pair] for pair in group_halves(_facts(rows))]
 
 
 PairResult = tuple[str | None, dict[str, str], list[tuple] | None]
@@ -87,22 +94,18 @@ def _store_link(con: duckdb.DuckDBPyConnection, members: list[tuple], result: Pa
     """Write one checked pair in one transaction, taking its paths off the waiting list."""
     if result is None:
         return False
-    pub_id, docs, rows = result
-    pk_of_path = {m[1]: m[0] for m in members}
-    pks = {doc: pk_of_path[path] for doc, path in docs.items()}
-    pub_id = pub_id or _publication_id(members)
+    pub_id, pks, by_pk = link_rows(members, result)
     con.begin()
     try:
-        for pk in pks.values():
+        lock_for_write(con)
+        for pk in pks:
             con.execute("UPDATE documents SET publication = ? WHERE id = ?", [pub_id, pk])
-        if rows is not None:
-            con.execute(f"DELETE FROM findings WHERE doc_pk IN ({', '.join('?' * len(pks))})", list(pks.values()))
-            narrative_pk = members[0][0]  # rows about the merged view go on the first file
+        if by_pk is not None:
+            con.execute(f"DELETE FROM findings WHERE doc_pk IN ({', '.join('?' * len(pks))})", pks)
             insert_rows(con, "findings", ("doc_pk", *FINDING_COLUMNS),
-                        [(pks.get(r[0], narrative_pk), *r) for r in rows])
-            for pk in pks.values():
-                n = sum(1 for r in rows if pks.get(r[0], narrative_pk) == pk)
-                con.execute("UPDATE documents SET n_findings = ?, audit_error = NULL WHERE id = ?", [n, pk])
+                        [(pk, *r) for pk, rows in by_pk.items() for r in rows])
+            for pk, rows in by_pk.items():
+                con.execute("UPDATE documents SET n_findings = ?, audit_error = NULL WHERE id = ?", [len(rows), pk])
         con.execute(f"DELETE FROM pending_links WHERE path IN ({', '.join('?' * len(members))})",
                     [m[1] for m in members])
         con.commit()
@@ -110,6 +113,22 @@ def _store_link(con: duckdb.DuckDBPyConnection, members: list[tuple], result: Pa
         con.rollback()
         raise
     return True
+
+
+def link_rows(members: list[tuple], result: PairResult) -> tuple[str, list[int], dict[int, list[tuple]] | None]:
+    """(publication id, the members' keys, finding rows by key or None when not checked) for
+    a confirmed pair: each finding goes on the file it is about, those about the merged view
+    on the first file."""
+    pub_id, docs, rows = result
+    pk_of_path = {m[1]: m[0] for m in members}
+    pks = {doc: pk_of_path[path] for doc, path in docs.items()}
+    if rows is None:
+        return pub_id or _publication_id(members), list(pks.values()), None
+    by_pk: dict[int, list[tuple]] = {pk: [] for pk in pks.values()}
+    narrative_pk = members[0][0]
+    for r in rows:
+        by_pk.setdefault(pks.get(r[0], narrative_pk), []).append(r)
+    return pub_id or _publication_id(members), list(pks.values()), by_pk
 
 
 def _publication_id(members: list[tuple]) -> str:

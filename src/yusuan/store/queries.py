@@ -44,7 +44,7 @@ _SPLIT = """split AS (
         FROM facts f JOIN d ON d.id = f.doc_pk
         WHERE f.row_code = 'TOTAL' AND f.table_id IN ('expenditure', 'gpb_expenditure')
         GROUP BY f.doc_pk, f.table_id
-    ) WHERE rn = 1
+    ) AS ranked WHERE rn = 1
 )"""
 
 _THREE = """three_rows AS (
@@ -139,13 +139,13 @@ def _structure(tables: tuple[str, ...], title_col: str) -> str:
         SELECT f.doc_pk, f.table_id,
             row_number() OVER (PARTITION BY f.doc_pk ORDER BY CASE f.table_id {preference} END) AS rn
         FROM facts f JOIN d ON d.id = f.doc_pk
-        WHERE f.table_id IN ({listed}) AND regexp_full_match(f.row_code, '[0-9]{{3}}')
+        WHERE f.table_id IN ({listed}) AND f.row_code SIMILAR TO '[0-9]{{3}}'
         GROUP BY f.doc_pk, f.table_id
-    ) WHERE rn = 1
+    ) AS ranked WHERE rn = 1
 ), cls AS (
-    SELECT f.doc_pk, f.table_id, f.row_code, any_value(f.row_name) AS row_name, max(f.value_wan) AS amount
+    SELECT f.doc_pk, f.table_id, f.row_code, min(f.row_name) AS row_name, max(f.value_wan) AS amount
     FROM facts f JOIN src ON src.doc_pk = f.doc_pk AND src.table_id = f.table_id
-    WHERE regexp_full_match(f.row_code, '[0-9]{{3}}') AND f."column" = 'total'
+    WHERE f.row_code SIMILAR TO '[0-9]{{3}}' AND f."column" = 'total'
     GROUP BY f.doc_pk, f.table_id, f.row_code
 )
 SELECT d.unit_label AS 单位, d.year AS 年度, c.row_code AS {title_col}, c.row_name AS 名称,
@@ -173,7 +173,7 @@ YOY = f"""WITH {_D}, {_SPLIT}, {_THREE}, m AS (
     UNION ALL SELECT d.id, d.unit_label, d.kind, d.year, '机关运行经费', o.amount
         FROM d JOIN operating o ON o.doc_pk = d.id
 ), one AS (
-    SELECT unit_label, kind, year, measure, arg_max(v, id) AS v FROM m
+    SELECT unit_label, kind, year, measure, (array_agg(v ORDER BY id DESC))[1] AS v FROM m
     WHERE year IS NOT NULL AND v IS NOT NULL GROUP BY unit_label, kind, year, measure
 ), lagged AS (
     SELECT *, lag(v) OVER w AS prev, lag(year) OVER w AS prev_year FROM one
@@ -195,7 +195,7 @@ SELECT d.unit_label AS 单位, d.year AS 年度, g.topic AS 部分, g.subject AS
     g.reason AS 原因, g.line AS 行, g.page AS 页, d.doc AS 文件
 FROM figures g JOIN d ON d.id = g.doc_pk
 WHERE g.change_direction IS NOT NULL
-ORDER BY 单位, 年度, 文件, g.line"""
+ORDER BY 单位, 年度, 文件, g.line, g.section_no, g.topic, g.subject, g.amount_wan"""
 
 FINDINGS_RANK = f"""WITH {_D}, c AS (
     SELECT f.doc_pk,

@@ -55,9 +55,19 @@ def sandbox_config(limits: QueryLimits, *, lock: bool = True) -> dict[str, Any]:
     }
 
 
-def open_sandbox(db: str | Path, limits: QueryLimits | None = None) -> duckdb.DuckDBPyConnection:
-    """The database, read-only and sandboxed; ``StoreError`` (Chinese) when it cannot be opened."""
-    return open_store(db, read_only=True, config=sandbox_config(limits or QueryLimits()))
+def open_sandbox(
+    db: str | Path, limits: QueryLimits | None = None, data: str | Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The database, read-only and sandboxed; ``StoreError`` (Chinese) when it cannot be opened.
+    With ``data``, the Parquet dataset there instead (its folder is the only one readable)."""
+    config = sandbox_config(limits or QueryLimits())
+    if isinstance(db, str) and db.startswith(("postgresql://", "postgres://")):
+        return open_store(db, read_only=True)  # run_sandboxed runs it read-only, under a timeout
+    if data is not None:
+        from yusuan.store.dataset import open_dataset
+
+        return open_dataset(data, config)
+    return open_store(db, read_only=True, config=config)
 
 
 _ALLOWED = {
@@ -109,6 +119,10 @@ class QueryOutput:
 def run_sandboxed(con: duckdb.DuckDBPyConnection, sql: str, limits: QueryLimits | None = None) -> QueryOutput:
     """Check, run (under the time limit) and fetch at most ``max_rows`` rows."""
     limits = limits or QueryLimits()
+    if getattr(con, "dialect", "duckdb") == "postgres":
+        from yusuan.store.postgres import run_query
+
+        return run_query(con, sql, limits)  # type: ignore[arg-type]
     check_statements(con, sql)
     timer = threading.Timer(limits.timeout_s, con.interrupt)
     timer.daemon = True

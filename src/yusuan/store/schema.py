@@ -1,4 +1,13 @@
-"""The corpus database: one DuckDB file holding every ingested document.
+"""The corpus database: one DuckDB file (or one PostgreSQL database) holding every ingested
+document.
+
+One schema for every back end: ``TABLES``, ``VIEWS`` and ``MIGRATIONS`` are written in a
+neutral SQL (the subset DuckDB and PostgreSQL share) with the neutral types BIGINT, INTEGER,
+DOUBLE, BOOLEAN, TIMESTAMP, VARCHAR and DECIMAL(p,s); ``ddl(statement, dialect)`` turns a
+statement into a back end's dialect (``DIALECT_TYPES``). Adding a table is one entry in
+``TABLES`` (and a ``MIGRATIONS`` entry with a new ``SCHEMA_VERSION`` when databases of the
+earlier version must gain it). ``yusuan.store.dataset`` derives the Parquet dataset's columns
+from the same entries.
 
 Identity and history: a document is a *file path*; each distinct content (sha256) seen at
 that path is a *version* (1, 2, ...). Exactly one version per path is ``is_latest``; the
@@ -13,7 +22,8 @@ and 万元 compare (a table without a printed unit is taken to be in 万元, the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the workers use the column types below without loading DuckDB
     import duckdb
@@ -240,20 +250,53 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 }
 
 
+# Neutral type -> the back end's name for it, where they differ.
+DIALECT_TYPES: dict[str, dict[str, str]] = {
+    "duckdb": {},
+    "postgres": {"DOUBLE": "DOUBLE PRECISION"},
+}
+
+
+def dialect_of(con: Any) -> str:
+    """"duckdb" or "postgres" (``yusuan.store.postgres.PgConnection`` says so)."""
+    return getattr(con, "dialect", "duckdb")
+
+
+def ddl(statement: str, dialect: str) -> str:
+    """A neutral statement (or a neutral column type) in ``dialect``."""
+    names = DIALECT_TYPES[dialect]
+    if not names:
+        return statement
+    return re.sub(r"\b(" + "|".join(map(re.escape, names)) + r")\b", lambda m: names[m[1]], statement)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create whatever is missing, bring an older database up to date (idempotent) and record
-    the schema version."""
-    for ddl in TABLES.values():
-        con.execute(ddl)
-    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
-    stored = int(row[0]) if row else SCHEMA_VERSION
-    for version in sorted(v for v in MIGRATIONS if v > stored):
-        for ddl in MIGRATIONS[version]:
-            con.execute(ddl)
-    con.execute("CREATE SEQUENCE IF NOT EXISTS documents_id START 1")
-    for ddl in VIEWS.values():
-        con.execute(ddl)
-    con.execute(
-        "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [str(SCHEMA_VERSION)],
-    )
+    the schema version. On PostgreSQL in one transaction under an advisory lock, so that
+    several processes starting at once do not race."""
+    dialect = dialect_of(con)
+    if dialect == "postgres":
+        con.begin()
+        con.execute("SELECT pg_advisory_xact_lock(7240001)")
+    try:
+        for statement in TABLES.values():
+            con.execute(ddl(statement, dialect))
+        row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+        stored = int(row[0]) if row else SCHEMA_VERSION
+        for version in sorted(v for v in MIGRATIONS if v > stored):
+            for statement in MIGRATIONS[version]:
+                con.execute(ddl(statement, dialect))
+        con.execute("CREATE SEQUENCE IF NOT EXISTS documents_id START 1")
+        for statement in VIEWS.values():
+            con.execute(ddl(statement, dialect))
+        con.execute(
+            "INSERT INTO store_meta VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+    except BaseException:
+        if dialect == "postgres":
+            con.rollback()
+        raise
+    if dialect == "postgres":
+        con.commit()

@@ -24,7 +24,7 @@ from yusuan.store.extract import (
     TABLE_COLUMNS,
     Parsed,
 )
-from yusuan.store.schema import COLUMN_TYPES, ensure_schema
+from yusuan.store.schema import COLUMN_TYPES, ddl, dialect_of, ensure_schema
 from yusuan.text import printable
 
 DEFAULT_DB = "yusuan.duckdb"
@@ -38,7 +38,12 @@ class StoreError(Exception):
 def open_store(
     db: str | Path, read_only: bool = False, config: dict[str, Any] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """``config``: DuckDB settings for the connection (e.g. ``yusuan.store.sandbox``'s)."""
+    """``config``: DuckDB settings for the connection (e.g. ``yusuan.store.sandbox``'s). A
+    ``postgresql://`` URL opens the corpus in PostgreSQL (``yusuan.store.postgres``)."""
+    if isinstance(db, str) and db.startswith(("postgresql://", "postgres://")):
+        from yusuan.store.postgres import connect
+
+        return connect(db, read_only=read_only)  # type: ignore[return-value]
     p = Path(db)
     if read_only and not p.exists():
         raise StoreError(f"数据库 {p} 不存在。请先用 `yusuan ingest 文件或目录 --db 同一路径` 建立语料库。")
@@ -69,6 +74,17 @@ def open_store(
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
     return bool(row and row[0])
+
+
+class AlreadyStored(Exception):
+    """The content is the latest version of its path already (stored by a concurrent run)."""
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """What a database raises when it refuses a row, on every back end installed."""
+    from yusuan.store.postgres import store_errors as postgres_errors
+
+    return (duckdb.Error, *postgres_errors())
 
 
 @dataclass(frozen=True)
@@ -104,8 +120,9 @@ def insert_rows(
         return
     cols = list(zip(*rows, strict=True))
     selects = []
+    dialect = dialect_of(con)
     for i, name in enumerate(columns):
-        typ = COLUMN_TYPES.get(name, "VARCHAR")
+        typ = ddl(COLUMN_TYPES.get(name, "VARCHAR"), dialect)
         # decimals travel as strings (exact) and are cast once inside DuckDB
         src_typ = "VARCHAR" if typ.startswith("DECIMAL") else typ
         selects.append(f"unnest(${i + 1}::{src_typ}[])::{typ}")
@@ -114,9 +131,17 @@ def insert_rows(
 
 
 def write_document(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> tuple[int, int]:
-    """Store one parsed document as a new version of its path; returns (doc_pk, version)."""
+    """Store one parsed document as a new version of its path; returns (doc_pk, version).
+    ``AlreadyStored`` when another process stored the same content meanwhile (PostgreSQL)."""
     con.begin()
     try:
+        if dialect_of(con) == "postgres":
+            from yusuan.store.postgres import lock_for_write
+
+            lock_for_write(con)
+            latest = con.execute("SELECT sha256 FROM documents WHERE path = ? AND is_latest", [parsed.path]).fetchone()
+            if latest and latest[0] == parsed.sha256:
+                raise AlreadyStored(parsed.path)
         row = con.execute("SELECT coalesce(max(version), 0) FROM documents WHERE path = ?", [parsed.path]).fetchone()
         version = int(row[0]) + 1 if row else 1
         doc_pk = int(con.execute("SELECT nextval('documents_id')").fetchone()[0])  # type: ignore[index]

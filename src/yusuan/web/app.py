@@ -58,7 +58,8 @@ class WebConfig:
     host: str = "127.0.0.1"
     token: str | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    db: Path | None = None  # the corpus; uploads are ingested into it (default: data_dir/yusuan.duckdb)
+    # the corpus (a postgresql:// URL as a str); uploads are ingested into it (default: data_dir/yusuan.duckdb)
+    db: Path | str | None = None
     allowed_hosts: tuple[str, ...] = ()  # Host names accepted besides the listening address
     parse_workers: int = 1  # uploads parsed at the same time
     max_queued: int = 200  # files waiting to be parsed, beyond which uploads get 429

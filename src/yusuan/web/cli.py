@@ -10,15 +10,21 @@ from yusuan.web.app import DEFAULT_MAX_UPLOAD, WebConfig, create_app, is_loopbac
 
 
 def data_dir_for(db: str) -> Path:
-    """Uploads live beside the database: yusuan.duckdb -> yusuan.files/."""
+    """Uploads live beside the database: yusuan.duckdb -> yusuan.files/ (for a PostgreSQL
+    corpus, ./yusuan.files)."""
+    if "://" in db:
+        return Path("yusuan.files")
     p = Path(db)
     return p.with_name(p.stem + ".files")
 
 
 @click.command("serve")
 @click.option("--db", default="yusuan.duckdb", show_default=True, type=click.Path(dir_okay=False),
-              help="语料库数据库（与 yusuan ingest 相同；不存在时在第一次上传时建立）。上传的文件保存在同名的 "
+              help="语料库数据库（DuckDB 文件或 postgresql:// 地址，与 yusuan ingest 相同；"
+                   "不存在时在第一次上传时建立）。上传的文件保存在同名的 "
                    ".files 目录中，并在后台入库。")
+@click.option("--data", type=click.Path(file_okay=False), default=None,
+              help="改为浏览分区 Parquet 数据集目录（yusuan ingest --data 写入；只读，上传的文件不入库）。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。非本机地址必须设置令牌。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="监听端口。")
 @click.option("--token", envvar="YUSUAN_TOKEN", default=None,
@@ -33,15 +39,25 @@ def data_dir_for(db: str) -> Path:
               help="每个客户端每分钟最多上传的文件数。")
 @click.option("--max-queued", default=200, show_default=True, type=click.IntRange(1, 100_000),
               help="等待解析的文件数上限；超过时新的上传会被拒绝（429），请稍后再传。")
-def serve_command(db: str, host: str, port: int, token: str | None, max_upload_mb: int, allow_hosts: tuple[str, ...],
-                  parse_workers: int, uploads_per_minute: int, max_queued: int) -> None:
+def serve_command(db: str, data: str | None, host: str, port: int, token: str | None, max_upload_mb: int,
+                  allow_hosts: tuple[str, ...], parse_workers: int, uploads_per_minute: int, max_queued: int) -> None:
     """启动网页界面：上传公开文件（后台入库）、查看解析结果与审核发现、浏览语料库、比较单位。"""
     if not is_loopback(host) and not token:
         raise click.UsageError(f"监听非本机地址 {host} 时必须用 --token 或环境变量 YUSUAN_TOKEN 设置访问令牌。")
-    if Path(db).is_dir():
+    if data is not None:
+        from yusuan.store.dataset import is_dataset
+
+        if not is_dataset(data):
+            hint = f"请先用 `yusuan ingest 文件或目录 --data {data}` 建立。"
+            raise click.UsageError(f"{data} 不是 yusuan 数据集目录。{hint}")
+        db = data
+    elif db.startswith(("postgresql://", "postgres://")):
+        pass  # the corpus is on a PostgreSQL server; uploads go to ./yusuan.files
+    elif Path(db).is_dir():
         raise click.UsageError(f"{db} 是目录，不是数据库文件。请用 --db 指定一个文件。")
     config = WebConfig(data_dir=data_dir_for(db), host=host, token=token or None,
-                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=Path(db), allowed_hosts=allow_hosts,
+                       max_upload_bytes=max_upload_mb * 1024 * 1024, db=db if "://" in db else Path(db),
+                       allowed_hosts=allow_hosts,
                        parse_workers=parse_workers, uploads_per_minute=uploads_per_minute, max_queued=max_queued)
     try:
         app = create_app(config)

@@ -19,10 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from yusuan.model import Disclosure, Meta, MoneyUnit, Row, Severity, Table, ThreePublic
 from yusuan.report.facts import FACT_FIELDS
+from yusuan.store.writer import store_errors
 from yusuan.web.corpusdb import CorpusDb, CorpusUnavailable
 
 # A chain of administrative divisions at the start of a unit name: 上海市普陀区, 巴音郭楞蒙古自治州和静县.
@@ -157,8 +156,8 @@ class Corpus:
         except CorpusUnavailable as exc:
             self.busy = exc.retry
             return [], str(exc)
-        except duckdb.Error:
-            return [], _NOT_CORPUS.format(name=self.db.path.name)
+        except store_errors():
+            return [], _NOT_CORPUS.format(name=self.db.name)
         self.busy = False
         docs = [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
                           int(r[8]), int(r[9]), self._upload_name(str(r[2]))) for r in rows]
@@ -180,10 +179,11 @@ class Corpus:
                 if cur is None:
                     return {}
                 rows = cur.execute(
-                    "SELECT path, arg_max(sha256, failed_at), arg_max(message, failed_at) FROM failures "
+                    "SELECT path, (array_agg(sha256 ORDER BY failed_at DESC))[1], "
+                    "(array_agg(message ORDER BY failed_at DESC))[1] FROM failures "
                     "WHERE path IN (SELECT unnest($1::VARCHAR[])) GROUP BY path", [list(paths)]
                 ).fetchall()
-        except (CorpusUnavailable, duckdb.Error):
+        except (CorpusUnavailable, *store_errors()):
             return {}
         return {str(p): (str(s), str(m)) for p, s, m in rows}
 
@@ -200,7 +200,7 @@ class Corpus:
                 return compare(cur, what, unit or None, year), None
         except CorpusUnavailable as exc:
             return None, str(exc)
-        except duckdb.Error as exc:
+        except store_errors() as exc:
             return None, f"查询失败（{type(exc).__name__}）。请确认数据库由当前版本的 `yusuan ingest` 建立。"
 
     def facts_csv(self, docs: Sequence[StoredDoc]) -> Iterator[str]:
@@ -222,7 +222,7 @@ class Corpus:
                     buf = io.StringIO()
                     csv.writer(buf, lineterminator="\n").writerows(rows)
                     yield buf.getvalue()
-        except (CorpusUnavailable, duckdb.Error):
+        except (CorpusUnavailable, *store_errors()):
             return  # the database went away meanwhile: the file ends with the rows sent so far
 
     def disclosures(self, docs: Sequence[StoredDoc]) -> dict[int, Disclosure]:
@@ -247,7 +247,7 @@ class Corpus:
                         WHERE doc_pk IN ({marks}) AND topic = 'three_public' AND section_no IS NULL""",
                     pks,
                 ).fetchall()
-        except (CorpusUnavailable, duckdb.Error):
+        except (CorpusUnavailable, *store_errors()):
             return {}
         return {d.pk: _light_disclosure(d, [f[1:] for f in facts if f[0] == d.pk],
                                         {k: v for pk, k, v in stated if pk == d.pk and v is not None})

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from yusuan.store.sandbox import QueryLimits, sandbox_config
-from yusuan.store.writer import StoreError, open_store
+from yusuan.store.writer import StoreError, open_store, store_errors
 
 DB_LIMITS = QueryLimits(memory_mb=1024, threads=2)
 
@@ -48,7 +48,12 @@ def _close_all() -> None:
 
 
 class CorpusDb:
-    def __init__(self, path: Path, idle_close_s: float = 5.0) -> None:
+    """``path``: a DuckDB file, a Parquet dataset folder (read only) or a ``postgresql://``
+    URL; on PostgreSQL every use gets a connection of its own (the server does the locking),
+    so several requests, and several server processes, read and write at once."""
+
+    def __init__(self, path: Path | str, idle_close_s: float = 5.0) -> None:
+        self.url = str(path) if str(path).startswith(("postgresql://", "postgres://")) else None
         self.path = Path(path)
         self.idle_close_s = idle_close_s
         self._lock = threading.Lock()
@@ -63,7 +68,23 @@ class CorpusDb:
     # ------------------------------------------------------------------ connections
 
     @property
+    def name(self) -> str:
+        """How pages name the corpus (never a password)."""
+        return "PostgreSQL" if self.url else self.path.name
+
+    @property
+    def is_dataset(self) -> bool:
+        """``--data``: a Parquet dataset folder, read through views (uploads cannot be stored)."""
+        return self.url is None and self.path.is_dir()
+
+    @property
     def exists(self) -> bool:
+        if self.url:
+            return True
+        if self.is_dataset:
+            from yusuan.store.dataset import is_dataset
+
+            return is_dataset(self.path)
         return self.path.is_file()
 
     @contextmanager
@@ -84,6 +105,9 @@ class CorpusDb:
         with self._write_lock:
             cur = self._acquire(create=True)
             try:
+                if self._read_only and self.is_dataset:
+                    raise CorpusUnavailable(f"数据集 {self.path.name} 由 `yusuan ingest --data` 写入，网页只能读取；"
+                                            "上传的文件无法入库。")
                 if self._read_only:
                     raise CorpusUnavailable(f"数据库 {self.path.name} 没有写权限，只能读取；上传的文件无法入库。")
                 yield cur
@@ -102,6 +126,11 @@ class CorpusDb:
                 self._con = None
 
     def _acquire(self, create: bool) -> duckdb.DuckDBPyConnection:
+        if self.url:
+            try:
+                return open_store(self.url)
+            except StoreError as exc:
+                raise CorpusUnavailable(str(exc), retry=True) from None
         with self._lock:
             if self._timer:
                 self._timer.cancel()
@@ -116,8 +145,10 @@ class CorpusDb:
                 raise CorpusUnavailable(f"无法读取数据库 {self.path.name}（{type(exc).__name__}）。") from None
 
     def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
-        with suppress(duckdb.Error):
+        with suppress(*store_errors()):
             cur.close()
+        if self.url:
+            return
         with self._lock:
             self._users -= 1
             if self._users == 0 and self.idle_close_s >= 0:
@@ -135,6 +166,15 @@ class CorpusDb:
         if not create and not self.exists:
             raise CorpusUnavailable("还没有语料库数据库。")
         config = sandbox_config(DB_LIMITS)
+        if self.is_dataset:
+            from yusuan.store.dataset import open_dataset
+
+            try:
+                con = open_dataset(self.path, config)
+            except StoreError as exc:
+                raise CorpusUnavailable(str(exc)) from None
+            self._read_only = True
+            return con
         try:
             con = open_store(self.path, read_only=False, config=config)
             self._read_only = False
