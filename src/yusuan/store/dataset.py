@@ -39,6 +39,7 @@ from typing import Any
 
 import duckdb
 
+from yusuan.store.export import frictionless_type
 from yusuan.store.extract import (
     CLAIM_COLUMNS,
     DIAGNOSTIC_COLUMNS,
@@ -345,10 +346,6 @@ def max_versions(root: str | Path) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- datapackage.json
 
-_FRICTIONLESS = {"BIGINT": "integer", "INTEGER": "integer", "DOUBLE": "number", "BOOLEAN": "boolean",
-                 "TIMESTAMP": "datetime", "VARCHAR": "string"}  # fmt: skip
-
-
 @dataclass(frozen=True)
 class _Field:
     name: str
@@ -357,7 +354,7 @@ class _Field:
     def as_dict(self) -> dict[str, Any]:
         if self.type.startswith("DECIMAL"):
             return {"name": self.name, "type": "number", "bareNumber": True, "format": self.type.lower()}
-        return {"name": self.name, "type": _FRICTIONLESS.get(self.type, "string")}
+        return {"name": self.name, "type": frictionless_type(self.type)}
 
 
 def datapackage() -> dict[str, Any]:
