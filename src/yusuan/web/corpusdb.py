@@ -160,7 +160,11 @@ class CorpusDb:
     # ------------------------------------------------------------------ helpers
 
     def version(self, cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-        """Changes whenever documents are added, by this server or by another process."""
-        row = cur.execute("SELECT count(*), max(id), max(ingested_at) FROM documents").fetchone()
+        """Changes whenever documents are added or findings decided on, by this server or by
+        another process."""
+        row = cur.execute(
+            "SELECT count(*), max(id), max(ingested_at), (SELECT count(*) FROM decisions), "
+            "(SELECT max(decided_at) FROM decisions) FROM documents"
+        ).fetchone()
         return (self.generation, *(row or ()))
 

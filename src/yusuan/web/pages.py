@@ -1,0 +1,162 @@
+"""Page images of stored PDFs, with the cells and words a finding or a claim is about boxed.
+
+Rendering: pypdfium2 draws a page of the stored file (the corpus's own copy, never a client
+path) to PNG once; the PNG is kept in ``data_dir/pages`` under the file's content hash and
+the page number, and the folder is bounded (least recently used pages go first). PDFium is
+not thread-safe, so renders and text searches take one lock.
+
+Boxes: in PDF points with the origin at the top left (as the store keeps facts' x0, top, x1,
+bottom). A table cell's box comes from the stored facts; a narrative statement has no stored
+box, so its printed words (the finding's quote and values, the claim's printed amount) are
+looked up in the page's text layer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from yusuan.web.library import _write_atomic
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top left
+
+SCALE = 2.0  # pixels per point: a page of A4 is about 1190 x 1684 pixels
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+MAX_BOXES = 40  # a value printed many times on a page is boxed this often at most
+_PDFIUM = threading.Lock()
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class NoPage(Exception):
+    """The page cannot be shown; the message is Chinese and says why."""
+
+
+@dataclass(frozen=True)
+class PageImage:
+    png: Path
+    width: float  # page size in points
+    height: float
+    pages: int  # pages in the document
+
+
+class PageImages:
+    """Rendered pages on disk, at most ``max_bytes`` of them."""
+
+    def __init__(self, cache_dir: Path, max_bytes: int = DEFAULT_CACHE_BYTES, scale: float = SCALE) -> None:
+        self.dir = Path(cache_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.max_bytes = max_bytes
+        self.scale = scale
+        self._lock = threading.Lock()
+
+    def get(self, pdf: Path, sha: str, page: int) -> PageImage:
+        """The page's image, rendered now unless cached. ``NoPage`` for a missing page or a file
+        that is not a readable PDF."""
+        target = self.dir / f"{sha}-{page}-{int(self.scale * 100)}.png"
+        meta = target.with_suffix(".size")
+        try:
+            width, height, pages = (float(x) for x in meta.read_text().split())
+            os.utime(target)  # recently used
+            return PageImage(target, width, height, int(pages))
+        except (OSError, ValueError):
+            pass
+        width, height, pages = self._render(pdf, page, target)
+        _write_atomic(meta, f"{width} {height} {pages}".encode())
+        self._trim()
+        return PageImage(target, width, height, pages)
+
+    def _render(self, pdf: Path, page: int, target: Path) -> tuple[float, float, int]:
+        import pypdfium2 as pdfium
+
+        with _PDFIUM:
+            try:
+                doc = pdfium.PdfDocument(str(pdf))
+            except (pdfium.PdfiumError, OSError):
+                raise NoPage("无法打开该 PDF 文件（文件已移走、损坏或加密）。请重新入库该文件。") from None
+            try:
+                if not 1 <= page <= len(doc):
+                    raise NoPage(f"该文件共 {len(doc)} 页，没有第 {page} 页。")
+                pg = doc[page - 1]
+                width, height = pg.get_size()
+                image = pg.render(scale=self.scale).to_pil()
+                pages = len(doc)
+            finally:
+                doc.close()
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".part-", suffix=".png")
+        os.close(fd)
+        try:
+            image.save(tmp, format="PNG", optimize=False, compress_level=3)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return width, height, pages
+
+    def _trim(self) -> None:
+        """Drop the least recently used pages while the folder is over its bound."""
+        with self._lock:
+            files = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.dir.glob("*.png")]
+            total = sum(size for _, size, _ in files)
+            for _, size, p in sorted(files):
+                if total <= self.max_bytes:
+                    break
+                for gone in (p, p.with_suffix(".size")):
+                    gone.unlink(missing_ok=True)
+                total -= size
+
+
+def find_words(pdf: Path, page: int, needles: Iterable[str]) -> list[Box]:
+    """Boxes of every occurrence of each printed string on the page (top-left origin). A
+    number is also looked for with thousands separators (1234.5 -> 1,234.5)."""
+    import pypdfium2 as pdfium
+
+    wanted = list(dict.fromkeys(v for n in needles for v in _variants(n)))
+    if not wanted:
+        return []
+    boxes: list[Box] = []
+    with _PDFIUM:
+        try:
+            doc = pdfium.PdfDocument(str(pdf))
+        except (pdfium.PdfiumError, OSError):
+            return []
+        try:
+            if not 1 <= page <= len(doc):
+                return []
+            pg = doc[page - 1]
+            height = pg.get_size()[1]
+            text = pg.get_textpage()
+            for needle in wanted:
+                search = text.search(needle, match_case=False)
+                while (hit := search.get_next()) and len(boxes) < MAX_BOXES:
+                    for k in range(text.count_rects(*hit)):
+                        left, bottom, right, top = text.get_rect(k)
+                        boxes.append((left, height - top, right, height - bottom))
+        finally:
+            doc.close()
+    return boxes
+
+
+def _variants(printed: str) -> list[str]:
+    text = (printed or "").strip().lstrip("+")
+    if len(text) < 2 and not text.isdigit():
+        return []
+    out = [text]
+    if _NUMBER.fullmatch(text.lstrip("-")):
+        out = [text.lstrip("-")]
+        try:
+            value = Decimal(text.lstrip("-"))
+        except InvalidOperation:
+            return out
+        places = -value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 0
+        grouped = f"{value:,.{max(places, 0)}f}"
+        if grouped != out[0]:
+            out.append(grouped)
+        if len(out[0]) < 3:  # "12" alone would box every 12 on the page
+            return []
+    return out
