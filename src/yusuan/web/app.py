@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, Response, redirect, render_template, request, send_file, url_for
+from flask import Flask, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from yusuan.model import Disclosure, Finding, Location, Severity
@@ -274,10 +274,11 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         if stored is None or not stored.is_pdf:
             refuse(404, "该文件不是语料库中的 PDF，没有页面图像。")
         try:
-            image = page_images.get(Path(stored.path), sha, q["p"] or 1)
+            body = page_images.png_bytes(Path(stored.path), sha, q["p"] or 1)
         except NoPage as exc:
             refuse(404, str(exc))
-        resp = send_file(image.png, mimetype="image/png", max_age=86400)
+        resp = Response(body, mimetype="image/png")
+        resp.headers["Cache-Control"] = "private, max-age=86400"  # a page of this content never changes
         return resp
 
     @app.get("/doc/<sha>/download/<fmt>")

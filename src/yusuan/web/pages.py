@@ -68,8 +68,17 @@ class PageImages:
             pass
         width, height, pages = self._render(pdf, page, target)
         _write_atomic(meta, f"{width} {height} {pages}".encode())
-        self._trim()
+        self._trim(keep=target)
         return PageImage(target, width, height, pages)
+
+    def png_bytes(self, pdf: Path, sha: str, page: int) -> bytes:
+        """The page's PNG (rendered again should another request's trim have just removed it)."""
+        for _ in range(3):
+            try:
+                return self.get(pdf, sha, page).png.read_bytes()
+            except FileNotFoundError:
+                continue
+        raise NoPage("页面图像暂时无法生成，请稍后刷新。")
 
     def _render(self, pdf: Path, page: int, target: Path) -> tuple[float, float, int]:
         import pypdfium2 as pdfium
@@ -98,14 +107,23 @@ class PageImages:
                 os.unlink(tmp)
         return width, height, pages
 
-    def _trim(self) -> None:
-        """Drop the least recently used pages while the folder is over its bound."""
+    def _trim(self, keep: Path) -> None:
+        """Drop the least recently used pages while the folder is over its bound (never the
+        page just asked for)."""
         with self._lock:
-            files = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.dir.glob("*.png")]
+            files = []
+            for p in self.dir.glob("*.png"):
+                try:
+                    stat = p.stat()
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                files.append((stat.st_mtime, stat.st_size, p))
             total = sum(size for _, size, _ in files)
             for _, size, p in sorted(files):
                 if total <= self.max_bytes:
                     break
+                if p == keep:
+                    continue
                 for gone in (p, p.with_suffix(".size")):
                     gone.unlink(missing_ok=True)
                 total -= size
