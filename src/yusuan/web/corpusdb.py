@@ -167,4 +167,3 @@ class CorpusDb:
             "(SELECT max(decided_at) FROM decisions) FROM documents"
         ).fetchone()
         return (self.generation, *(row or ()))
-
