@@ -263,9 +263,10 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             image = page_images.get(Path(stored.path), sha, n)
         except NoPage as exc:
             refuse(404, str(exc))
-        boxes = target.boxes(Path(stored.path), n, places) if target.page in (None, n) else []
+        boxes = target.boxes(Path(stored.path), n, places)
+        pages = sorted({p for p in (target.page, *target.cell_pages(places)) if p and p != n})
         return render_template("page.html", sha=sha, label=label, image=image, boxes=boxes, what=target.what, n=n,
-                               message="", q=q)
+                               message="", q=q, also=pages)
 
     @app.get("/doc/<sha>/page.png")
     @params.query(p=params.page())

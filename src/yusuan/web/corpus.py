@@ -497,15 +497,17 @@ _HISTORY = (("spending", "支出合计"), ("basic", "基本支出"), ("project",
 
 def history(subjects: Sequence[tuple[Entry, Disclosure | None]]) -> list[dict[str, Any]]:
     """One unit's documents year by year, one series per (scope, kind), each amount with its
-    change on the year before in the same series (万元 and %)."""
+    change on the closest earlier year in the same series (万元 and %)."""
     series: dict[tuple[str, str], list[tuple[Entry, Disclosure | None]]] = {}
     for e, d in subjects:
         series.setdefault((e.scope, e.kind), []).append((e, d))
     out = []
     for (scope, kind), members in sorted(series.items()):
         members.sort(key=lambda m: (m[0].year or 0, m[0].doc))
-        rows, before = [], None
+        rows: list[dict[str, Any]] = []
+        by_year: dict[int, dict[str, str | None]] = {}  # the values of each year (its last document)
         for e, d in members:
+            before = by_year.get(max((y for y in by_year if e.year and y < e.year), default=-1))
             shape = structure(d)
             values = {"spending": spending(d), **{k: shape[k] for k in ("basic", "project", "personnel", "public")},
                       "three_public": three_public(d)["total"]}  # fmt: skip
@@ -519,7 +521,8 @@ def history(subjects: Sequence[tuple[Entry, Disclosure | None]]) -> list[dict[st
                     pct = None if Decimal(prev) == 0 else str((100 * delta / Decimal(prev)).quantize(Decimal("0.1")))
                 cells.append({"value": now, "change": change, "pct": pct})
             rows.append({"entry": e, "cells": cells})
-            before = values
+            if e.year:
+                by_year[e.year] = values
         out.append({"title": "".join(x for x in (scope, kind) if x) or "类型未识别", "rows": rows})
     return out
 

@@ -62,19 +62,30 @@ class Target:
     table_no: int | None = None
 
     def boxes(self, pdf: Path, page: int, places: Places) -> list[Box]:
+        """What to box on ``page``: stored cells there, else (on the target's own page) the
+        printed words."""
+        own_page = self.page in (None, page)
         if self.finding is not None:
             loc = self.finding.location
             if loc.source.bbox and loc.source.page == page:
                 return [loc.source.bbox]
             cells = [b for _, b in places.cells(loc.table, loc.row_code, loc.column, page)]
-            if cells:
+            if cells or not own_page:
                 return cells
             return find_words(pdf, page, [self.finding.quote, *self.finding.values.values()])
         if self.claim is not None:
-            return find_words(pdf, page, [_printed(self.claim.value)])
+            return find_words(pdf, page, [_printed(self.claim.value)]) if own_page else []
         if self.table_no is not None:
             return [(r[5], r[6], r[7], r[8]) for r in places.rows if r[0] == self.table_no and r[4] == page]
         return []
+
+    def cell_pages(self, places: Places) -> list[int]:
+        """Pages holding the cells a finding is about (a statement and the table cell it
+        contradicts are often pages apart)."""
+        if self.finding is None:
+            return []
+        loc = self.finding.location
+        return sorted({p for p, _ in places.cells(loc.table, loc.row_code, loc.column)})
 
 
 def _printed(value: Decimal) -> str:

@@ -22,24 +22,24 @@
 
   function tooltip(unit) {
     return {
-      trigger: "axis", axisPointer: {type: "shadow"}, confine: true,
+      // drawn inside the chart (rich text), not as HTML: the page's Content-Security-Policy
+      // allows no inline styles, which HTML tooltips need
+      trigger: "axis", axisPointer: {type: "shadow"}, confine: true, renderMode: "richText",
       formatter: function (params) {
         if (!params.length) return "";
-        var out = [escape(params[0].axisValueLabel || params[0].name)];
+        var out = [plain(params[0].axisValueLabel || params[0].name)];
         params.forEach(function (p) {
           var exact = p.data && p.data.exact;
           if (exact === null || exact === undefined) return;
-          out.push(p.marker + escape(p.seriesName) + "：" + escape(String(exact)) + " " + unit);
+          out.push(p.marker + plain(p.seriesName) + "：" + plain(String(exact)) + " " + unit);
         });
-        return out.join("<br>");
+        return out.join("\n");
       }
     };
   }
 
-  function escape(s) {
-    return String(s).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
+  function plain(s) {  // rich-text markup characters in a name are shown as full-width ones
+    return String(s).replace(/[{}|]/g, function (c) { return {"{": "｛", "}": "｝", "|": "｜"}[c]; });
   }
 
   function horizontal(el, docs, series, unit, stack) {
