@@ -338,14 +338,14 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         """The documents asked for (``doc`` hashes, else the filters), in order, from their stored
         rows: one page of ``COMPARE_PAGE``, and where that page lies in the whole selection."""
         if q["doc"]:
-            chosen = [d.entry() for sha in q["doc"] if (d := service.corpus.by_sha(sha)) is not None]
+            chosen = [d.entry() for d in service.corpus.by_shas(q["doc"]) if d is not None]
             missing = len(q["doc"]) - len(chosen)
         else:
             chosen, missing = chosen_entries(q)[0], 0
         pages = max(1, -(-len(chosen) // COMPARE_PAGE))
         page = min(q["page"] or 1, pages)
         shown = chosen[(page - 1) * COMPARE_PAGE : page * COMPARE_PAGE]
-        stored = [d for e in shown if (d := service.corpus.by_sha(e.sha)) is not None]
+        stored = [d for d in service.corpus.by_shas([e.sha for e in shown]) if d is not None]
         light = service.corpus.disclosures(stored)
         where = {"total": len(chosen), "page": page, "pages": pages, "missing": missing,
                  "first": (page - 1) * COMPARE_PAGE + 1, "last": (page - 1) * COMPARE_PAGE + len(shown)}

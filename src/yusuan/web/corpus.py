@@ -198,9 +198,15 @@ class Corpus:
         return docs, None
 
     def by_sha(self, sha: str) -> StoredDoc | None:
+        return self.by_shas([sha])[0]
+
+    def by_shas(self, shas: Sequence[str]) -> list[StoredDoc | None]:
+        """The latest documents with these hashes (None where absent), from one look at the
+        database."""
         self.documents()
         with self._lock:
-            return self._cached[2].get(sha) if self._cached else None
+            found = self._cached[2] if self._cached else {}
+            return [found.get(sha) for sha in shas]
 
     def failures(self, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
         """path -> (sha256, message) of the latest recorded failure of each of these paths."""
@@ -292,7 +298,10 @@ class Corpus:
                 facts = cur.execute(
                     f"""SELECT doc_pk, table_no, table_id, row_code, row_name, "column", value_wan FROM facts
                         WHERE doc_pk IN ({marks}) AND table_id IN ({", ".join("?" * len(_COMPARE_TABLES))})
-                        AND value_wan IS NOT NULL ORDER BY doc_pk, table_no, row_no""",
+                        AND value_wan IS NOT NULL
+                        -- only what the compare functions read: totals, 类 rows, the "三公" items
+                        AND (row_code = 'TOTAL' OR length(row_code) = 3 OR table_id = 'three_public')
+                        ORDER BY doc_pk, table_no, row_no""",
                     [*pks, *_COMPARE_TABLES],
                 ).fetchall()
                 stated = cur.execute(
@@ -302,9 +311,14 @@ class Corpus:
                 ).fetchall()
         except (CorpusUnavailable, duckdb.Error):
             return {}
-        return {d.pk: _light_disclosure(d, [f[1:] for f in facts if f[0] == d.pk],
-                                        {k: v for pk, k, v in stated if pk == d.pk and v is not None})
-                for d in docs}
+        by_doc: dict[int, list[tuple[Any, ...]]] = {}
+        for f in facts:
+            by_doc.setdefault(f[0], []).append(f[1:])
+        said: dict[int, dict[str, Any]] = {}
+        for pk, key, value in stated:
+            if value is not None:
+                said.setdefault(pk, {})[key] = value
+        return {d.pk: _light_disclosure(d, by_doc.get(d.pk, []), said.get(d.pk, {})) for d in docs}
 
 
 _COMPARE_TABLES = ("expenditure", "gpb_expenditure", "gpb_basic_econ", "gpb_basic_func", "three_public")
@@ -315,7 +329,7 @@ def _light_disclosure(doc: StoredDoc, facts: list[tuple[Any, ...]], stated: dict
     grouped: dict[int, tuple[str, dict[tuple[str, str], dict[str, Decimal]]]] = {}
     for table_no, table_id, code, name, column, value in facts:
         _, rows = grouped.setdefault(table_no, (table_id, {}))
-        rows.setdefault((code, name), {})[column] = Decimal(str(value))
+        rows.setdefault((code, name), {})[column] = value if isinstance(value, Decimal) else Decimal(str(value))
     tables = tuple(
         Table(id=table_id, title="", number=None, unit=MoneyUnit.WAN, columns=(),
               rows=tuple(Row(code=code, name=name, values=values) for (code, name), values in rows.items()))
