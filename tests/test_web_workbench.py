@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_web_routes import client_for, service, settle
+from yusuan.audit.fingerprint import fingerprint
 from yusuan.store import compare, ingest, open_store
 from yusuan.web.pages import NoPage, PageImages
 
@@ -101,6 +102,7 @@ def test_dismissal_changes_counts_everywhere_and_survives_reingest(client, tmp_p
     before = count(page)
     corpus_row = _corpus_counts(client, sha)
     compare_before = _compare_findings(client, sha)
+    report_before = client.get(f"/doc/{sha}/download/report").get_data(as_text=True)
 
     resp = client.post(f"/doc/{sha}/decision", data={"fingerprint": fp, "decision": "dismissed"})
     assert resp.status_code == 400 and "理由" in resp.get_data(as_text=True)
@@ -119,6 +121,12 @@ def test_dismissal_changes_counts_everywhere_and_survives_reingest(client, tmp_p
     assert reason in listed and "王审" in listed
     assert _corpus_counts(client, sha)[severity] == corpus_row[severity] - 1
     assert _compare_findings(client, sha)[severity] == compare_before[severity] - 1
+    # and out of the exports
+    exported = client.get(f"/doc/{sha}/download/findings").get_json()
+    assert len(exported["findings"]) == before - 1 and exported["dismissed"] == 1
+    report = client.get(f"/doc/{sha}/download/report").get_data(as_text=True)
+    gone = next(f for f in service(client).analyses.get(sha).findings if fingerprint(f) == fp)
+    assert gone.message[:40] in report_before and gone.message[:40] not in report
 
     # the same file ingested again (another path: a new document with the same content)
     copy = tmp_path / "again.pdf"

@@ -293,7 +293,9 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         a = state.analysis
         if a is None or a.disclosure is None:
             refuse(404, "这个文件没有可下载的解析结果。")
-        return _download(a, fmt)
+        # dismissed findings stay out of exports
+        dropped = frozenset(fp for fp, d in service.corpus.decisions(sha).items() if d.decision == "dismissed")
+        return _download(a, fmt, dropped)
 
     @app.get("/rules")
     @params.query()
@@ -410,19 +412,20 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     return app
 
 
-def _download(a: Analysis, fmt: str) -> Response:
+def _download(a: Analysis, fmt: str, dismissed: frozenset[str] = frozenset()) -> Response:
     assert a.disclosure is not None
     name = a.doc_id
     if fmt == "report":  # a download, never shown in this origin: the page carries its own style
-        page = html_report(a.disclosure, a.diagnostics, a.file.filename)
+        page = html_report(a.disclosure, a.diagnostics, a.file.filename, dismissed)
         if page is None:
             refuse(404, "审核模块不可用，没有审核报告。")
         return _attachment(page.encode("utf-8"), f"{name}.report.html", "text/html; charset=utf-8")
     if fmt == "findings":
         from yusuan.report.serialize import to_data
 
-        body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(a.findings)},
-                          ensure_ascii=False, indent=2)
+        kept = [f for f in a.findings if evidence.fingerprint_of(f) not in dismissed]
+        body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(kept),
+                           "dismissed": len(a.findings) - len(kept)}, ensure_ascii=False, indent=2)
         return _attachment(body.encode("utf-8"), f"{name}.findings.json", "application/json; charset=utf-8")
     if fmt == "json":
         from yusuan.report.serialize import document_data
