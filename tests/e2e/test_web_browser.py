@@ -43,13 +43,13 @@ def ingested_db(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
+def serving(tmp_path: Path, db: Path) -> Iterator[tuple[str, object]]:
+    """The app over ``db`` on an ephemeral loopback port: (base URL, its service)."""
     from werkzeug.serving import make_server
 
     from yusuan.web import WebConfig, create_app
 
-    app = create_app(WebConfig(data_dir=tmp_path / "data", db=ingested_db(tmp_path)))
+    app = create_app(WebConfig(data_dir=tmp_path / "data", db=db))
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -58,6 +58,12 @@ def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     finally:
         srv.shutdown()
         thread.join(timeout=10)
+        app.extensions["yusuan"].stop()
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[str, object]]:
+    yield from serving(tmp_path, ingested_db(tmp_path))
 
 
 @pytest.fixture()
@@ -113,11 +119,17 @@ def chart_series(pg, selector: str) -> list[list[str | None]]:  # type: ignore[n
     )
 
 
+def script_errors(pg) -> list[str]:  # type: ignore[no-untyped-def]
+    """Console errors and uncaught exceptions (CSP violations among them), as they come."""
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
 def test_upload_findings_and_compare(server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base, service = server
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = script_errors(page)
     shots = shots_dir(tmp_path)
 
     seeds = [next(SEEDS.glob("000_*.txt")), next(SEEDS.glob("002_*.txt"))]
@@ -187,27 +199,15 @@ WORKBENCH_REAL = ["101", "104", "108", "116", "119", "127", "128", "129", "133",
 def corpus_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     """The server over a corpus of fifteen documents: the four seeds and eleven real PDFs
     (one of them 决算)."""
-    from werkzeug.serving import make_server
-
     from yusuan.store import ingest
     from yusuan.store.writer import open_store
-    from yusuan.web import WebConfig, create_app
 
     db = tmp_path / "corpus.duckdb"
     con = open_store(db)
     files = [*sorted(SEEDS.glob("0*.txt")), *(next(REAL.glob(f"{p}_*.pdf")) for p in WORKBENCH_REAL)]
     assert ingest(con, [str(f) for f in files], workers=2).new == 15
     con.close()
-    app = create_app(WebConfig(data_dir=tmp_path / "data", db=db))
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}", app.extensions["yusuan"]
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
-        app.extensions["yusuan"].stop()
+    yield from serving(tmp_path, db)
 
 
 def findings_count(pg) -> int:  # type: ignore[no-untyped-def]
@@ -217,9 +217,7 @@ def findings_count(pg) -> int:  # type: ignore[no-untyped-def]
 @pytest.mark.slow
 def test_reviewer_workbench(corpus_server, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     base, service = corpus_server
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = script_errors(page)
     shots = shots_dir(tmp_path)
     docs, _ = service.corpus.documents()
     target = next(d for d in docs if d.doc.startswith("104"))  # findings of all three severities
