@@ -292,7 +292,8 @@ def test_corpus_pages_come_from_the_store_in_pages(tmp_path: Path) -> None:
     assert len(facts) == 1 + 60 * 6 and facts[1].startswith("d0,expenditure,TOTAL,合计,total,1500000.00,元")
     data = client.get("/api/compare?year=2025").get_json()
     assert len(data["docs"]) == 50 and data["docs"][0]["structure"]["basic"] == str(Decimal("100.00"))
-    assert data["selection"] == {"total": 60, "page": 1, "pages": 2, "missing": 0, "first": 1, "last": 50}
+    assert data["selection"] == {"total": 60, "page": 1, "pages": 2, "missing": 0, "filtered_out": 0, "first": 1,
+                                 "last": 50}
     rest = client.get("/api/compare?year=2025&page=2").get_json()
     assert len(rest["docs"]) == 10 and {d["sha"] for d in data["docs"]}.isdisjoint(d["sha"] for d in rest["docs"])
     page = client.get("/compare?year=2025").get_data(as_text=True)

@@ -14,7 +14,7 @@ import pytest
 from tests.test_web_routes import client_for, service, settle
 from yusuan.audit.fingerprint import fingerprint
 from yusuan.store import compare, ingest, open_store
-from yusuan.web.pages import NoPage, PageImages
+from yusuan.web.pages import NoPage, PageImages, find_sentence, find_words
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = ["101", "104", "108", "116", "119", "127", "128", "129", "133", "136", "137"]
@@ -202,8 +202,11 @@ def test_compare_fifteen_documents_of_both_kinds(client) -> None:  # type: ignor
     page = client.get(f"/compare?{query}").get_data(as_text=True)
     assert "共选中 15 个文件，全部显示" in page and page.count("<tr data-sha=") == 15
     assert "vendor/echarts/echarts.min.js" in page and "charts.js" not in page.replace("echarts", "")
-    # filters: kind, scope
+    # filters: kind, scope, also over the ticked documents (saying how many they leave out)
     assert len(client.get("/api/compare?kind=决算").get_json()["docs"]) == 1
+    narrowed = client.get(f"/api/compare?{query}&kind=决算").get_json()
+    assert len(narrowed["docs"]) == 1 and narrowed["selection"]["filtered_out"] == 14
+    assert "另有 14 个已勾选的文件不符合筛选条件" in client.get(f"/compare?{query}&kind=决算").get_data(as_text=True)
     assert {d["scope"] for d in client.get("/api/compare?scope=单位").get_json()["docs"]} == {"单位"}
     too_many = "&".join(f"doc={i:064x}" for i in range(101))
     resp = client.get(f"/compare?{too_many}")
@@ -229,3 +232,16 @@ def test_unit_history_side_by_side(client) -> None:  # type: ignore[no-untyped-d
     assert years == ["2017", "2018", "2019"]
     assert page.count('class="change ') >= 2  # each later year shows its change on the year before
     assert "语料库中没有" in client.get("/unit?name=不存在的单位").get_data(as_text=True)
+
+
+def test_a_sentence_is_boxed_line_by_line_whatever_its_breaks() -> None:
+    pdf = real("119")
+    # as the parser read it: half-width commas, its own spaces; printed over two lines
+    lines = find_sentence(pdf, 26, "2.一般行政管理事务(项)支出 3,666 万元,与上年相比增加 21.8 万元,增长 0.06 %")
+    assert len(lines) == 2
+    (x0, top, x1, bottom), (x0b, topb, _, _) = lines
+    assert x1 - x0 > 200 and 10 < bottom - top < 30 and topb > bottom - 1 and x0b < x0  # the second line is below
+    assert find_sentence(pdf, 26, "这句话不在这一页上出现过的文字") == []
+    assert find_sentence(pdf, 26, "太短") == []
+    numbers = find_words(pdf, 26, ["3666"])  # printed 3,666: found, one box
+    assert len(numbers) == 1 and lines[0][0] < numbers[0][0] < lines[0][2]

@@ -339,9 +339,12 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     def compare_selection(q: dict[str, Any]) -> tuple[list[tuple[corpus.Entry, Disclosure | None]], dict[str, Any]]:
         """The documents asked for (``doc`` hashes, else the filters), in order, from their stored
         rows: one page of ``COMPARE_PAGE``, and where that page lies in the whole selection."""
-        if q["doc"]:
-            chosen = [d.entry() for d in service.corpus.by_shas(q["doc"]) if d is not None]
-            missing = len(q["doc"]) - len(chosen)
+        filtered_out = 0
+        if q["doc"]:  # the ticked documents, narrowed by the filters when some are given
+            found = [d.entry() for d in service.corpus.by_shas(q["doc"]) if d is not None]
+            missing = len(q["doc"]) - len(found)
+            chosen = [e for e in found if corpus.matches(e, q)]
+            filtered_out = len(found) - len(chosen)
         else:
             chosen, missing = chosen_entries(q)[0], 0
         pages = max(1, -(-len(chosen) // COMPARE_PAGE))
@@ -349,7 +352,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         shown = chosen[(page - 1) * COMPARE_PAGE : page * COMPARE_PAGE]
         stored = [d for d in service.corpus.by_shas([e.sha for e in shown]) if d is not None]
         light = service.corpus.disclosures(stored)
-        where = {"total": len(chosen), "page": page, "pages": pages, "missing": missing,
+        where = {"total": len(chosen), "page": page, "pages": pages, "missing": missing, "filtered_out": filtered_out,
                  "first": (page - 1) * COMPARE_PAGE + 1, "last": (page - 1) * COMPARE_PAGE + len(shown)}
         return [(d.entry(), light.get(d.pk)) for d in stored], where
 

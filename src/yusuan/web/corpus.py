@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -347,6 +347,11 @@ _THREE_PUBLIC_FIELDS = {"total", "abroad", "reception", "vehicle", "vehicle_purc
 FILTERS = ("region", "unit", "year", "kind", "scope")
 
 
+def matches(e: Entry, chosen: Mapping[str, Any]) -> bool:
+    """Whether the entry passes the filters (``FILTERS``; empty or None = any)."""
+    return all(getattr(e, k) == v for k, v in chosen.items() if k in FILTERS and v not in (None, ""))
+
+
 def browse(all_entries: Iterable[Entry], **chosen: Any) -> tuple[list[Entry], dict[str, list[str]]]:
     """Entries matching the filters (``FILTERS``; empty or None = any) and the facet values of
     the whole corpus."""
@@ -358,8 +363,7 @@ def browse(all_entries: Iterable[Entry], **chosen: Any) -> tuple[list[Entry], di
         "kind": [k for k in KINDS.values() if any(e.kind == k for e in entries)],
         "scope": sorted({e.scope for e in entries if e.scope}),
     }
-    wanted = {k: v for k, v in chosen.items() if k in FILTERS and v not in (None, "")}
-    chosen_entries = [e for e in entries if all(getattr(e, k) == v for k, v in wanted.items())]
+    chosen_entries = [e for e in entries if matches(e, chosen)]
     chosen_entries.sort(key=lambda e: (e.region, e.unit, -(e.year or 0), e.kind, e.scope, e.doc))
     return chosen_entries, facets
 

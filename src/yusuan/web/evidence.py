@@ -7,14 +7,15 @@ stored box (narrative statements), its printed words are looked up on the page
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from yusuan.model import Claim, Finding
-from yusuan.web.pages import Box, find_words
+from yusuan.web.pages import Box, find_sentence, find_words
 from yusuan.web.review import fingerprint_of
 
 __all__ = ["Places", "Target", "fingerprint_of", "target"]
@@ -60,6 +61,7 @@ class Target:
     finding: Finding | None = None
     claim: Claim | None = None
     table_no: int | None = None
+    sentence: str = ""  # the claim's statement as printed
 
     def boxes(self, pdf: Path, page: int, places: Places) -> list[Box]:
         """What to box on ``page``: stored cells there, else (on the target's own page) the
@@ -72,9 +74,9 @@ class Target:
             cells = [b for _, b in places.cells(loc.table, loc.row_code, loc.column, page)]
             if cells or not own_page:
                 return cells
-            return find_words(pdf, page, [self.finding.quote, *self.finding.values.values()])
+            return _sentence_and_words(pdf, page, quoted(self.finding), self.finding.values.values())
         if self.claim is not None:
-            return find_words(pdf, page, [_printed(self.claim.value)]) if own_page else []
+            return _sentence_and_words(pdf, page, self.sentence, [_printed(self.claim.value)]) if own_page else []
         if self.table_no is not None:
             return [(r[5], r[6], r[7], r[8]) for r in places.rows if r[0] == self.table_no and r[4] == page]
         return []
@@ -92,6 +94,29 @@ def _printed(value: Decimal) -> str:
     return str(abs(value))
 
 
+_QUOTED = re.compile(r"“([^”]{8,})”")
+
+
+def quoted(f: Finding) -> str:
+    """The printed words a finding is about: its quote, else the first passage its message
+    quotes (“…”)."""
+    if f.quote:
+        return f.quote
+    m = _QUOTED.search(f.message)
+    return m.group(1) if m else ""
+
+
+def _sentence_and_words(pdf: Path, page: int, sentence: str, words: Iterable[str]) -> list[Box]:
+    """The sentence's lines, and the printed values inside them; without the sentence, every
+    place the values are printed on the page."""
+    lines = find_sentence(pdf, page, sentence) if sentence else []
+    found = find_words(pdf, page, list(words))
+    if not lines:
+        return found
+    inside = [b for b in found if any(b[1] >= line[1] - 2 and b[3] <= line[3] + 2 for line in lines)]
+    return lines + inside
+
+
 def target(analysis: Any, q: Mapping[str, Any], places: Places) -> Target:
     """What the request asks to box (``finding`` fingerprint, ``claim`` or ``table`` number)."""
     if analysis is None:
@@ -106,7 +131,10 @@ def target(analysis: Any, q: Mapping[str, Any], places: Places) -> Target:
         claims = claims_of(analysis.disclosure.narrative)
         if q["claim"] <= len(claims):
             c = claims[q["claim"] - 1]
-            return Target(c.source.page, [f"说明中的数字：{c.subject} {c.value} {c.unit}（{c.section}）"], claim=c)
+            figures = [f for section in analysis.disclosure.narrative for f in section.figures]
+            said = figures[c.statement].sentence if c.statement is not None and c.statement < len(figures) else ""
+            return Target(c.source.page, [f"说明中的数字：{c.subject} {c.value} {c.unit}（{c.section}）"], claim=c,
+                          sentence=said)
     if q.get("table") and analysis.disclosure is not None and q["table"] <= len(analysis.disclosure.tables):
         t = analysis.disclosure.tables[q["table"] - 1]
         return Target(places.table_pages().get(q["table"]), [f"公开表：{t.number or ''} {t.title}".strip()],

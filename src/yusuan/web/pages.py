@@ -17,7 +17,8 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -152,12 +153,66 @@ def find_words(pdf: Path, page: int, needles: Iterable[str]) -> list[Box]:
             for needle in wanted:
                 search = text.search(needle, match_case=False)
                 while (hit := search.get_next()) and len(boxes) < MAX_BOXES:
-                    for k in range(text.count_rects(*hit)):
-                        left, bottom, right, top = text.get_rect(k)
-                        boxes.append((left, height - top, right, height - bottom))
+                    # one box per line of the hit (a PDF that places each glyph alone gives a rect each)
+                    boxes += _lines([text.get_rect(k) for k in range(text.count_rects(*hit))], height)
         finally:
             doc.close()
     return boxes
+
+
+def find_sentence(pdf: Path, page: int, text: str, min_chars: int = 8) -> list[Box]:
+    """Boxes of the lines a sentence runs over on the page (one per line), found whatever its
+    line breaks, spaces and full- or half-width punctuation; [] when its first ``min_chars``
+    characters are not on the page (a scanned page has no text layer)."""
+    import pypdfium2 as pdfium
+
+    needle = _squash(text.replace("…", " "))[:60]
+    if len(needle) < min_chars:
+        return []
+    with _PDFIUM:
+        try:
+            doc = pdfium.PdfDocument(str(pdf))
+        except (pdfium.PdfiumError, OSError):
+            return []
+        try:
+            if not 1 <= page <= len(doc):
+                return []
+            pg = doc[page - 1]
+            height = pg.get_size()[1]
+            textpage = pg.get_textpage()
+            chars = textpage.get_text_range()
+            flat: list[tuple[str, int]] = [(c, i) for i, raw in enumerate(chars) for c in _squash(raw)]
+            haystack = "".join(c for c, _ in flat)
+            for size in range(len(needle), min_chars - 1, -4):  # the sentence may go on to the next page
+                at = haystack.find(needle[:size])
+                if at >= 0:
+                    span = [i for _, i in flat[at : at + size]]
+                    return _lines([textpage.get_charbox(i) for i in span], height)
+        finally:
+            doc.close()
+    return []
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only: spaces, line breaks and punctuation (full or half width,
+    straight or curly quotes) differ between a PDF's text layer and the parsed text."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c)[0] in "LN")
+
+
+def _lines(charboxes: Sequence[tuple[float, float, float, float]], height: float) -> list[Box]:
+    """Character boxes (left, bottom, right, top; origin bottom left) merged line by line into
+    boxes with the origin at the top left."""
+    lines: list[list[float]] = []
+    for left, bottom, right, top in charboxes:
+        if right <= left:
+            continue
+        middle = (bottom + top) / 2
+        if lines and lines[-1][1] - 1 <= middle <= lines[-1][3] + 1 and left >= lines[-1][2] - 2 * (top - bottom) - 1:
+            line = lines[-1]  # on the same line, going on to the right (punctuation is shorter than text)
+            line[1], line[2], line[3] = min(line[1], bottom), max(line[2], right), max(line[3], top)
+        else:
+            lines.append([left, bottom, right, top])
+    return [(x0, height - top, x1, height - bottom) for x0, bottom, x1, top in lines]
 
 
 def _variants(printed: str) -> list[str]:
