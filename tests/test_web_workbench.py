@@ -14,6 +14,7 @@ import pytest
 from tests.test_web_routes import client_for, service, settle
 from yusuan.audit.fingerprint import fingerprint
 from yusuan.store import compare, ingest, open_store
+from yusuan.store.extract import file_sha256
 from yusuan.web.pages import NoPage, PageImages, find_sentence, find_words
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -176,14 +177,17 @@ def test_page_image_boxes_the_findings_cells(client) -> None:  # type: ignore[no
 
 def test_page_cache_is_bounded(tmp_path: Path) -> None:
     pdf = real("119")
+    sha = file_sha256(pdf)
     images = PageImages(tmp_path / "pages", max_bytes=1)
-    first = images.get(pdf, "a" * 64, 1)
+    first = images.get(pdf, sha, 1)
     assert first.png.exists() and first.pages > 1 and first.width > 100
-    second = images.get(pdf, "a" * 64, 2)
+    second = images.get(pdf, sha, 2)
     assert second.png.exists() and not first.png.exists()  # the older page made room
-    assert images.get(tmp_path / "gone.pdf", "a" * 64, 2) == second  # cached: the file is not opened again
-    with pytest.raises(NoPage, match="无法打开"):
-        images.get(tmp_path / "gone.pdf", "a" * 64, 1)
+    assert images.get(tmp_path / "gone.pdf", sha, 2) == second  # cached: the file is not opened again
+    with pytest.raises(NoPage, match="找不到该文件"):
+        images.get(tmp_path / "gone.pdf", sha, 1)
+    with pytest.raises(NoPage, match="已被修改"):  # another content under this hash is never rendered
+        images.get(real("129"), sha, 1)
 
 
 def test_compare_fifteen_documents_of_both_kinds(client) -> None:  # type: ignore[no-untyped-def]

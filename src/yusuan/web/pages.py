@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from yusuan.web.library import _write_atomic
+from yusuan.web.library import _file_sha256, _write_atomic
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top left
 
@@ -57,8 +57,8 @@ class PageImages:
         self._lock = threading.Lock()
 
     def get(self, pdf: Path, sha: str, page: int) -> PageImage:
-        """The page's image, rendered now unless cached. ``NoPage`` for a missing page or a file
-        that is not a readable PDF."""
+        """The page's image, rendered now unless cached. ``NoPage`` for a missing page, a file
+        that is not a readable PDF, or one whose content is no longer ``sha``."""
         target = self.dir / f"{sha}-{page}-{int(self.scale * 100)}.png"
         meta = target.with_suffix(".size")
         try:
@@ -67,6 +67,13 @@ class PageImages:
             return PageImage(target, width, height, int(pages))
         except (OSError, ValueError):
             pass
+        try:
+            same = _file_sha256(pdf) == sha
+        except OSError:
+            raise NoPage("找不到该文件（入库后已被移走或删除）。请重新运行 `yusuan ingest` 更新语料库。") from None
+        if not same:  # the page of another content must not be kept under this one's name
+            raise NoPage("该文件在入库后已被修改，页面图像与语料库中的记录不再对应。"
+                         "请重新运行 `yusuan ingest` 更新语料库。")
         width, height, pages = self._render(pdf, page, target)
         _write_atomic(meta, f"{width} {height} {pages}".encode())
         self._trim(keep=target)
