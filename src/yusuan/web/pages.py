@@ -169,11 +169,14 @@ def find_words(pdf: Path, page: int, needles: Iterable[str]) -> list[Box]:
 
 def find_sentence(pdf: Path, page: int, text: str, min_chars: int = 8) -> list[Box]:
     """Boxes of the lines a sentence runs over on the page (one per line), found whatever its
-    line breaks, spaces and full- or half-width punctuation; [] when its first ``min_chars``
-    characters are not on the page (a scanned page has no text layer)."""
+    line breaks, spaces and full- or half-width punctuation; a quote cut short ("…") is boxed
+    to the sentence's full stop. [] when its first ``min_chars`` characters are not on the
+    page (a scanned page has no text layer)."""
     import pypdfium2 as pdfium
 
+    cut = text.rstrip().endswith(("…", "..."))
     needle = _squash(text.replace("…", " "))[:60]
+    cut = cut or len(_squash(text)) > 60
     if len(needle) < min_chars:
         return []
     with _PDFIUM:
@@ -194,6 +197,10 @@ def find_sentence(pdf: Path, page: int, text: str, min_chars: int = 8) -> list[B
                 at = haystack.find(needle[:size])
                 if at >= 0:
                     span = [i for _, i in flat[at : at + size]]
+                    if cut:  # the quote stops short ("…"): the sentence runs on to its full stop
+                        end = next((j for j in range(span[-1] + 1, min(len(chars), span[-1] + 300))
+                                    if chars[j] in "。；;"), span[-1])  # fmt: skip
+                        span += range(span[-1] + 1, end + 1)
                     return _lines([textpage.get_charbox(i) for i in span], height)
         finally:
             doc.close()
