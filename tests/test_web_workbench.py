@@ -245,6 +245,9 @@ def test_a_sentence_is_boxed_line_by_line_whatever_its_breaks() -> None:
     assert len(lines) == 2
     (x0, top, x1, bottom), (x0b, topb, _, _) = lines
     assert x1 - x0 > 200 and 10 < bottom - top < 30 and topb > bottom - 1 and x0b < x0  # the second line is below
+    # a quote cut short ("…", as finding messages quote) runs on to the sentence's full stop
+    cut = find_sentence(pdf, 26, "2.一般行政管理事务(项)支出 3,666 万元…")
+    assert len(cut) == 2 and cut[0] == lines[0] and cut[1][2] >= lines[1][2]
     assert find_sentence(pdf, 26, "这句话不在这一页上出现过的文字") == []
     assert find_sentence(pdf, 26, "太短") == []
     numbers = find_words(pdf, 26, ["3666"])  # printed 3,666: found, one box
