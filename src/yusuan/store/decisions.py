@@ -82,7 +82,7 @@ def decide(
 
 def decisions_for(con: duckdb.DuckDBPyConnection, sha256: str) -> dict[str, Decision]:
     """fingerprint -> decision, for one file's content ({} for a database without decisions)."""
-    if not _has_decisions(con):
+    if not has_decisions(con):
         return {}
     rows = con.execute(
         "SELECT sha256, fingerprint, decision, reason, reviewer, decided_at, rule, message FROM decisions "
@@ -93,7 +93,7 @@ def decisions_for(con: duckdb.DuckDBPyConnection, sha256: str) -> dict[str, Deci
 
 def dismissed(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     """Every dismissed (sha256, fingerprint): what counts and exports leave out."""
-    if not _has_decisions(con):
+    if not has_decisions(con):
         return set()
     return {(s, f) for s, f in con.execute("SELECT sha256, fingerprint FROM decisions WHERE decision = 'dismissed'")
             .fetchall()}  # fmt: skip
@@ -128,6 +128,7 @@ def fill_fingerprints(con: duckdb.DuckDBPyConnection) -> int:
     return len(rows)
 
 
-def _has_decisions(con: duckdb.DuckDBPyConnection) -> bool:
+def has_decisions(con: duckdb.DuckDBPyConnection) -> bool:
+    """False for a database of schema version 4 or older opened read-only (nothing decided)."""
     row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'").fetchone()
     return bool(row and row[0])

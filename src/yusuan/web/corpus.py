@@ -23,7 +23,7 @@ import duckdb
 
 from yusuan.model import Disclosure, Meta, MoneyUnit, Row, Severity, Table, ThreePublic
 from yusuan.report.facts import FACT_FIELDS
-from yusuan.store.decisions import Decision, decisions_for
+from yusuan.store.decisions import Decision, decisions_for, has_decisions
 from yusuan.web.corpusdb import CorpusDb, CorpusUnavailable
 
 # A chain of administrative divisions at the start of a unit name: 上海市普陀区, 巴音郭楞蒙古自治州和静县.
@@ -143,10 +143,10 @@ _DOCS_SQL = """
     WITH f AS (
         SELECT f.doc_pk, count(*) FILTER (WHERE severity = 'error') AS e,
             count(*) FILTER (WHERE severity = 'warning') AS w, count(*) FILTER (WHERE severity = 'info') AS i
-        FROM open_findings f GROUP BY f.doc_pk
+        FROM {findings} f GROUP BY f.doc_pk
     ), x AS (
         SELECT f.doc_pk, count(*) AS n FROM latest_findings f JOIN latest_documents d ON d.id = f.doc_pk
-        JOIN decisions x ON x.sha256 = d.sha256 AND x.fingerprint = f.fingerprint AND x.decision = 'dismissed'
+        {dismissed}
         GROUP BY f.doc_pk
     ), g AS (
         SELECT g.doc_pk, count(*) AS n FROM diagnostics g JOIN latest_documents d ON d.id = g.doc_pk GROUP BY g.doc_pk
@@ -156,6 +156,14 @@ _DOCS_SQL = """
     FROM latest_documents d LEFT JOIN f ON f.doc_pk = d.id LEFT JOIN g ON g.doc_pk = d.id LEFT JOIN x ON x.doc_pk = d.id
     ORDER BY d.path
 """
+
+_DECIDED = {
+    "findings": "open_findings",
+    "dismissed": "JOIN decisions x ON x.sha256 = d.sha256 AND x.fingerprint = f.fingerprint "
+    "AND x.decision = 'dismissed'",
+}
+# a database of schema version 4 or older opened read-only: nothing was decided
+_UNDECIDED = {"findings": "latest_findings", "dismissed": "WHERE false"}
 
 _NO_DB = "没有语料库数据库。请上传文件，或用 `yusuan ingest 目录 --db 文件` 建立，并用 --db 启动本服务。"
 _NOT_CORPUS = "{name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）。"
@@ -183,7 +191,7 @@ class Corpus:
                 with self._lock:
                     if self._cached and self._cached[0] == version:
                         return self._cached[1], None
-                rows = cur.execute(_DOCS_SQL).fetchall()
+                rows = cur.execute(_DOCS_SQL.format(**(_DECIDED if has_decisions(cur) else _UNDECIDED))).fetchall()
         except CorpusUnavailable as exc:
             self.busy = exc.retry
             return [], str(exc)
