@@ -200,7 +200,7 @@ def find_sentence(pdf: Path, page: int, text: str, min_chars: int = 8) -> list[B
                     if cut:  # the quote stops short ("…"): the sentence runs on to its full stop
                         end = next((j for j in range(span[-1] + 1, min(len(chars), span[-1] + 300))
                                     if chars[j] in "。；;"), span[-1])  # fmt: skip
-                        span += range(span[-1] + 1, end + 1)
+                        span += range(span[-1] + 1, end)  # the stop itself may open the next line
                     return _lines([textpage.get_charbox(i) for i in span], height)
         finally:
             doc.close()
