@@ -164,9 +164,14 @@ def test_page_image_boxes_the_findings_cells(client) -> None:  # type: ignore[no
     boxes = re.findall(r'<rect class="box" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"', view)
     width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', view).groups())  # type: ignore[union-attr]
     assert boxes and all(0 <= float(x) < width and 0 <= float(y) < height for x, y, _, _ in boxes)
-    # a table's cells, from the stored facts
+    # a table's cells, from the stored facts; one row's from its link on the document page
     table = client.get(f"/doc/{sha}/page?table=1").get_data(as_text=True)
-    assert len(re.findall(r'<rect class="box"', table)) > 5
+    whole = len(re.findall(r'<rect class="box"', table))
+    assert whole > 5
+    row_link = re.search(r'class="row-page" href="(/doc/\w+/page\?p=\d+&amp;table=1&amp;row=\d+)"', page)
+    assert row_link
+    row = client.get(row_link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert 0 < len(re.findall(r'<rect class="box"', row)) < whole
     png = client.get(f"/doc/{sha}/page.png?p=1")
     assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"/doc/{sha}/page.png?p=999").status_code == 404

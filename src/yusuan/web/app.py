@@ -217,7 +217,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
             anchors=anchors_for(views, len(findings), sections), q=q, is_pdf=bool(stored and stored.is_pdf),
             pages={it.index: places.page_of(it.finding) for it in r.items}, claims=claims, decisions=DECISIONS,
             severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()}, families=r.families,
-            table_pages=places.table_pages(),
+            table_pages=places.table_pages(), row_pages=places.row_pages(),
         )  # fmt: skip
 
     @app.post("/doc/<sha>/decision")
@@ -246,7 +246,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
 
     @app.get("/doc/<sha>/page")
     @params.query(p=params.page(), finding=params.text("审核发现", 16), claim=params.page("说明数字"),
-                  table=params.page("表"))
+                  table=params.page("表"), row=params.page("行"))
     def page_view(sha: str, q: dict[str, Any]) -> Any:
         state = document_state(sha)
         stored = state.stored or service.corpus.by_sha(sha)
@@ -266,7 +266,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         boxes = target.boxes(Path(stored.path), n, places)
         pages = sorted({p for p in (target.page, *target.cell_pages(places)) if p and p != n})
         return render_template("page.html", sha=sha, label=label, image=image, boxes=boxes, what=target.what, n=n,
-                               message="", q=q, also=pages)
+                               message="", q=q, also=pages)  # fmt: skip
 
     @app.get("/doc/<sha>/page.png")
     @params.query(p=params.page())

@@ -272,13 +272,13 @@ class Corpus:
 
     def boxes(self, doc: StoredDoc) -> list[tuple[Any, ...]]:
         """Every stored cell box of a document: (table_no, table_id, row_code, column, page, x0,
-        top, x1, bottom)."""
+        top, x1, bottom, row_no)."""
         try:
             with self.db.reading() as cur:
                 if cur is None:
                     return []
                 return cur.execute(
-                    """SELECT table_no, table_id, row_code, "column", page, x0, top, x1, bottom FROM facts
+                    """SELECT table_no, table_id, row_code, "column", page, x0, top, x1, bottom, row_no FROM facts
                        WHERE doc_pk = ? AND page IS NOT NULL AND x0 IS NOT NULL ORDER BY table_no, row_no""",
                     [doc.pk],
                 ).fetchall()

@@ -23,7 +23,7 @@ __all__ = ["Places", "Target", "fingerprint_of", "target"]
 
 class Places:
     """Stored cell boxes of one document: (table_no, table_id, row_code, column, page, x0,
-    top, x1, bottom) rows."""
+    top, x1, bottom, row_no) rows."""
 
     def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.rows = rows
@@ -46,6 +46,13 @@ class Places:
             return cells[0][0]
         return next((int(r[4]) for r in self.rows if loc.table and r[1] == loc.table), None)
 
+    def row_pages(self) -> dict[tuple[int, int], int]:
+        """(table_no, row_no) -> the page its cells are on."""
+        out: dict[tuple[int, int], int] = {}
+        for r in self.rows:
+            out.setdefault((int(r[0]), int(r[9])), int(r[4]))
+        return out
+
     def table_pages(self) -> dict[int, int]:
         """table_no -> the first page its cells are on."""
         out: dict[int, int] = {}
@@ -61,6 +68,7 @@ class Target:
     finding: Finding | None = None
     claim: Claim | None = None
     table_no: int | None = None
+    row_no: int | None = None  # with table_no: one row of the table
     sentence: str = ""  # the claim's statement as printed
 
     def boxes(self, pdf: Path, page: int, places: Places) -> list[Box]:
@@ -78,7 +86,8 @@ class Target:
         if self.claim is not None:
             return _sentence_and_words(pdf, page, self.sentence, [_printed(self.claim.value)]) if own_page else []
         if self.table_no is not None:
-            return [(r[5], r[6], r[7], r[8]) for r in places.rows if r[0] == self.table_no and r[4] == page]
+            return [(r[5], r[6], r[7], r[8]) for r in places.rows if r[0] == self.table_no and r[4] == page
+                    and self.row_no in (None, r[9])]  # fmt: skip
         return []
 
     def cell_pages(self, places: Places) -> list[int]:
@@ -137,6 +146,11 @@ def target(analysis: Any, q: Mapping[str, Any], places: Places) -> Target:
                           sentence=said)
     if q.get("table") and analysis.disclosure is not None and q["table"] <= len(analysis.disclosure.tables):
         t = analysis.disclosure.tables[q["table"] - 1]
+        if q.get("row") and q["row"] <= len(t.rows):
+            row = t.rows[q["row"] - 1]
+            return Target(places.row_pages().get((q["table"], q["row"])),
+                          [f"公开表：{t.number or ''} {t.title} · {row.code} {row.name}".strip()],
+                          table_no=q["table"], row_no=q["row"])  # fmt: skip
         return Target(places.table_pages().get(q["table"]), [f"公开表：{t.number or ''} {t.title}".strip()],
                       table_no=q["table"])
     return Target()
