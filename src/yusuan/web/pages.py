@@ -18,10 +18,12 @@ import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from yusuan.web.library import _file_sha256, _write_atomic
 
@@ -137,33 +139,44 @@ class PageImages:
                 total -= size
 
 
-def find_words(pdf: Path, page: int, needles: Iterable[str]) -> list[Box]:
-    """Boxes of every occurrence of each printed string on the page (top-left origin). A
-    number is also looked for with thousands separators (1234.5 -> 1,234.5)."""
+@contextmanager
+def _text_layer(pdf: Path, page: int) -> Iterator[tuple[Any, float] | None]:
+    """The page's text layer and height in points (None for an unreadable file or no such
+    page), under the PDFium lock."""
     import pypdfium2 as pdfium
 
-    wanted = list(dict.fromkeys(v for n in needles for v in _variants(n)))
-    if not wanted:
-        return []
-    boxes: list[Box] = []
     with _PDFIUM:
         try:
             doc = pdfium.PdfDocument(str(pdf))
         except (pdfium.PdfiumError, OSError):
-            return []
+            yield None
+            return
         try:
             if not 1 <= page <= len(doc):
-                return []
+                yield None
+                return
             pg = doc[page - 1]
-            height = pg.get_size()[1]
-            text = pg.get_textpage()
-            for needle in wanted:
-                search = text.search(needle, match_case=False)
-                while (hit := search.get_next()) and len(boxes) < MAX_BOXES:
-                    # one box per line of the hit (a PDF that places each glyph alone gives a rect each)
-                    boxes += _lines([text.get_rect(k) for k in range(text.count_rects(*hit))], height)
+            yield pg.get_textpage(), pg.get_size()[1]
         finally:
             doc.close()
+
+
+def find_words(pdf: Path, page: int, needles: Iterable[str]) -> list[Box]:
+    """Boxes of every occurrence of each printed string on the page (top-left origin). A
+    number is also looked for with thousands separators (1234.5 -> 1,234.5)."""
+    wanted = list(dict.fromkeys(v for n in needles for v in _variants(n)))
+    boxes: list[Box] = []
+    if not wanted:
+        return boxes
+    with _text_layer(pdf, page) as layer:
+        if layer is None:
+            return boxes
+        text, height = layer
+        for needle in wanted:
+            search = text.search(needle, match_case=False)
+            while (hit := search.get_next()) and len(boxes) < MAX_BOXES:
+                # one box per line of the hit (a PDF that places each glyph alone gives a rect each)
+                boxes += _lines([text.get_rect(k) for k in range(text.count_rects(*hit))], height)
     return boxes
 
 
@@ -172,38 +185,27 @@ def find_sentence(pdf: Path, page: int, text: str, min_chars: int = 8) -> list[B
     line breaks, spaces and full- or half-width punctuation; a quote cut short ("…") is boxed
     to the sentence's full stop. [] when its first ``min_chars`` characters are not on the
     page (a scanned page has no text layer)."""
-    import pypdfium2 as pdfium
-
     cut = text.rstrip().endswith(("…", "..."))
     needle = _squash(text.replace("…", " "))[:60]
     cut = cut or len(_squash(text)) > 60
     if len(needle) < min_chars:
         return []
-    with _PDFIUM:
-        try:
-            doc = pdfium.PdfDocument(str(pdf))
-        except (pdfium.PdfiumError, OSError):
+    with _text_layer(pdf, page) as layer:
+        if layer is None:
             return []
-        try:
-            if not 1 <= page <= len(doc):
-                return []
-            pg = doc[page - 1]
-            height = pg.get_size()[1]
-            textpage = pg.get_textpage()
-            chars = textpage.get_text_range()
-            flat: list[tuple[str, int]] = [(c, i) for i, raw in enumerate(chars) for c in _squash(raw)]
-            haystack = "".join(c for c, _ in flat)
-            for size in range(len(needle), min_chars - 1, -4):  # the sentence may go on to the next page
-                at = haystack.find(needle[:size])
-                if at >= 0:
-                    span = [i for _, i in flat[at : at + size]]
-                    if cut:  # the quote stops short ("…"): the sentence runs on to its full stop
-                        end = next((j for j in range(span[-1] + 1, min(len(chars), span[-1] + 300))
-                                    if chars[j] in "。；;"), span[-1])  # fmt: skip
-                        span += range(span[-1] + 1, end)  # the stop itself may open the next line
-                    return _lines([textpage.get_charbox(i) for i in span], height)
-        finally:
-            doc.close()
+        textpage, height = layer
+        chars = textpage.get_text_range()
+        flat: list[tuple[str, int]] = [(c, i) for i, raw in enumerate(chars) for c in _squash(raw)]
+        haystack = "".join(c for c, _ in flat)
+        for size in range(len(needle), min_chars - 1, -4):  # the sentence may go on to the next page
+            at = haystack.find(needle[:size])
+            if at >= 0:
+                span = [i for _, i in flat[at : at + size]]
+                if cut:  # the quote stops short ("…"): the sentence runs on to its full stop
+                    end = next((j for j in range(span[-1] + 1, min(len(chars), span[-1] + 300))
+                                if chars[j] in "。；;"), span[-1])  # fmt: skip
+                    span += range(span[-1] + 1, end)  # the stop itself may open the next line
+                return _lines([textpage.get_charbox(i) for i in span], height)
     return []
 
 
