@@ -18,18 +18,21 @@ from yusuan.model import (
     Column,
     Disclosure,
     Figure,
+    Finding,
+    Location,
     Meta,
     MoneyUnit,
     NarrativeSection,
     Profile,
     Row,
+    Severity,
     Source,
     Staffing,
     Table,
 )
 from yusuan.store import compare, open_store
 from yusuan.store.cli import compare_command, ingest_command, query_command
-from yusuan.store.extract import build_record
+from yusuan.store.extract import build_record, finding_rows
 from yusuan.store.output import SHEET_NAMES
 from yusuan.store.queries import QUESTIONS
 from yusuan.store.writer import write_document
@@ -89,11 +92,11 @@ def corpus(tmp_path: Path) -> Path:
         ("a2025", 2025, MoneyUnit.YUAN, D("11000"), None),
     ):
         record = build_record(_disclosure(doc, year, unit, scale, staff), (), f"/x/{doc}.txt", doc * 4, 1)
-        record.findings = [
-            (doc, "SUM001", sev, "合计不等于明细之和", "expenditure", "TOTAL", "合计", "total", "{}", None,
-             10, None, None, None, None, None, None)
+        record.findings = finding_rows([
+            Finding("SUM001", Severity(sev), "合计不等于明细之和",
+                    Location(doc, "expenditure", "TOTAL", "合计", "total", Source(line=10)))
             for sev in (["error", "warning"] if year == 2025 else ["warning"])
-        ]  # fmt: skip
+        ])  # fmt: skip
         record.document["n_findings"] = len(record.findings)
         write_document(con, record)
     con.close()

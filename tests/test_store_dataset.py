@@ -234,24 +234,24 @@ def test_files_from_a_list_of_paths_and_urls(tmp_path: Path) -> None:
 def test_a_table_added_to_the_schema_is_one_entry_for_every_back_end(
     dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A new table (say, reviewers' decisions) and a view over it: one entry each in
+    """A new table (say, reviewers' annotations) and a view over it: one entry each in
     ``schema``; the DuckDB store creates them, PostgreSQL gets the same DDL, the dataset binds
     the view (an empty table there until the dataset holds it)."""
     from yusuan.store import schema
     from yusuan.store.dataset import columns_of
 
-    monkeypatch.setitem(schema.TABLES, "decisions", """CREATE TABLE IF NOT EXISTS decisions (
+    monkeypatch.setitem(schema.TABLES, "annotations", """CREATE TABLE IF NOT EXISTS annotations (
         doc_pk BIGINT NOT NULL, fingerprint VARCHAR NOT NULL, verdict VARCHAR, weight DOUBLE, decided_at TIMESTAMP)""")
-    monkeypatch.setitem(schema.VIEWS, "latest_decisions", """CREATE OR REPLACE VIEW latest_decisions AS
-        SELECT x.* FROM decisions x JOIN documents d ON d.id = x.doc_pk WHERE d.is_latest""")
+    monkeypatch.setitem(schema.VIEWS, "latest_annotations", """CREATE OR REPLACE VIEW latest_annotations AS
+        SELECT x.* FROM annotations x JOIN documents d ON d.id = x.doc_pk WHERE d.is_latest""")
     columns_of.cache_clear()
     try:
         con = open_store(tmp_path / "c.duckdb")
-        assert con.execute("SELECT count(*) FROM latest_decisions").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM latest_annotations").fetchone()[0] == 0
         con.close()
-        assert "weight DOUBLE PRECISION" in schema.ddl(schema.TABLES["decisions"], "postgres")
+        assert "weight DOUBLE PRECISION" in schema.ddl(schema.TABLES["annotations"], "postgres")
         con = open_dataset(dataset)
-        assert con.execute("SELECT count(*) FROM latest_decisions").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM latest_annotations").fetchone()[0] == 0
         con.close()
     finally:
         columns_of.cache_clear()

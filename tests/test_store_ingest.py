@@ -17,6 +17,7 @@ from yusuan.report.facts import facts
 from yusuan.store import ingest, open_store
 from yusuan.store import writer as writer_module
 from yusuan.store.extract import process_file
+from yusuan.store.schema import SCHEMA_VERSION
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
 
@@ -244,4 +245,4 @@ def test_a_version_3_database_gains_failure_reasons(tmp_path: Path) -> None:
     con = open_store(db)
     assert con.execute("SELECT path, reason FROM failures").fetchall() == [("/old.pdf", None)]
     assert con.execute("SELECT count(*) FROM pending_links").fetchone() == (0,)
-    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)

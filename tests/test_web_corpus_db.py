@@ -180,3 +180,24 @@ def test_database_held_by_another_process(tmp_path: Path, corpus) -> None:  # ty
     assert 'data-state="已入库"' in client.get("/").get_data(as_text=True)
     assert client.get("/corpus").get_data(as_text=True).count("<td>数据库</td>") == 2
     assert shown(client, f"/doc/{sha}")
+
+
+def test_older_database_read_only_shows_every_finding_open(tmp_path: Path, corpus, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A database of schema version 4 the server may only read (no write permission): no
+    decisions table, no ``open_findings`` view; the pages still list it, nothing dismissed."""
+    import duckdb
+
+    from yusuan.web.corpus import Corpus
+    from yusuan.web.corpusdb import CorpusDb
+
+    db, _ = corpus
+    con = duckdb.connect(str(db))
+    stored = con.execute("SELECT count(*) FROM latest_findings").fetchone()[0]
+    con.execute("DROP VIEW open_findings")
+    con.execute("DROP TABLE decisions")
+    con.execute("UPDATE store_meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    monkeypatch.setattr(CorpusDb, "_open", lambda self, create: duckdb.connect(str(self.path), read_only=True))
+    docs, notice = Corpus(CorpusDb(db, idle_close_s=-1), lambda path: None).documents()
+    assert notice is None and len(docs) == 2 and stored > 0
+    assert sum(d.errors + d.warnings + d.infos for d in docs) == stored and all(d.dismissed == 0 for d in docs)

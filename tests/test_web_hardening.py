@@ -284,14 +284,20 @@ def test_corpus_pages_come_from_the_store_in_pages(tmp_path: Path) -> None:
     client = client_for(tmp_path, db=db)
     first = client.get("/corpus").get_data(as_text=True)
     assert first.count('<input type="checkbox" name="doc"') == 50 and "共 60 个文件，第 1 / 2 页" in first
-    assert first.count(" checked>") == 12  # the compare page takes at most 12
+    assert first.count(" checked>") == 50  # every row of the page goes to compare
     second = client.get("/corpus?page=2").get_data(as_text=True)
     assert second.count('<input type="checkbox" name="doc"') == 10 and 'id="page-prev"' in second
     assert client.get("/corpus?page=99").status_code == 200  # past the end: the last page
     facts = client.get("/corpus/facts.csv").get_data(as_text=True).splitlines()
     assert len(facts) == 1 + 60 * 6 and facts[1].startswith("d0,expenditure,TOTAL,合计,total,1500000.00,元")
     data = client.get("/api/compare?year=2025").get_json()
-    assert len(data["docs"]) == 12 and data["docs"][0]["structure"]["basic"] == str(Decimal("100.00"))
+    assert len(data["docs"]) == 50 and data["docs"][0]["structure"]["basic"] == str(Decimal("100.00"))
+    assert data["selection"] == {"total": 60, "page": 1, "pages": 2, "missing": 0, "filtered_out": 0, "first": 1,
+                                 "last": 50}
+    rest = client.get("/api/compare?year=2025&page=2").get_json()
+    assert len(rest["docs"]) == 10 and {d["sha"] for d in data["docs"]}.isdisjoint(d["sha"] for d in rest["docs"])
+    page = client.get("/compare?year=2025").get_data(as_text=True)
+    assert "共选中 60 个文件，分 2 页比较" in page and 'id="compare-next"' in page
     assert not any((tmp_path / "data" / "analyses").iterdir())  # nothing was parsed
 
 

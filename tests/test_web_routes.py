@@ -334,7 +334,7 @@ def test_corpus_filters_and_compare(tmp_path: Path) -> None:
     facts = client.get("/corpus/facts.csv?year=2025").get_data(as_text=True).splitlines()
     assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
     assert {line.split(",")[0] for line in facts[1:]} == {shas["b"], shas["c"]}
-    assert 'href="/corpus/facts.csv?region=&amp;unit=&amp;year=2025"' in page
+    assert 'href="/corpus/facts.csv?region=&amp;unit=&amp;year=2025&amp;kind=&amp;scope="' in page
 
     data = client.get(f"/api/compare?doc={shas['a']}&doc={shas['c']}").get_json()
     assert [d["sha"] for d in data["docs"]] == [shas["a"], shas["c"]]
@@ -342,11 +342,12 @@ def test_corpus_filters_and_compare(tmp_path: Path) -> None:
     # 元 converted to 万元: 1000000.00 元 = 100.00 万元
     assert first["structure"] == {"basic": "100.00", "project": "50.00", "personnel": None, "public": None}
     assert first["functions"] == {"205 教育支出": "150.00"}
-    assert first["label"] == "且末县卫生健康委员会" and first["year"] == 2024
+    assert first["label"].startswith("且末县卫生健康委员会（2024年") and first["year"] == 2024
+    assert first["unit"] == "且末县卫生健康委员会" and first["kind"] == "预算"
     # unknown hashes are ignored, region/year filters select when no doc is given
     assert client.get("/api/compare?doc=" + "0" * 64).get_json()["docs"] == []
     assert len(client.get("/api/compare?region=且末县").get_json()["docs"]) == 2
-    assert 'id="chart-three-public"' in client.get("/compare?year=2025").get_data(as_text=True)
+    assert 'id="chart-three-public-0"' in client.get("/compare?year=2025").get_data(as_text=True)
     # none of these pages parsed anything: they were served from the corpus database
     assert not any((tmp_path / "data" / "analyses").iterdir())
 

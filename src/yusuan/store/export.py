@@ -6,8 +6,8 @@ Writes, for the latest version of each document (or the documents chosen), four 
 - ``facts``: every table value (DESIGN §4, plus the number, 万元 value, page and line);
 - ``claims``: every quantity the narrative states (DESIGN §4b);
 - ``findings``: the audit findings with their fingerprint (``audit.fingerprint``); findings a
-  reviewer dismissed are left out when the store has a ``decisions`` table (written by the web
-  workbench), and the latest decision on the others is given;
+  reviewer dismissed (``yusuan.store.decisions``, the web workbench) are left out, and the
+  decision on the others (confirmed) is given;
 
 each as Parquet (DuckDB's ``COPY … (FORMAT parquet)``) and/or CSV (UTF-8 with a BOM, for Excel),
 and a ``datapackage.json`` (Frictionless Data Package, tabular profile) naming every file written
@@ -28,10 +28,9 @@ import duckdb
 
 from yusuan import __version__
 from yusuan.report.outputs import BOM, os_reason
+from yusuan.store.decisions import has_decisions
 
 FORMATS = ("parquet", "csv")
-# How a decisions table may spell a dismissal; all are exported as (and filtered on) "dismissed".
-DISMISSED_WORDS = ("dismissed", "dismiss", "rejected", "驳回", "已驳回", "不采纳")
 MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 
 
@@ -127,9 +126,9 @@ TABLES: tuple[Table, ...] = (
 )
 
 # A finding's fingerprint in SQL, equal to ``yusuan.audit.fingerprint.fingerprint`` of the finding.
-_FINGERPRINT_SQL = """left(sha1(concat_ws(chr(31), rule, coalesce(table_id, ''), coalesce(row_code, ''),
-    coalesce("column", ''), CASE WHEN coalesce(page, 0) = 0 THEN '' ELSE CAST(page AS VARCHAR) END,
-    CASE WHEN coalesce(line, 0) = 0 THEN '' ELSE CAST(line AS VARCHAR) END, message)), 16)"""
+_FINGERPRINT_SQL = """left(sha1(concat_ws(chr(31), f.rule, coalesce(f.table_id, ''), coalesce(f.row_code, ''),
+    coalesce(f."column", ''), CASE WHEN coalesce(f.page, 0) = 0 THEN '' ELSE CAST(f.page AS VARCHAR) END,
+    CASE WHEN coalesce(f.line, 0) = 0 THEN '' ELSE CAST(f.line AS VARCHAR) END, f.message)), 16)"""
 
 _DUCK_TO_FRICTIONLESS = (("BOOLEAN", "boolean"), ("TIMESTAMP", "datetime"), ("DATE", "date"), ("INT", "integer"),
                          ("DECIMAL", "number"), ("DOUBLE", "number"), ("FLOAT", "number"), ("REAL", "number"))
@@ -142,33 +141,25 @@ def frictionless_type(duckdb_type: str) -> str:
     return next((t for prefix, t in _DUCK_TO_FRICTIONLESS if prefix in upper), "string")
 
 
-def _decision_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """The latest reviewer decision of each finding, as SQL over ``decisions`` when the store has
-    that table (the web workbench writes it), else NULL. The table is matched by its columns: a
-    fingerprint column, a decision column (``decision``/``status``/``verdict``), and, where
-    present, a document column (``doc``) and a time column to pick the latest decision."""
-    cols = {r[0].lower(): r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'decisions'").fetchall()}
-    fp = next((cols[c] for c in cols if c.endswith("fingerprint")), None)
-    verdict = next((cols[c] for c in ("decision", "status", "verdict", "state") if c in cols), None)
-    if fp is None or verdict is None:
-        return "NULL"
-    when = next((cols[c] for c in ("decided_at", "at", "updated_at", "created_at", "time", "ts") if c in cols), None)
-    same_doc = f' AND x."{cols["doc"]}" = f.doc' if "doc" in cols else ""
-    order = f' ORDER BY x."{when}" DESC' if when else ""
-    latest = (f'(SELECT lower(CAST(x."{verdict}" AS VARCHAR)) FROM decisions x WHERE x."{fp}" = {_FINGERPRINT_SQL}'
-              f"{same_doc}{order} LIMIT 1)")
-    dismissed = ", ".join(f"'{w}'" for w in DISMISSED_WORDS)
-    return f"CASE WHEN {latest} IN ({dismissed}) THEN 'dismissed' ELSE {latest} END"
+def _finding_keys_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """Each chosen finding's fingerprint and its reviewer decision (``yusuan.store.decisions``,
+    keyed by the file's sha256 and the fingerprint). A store written before fingerprints and
+    decisions were kept (schema 4, opened read-only here) gets the fingerprint computed in SQL
+    and no decisions."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'findings'").fetchall()}
+    key = "coalesce(f.fingerprint, " + _FINGERPRINT_SQL + ")" if "fingerprint" in columns else _FINGERPRINT_SQL
+    if not has_decisions(con):
+        return f"SELECT f.rowid AS rowid_, {key} AS fingerprint, CAST(NULL AS VARCHAR) AS decision " \
+               "FROM findings f JOIN chosen d ON d.id = f.doc_pk"
+    return (f"SELECT f.rowid AS rowid_, {key} AS fingerprint, x.decision FROM findings f "
+            f"JOIN chosen d ON d.id = f.doc_pk LEFT JOIN decisions x ON x.sha256 = d.sha256 AND x.fingerprint = {key}")
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, docs: Sequence[str]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE chosen AS SELECT * FROM documents WHERE is_latest"
                 + (" AND doc IN (SELECT unnest($docs))" if docs else ""), {"docs": list(docs)} if docs else {})
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE finding_keys AS
-        SELECT f.rowid AS rowid_, {_FINGERPRINT_SQL} AS fingerprint,
-               CAST({_decision_sql(con)} AS VARCHAR) AS decision
-        FROM findings f JOIN chosen d ON d.id = f.doc_pk""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE finding_keys AS {_finding_keys_sql(con)}")
     if docs:
         found = {r[0] for r in con.execute("SELECT doc FROM chosen").fetchall()}
         missing = [d for d in docs if d not in found]

@@ -37,7 +37,7 @@ FACT_COLUMNS = (
 )  # fmt: skip
 FINDING_COLUMNS = (
     "doc", "rule", "severity", "message", "table_id", "row_code", "row_name", "column", "values", "confidence",
-    "line", "page", "x0", "top", "x1", "bottom", "ref",
+    "line", "page", "x0", "top", "x1", "bottom", "ref", "fingerprint",
 )  # fmt: skip
 DIAGNOSTIC_COLUMNS = ("code", "severity", "message", "table_id", "line", "page")
 FIGURE_COLUMNS = (
@@ -291,10 +291,12 @@ def _add_findings(record: Parsed, disclosure: Disclosure, diagnostics: tuple[Dia
 
 def finding_rows(findings: Sequence[Finding]) -> list[tuple[Any, ...]]:
     """Findings as rows in ``FINDING_COLUMNS`` order (``doc`` is the file each is about)."""
+    from yusuan.audit.fingerprint import fingerprint  # findings exist only where the audit does
+
     return [
         (f.location.doc, f.rule, f.severity.value, f.message, f.location.table, f.location.row_code,
          f.location.row_name, f.location.column, json.dumps(f.values, ensure_ascii=False), f.confidence,
-         *_where(f.location.source))
+         *_where(f.location.source), fingerprint(f))
         for f in findings
     ]  # fmt: skip
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the workers use the column types below without loading DuckDB
     import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Amounts: 18 integer digits, 6 decimals (a value printed in 元 to the fen is exact in 万元).
 # A printed amount beyond that keeps its text (value_text) with the number left NULL.
@@ -152,7 +152,23 @@ TABLES: dict[str, str] = {
             line INTEGER,
             page INTEGER,
             x0 DOUBLE, top DOUBLE, x1 DOUBLE, bottom DOUBLE,
-            ref VARCHAR
+            ref VARCHAR,
+            fingerprint VARCHAR             -- yusuan.audit.fingerprint: what a reviewer's decision is keyed by
+        )""",
+    # A reviewer's decision on a finding (docs/store.md): keyed by the file's content and the
+    # finding's fingerprint, not by documents.id, so it holds for every version and path that
+    # has this content (a re-ingest keeps it).
+    "decisions": """
+        CREATE TABLE IF NOT EXISTS decisions (
+            sha256 VARCHAR NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            decision VARCHAR NOT NULL,      -- confirmed | dismissed
+            reason VARCHAR,
+            reviewer VARCHAR,
+            decided_at TIMESTAMP NOT NULL,
+            rule VARCHAR,                   -- the finding as it read when decided, for a reader of this table
+            message VARCHAR,
+            PRIMARY KEY (sha256, fingerprint)
         )""",
     "diagnostics": """
         CREATE TABLE IF NOT EXISTS diagnostics (
@@ -222,6 +238,11 @@ VIEWS: dict[str, str] = {
         SELECT f.* FROM facts f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
     "latest_findings": """CREATE OR REPLACE VIEW latest_findings AS
         SELECT f.* FROM findings f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
+    # Latest findings a reviewer has not dismissed: what counts and exports show.
+    "open_findings": """CREATE OR REPLACE VIEW open_findings AS
+        SELECT f.* FROM findings f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest AND NOT EXISTS (
+            SELECT 1 FROM decisions x WHERE x.sha256 = d.sha256 AND x.fingerprint = f.fingerprint
+            AND x.decision = 'dismissed')""",
     "latest_figures": """CREATE OR REPLACE VIEW latest_figures AS
         SELECT f.* FROM figures f JOIN documents d ON d.id = f.doc_pk WHERE d.is_latest""",
     "latest_claims": """CREATE OR REPLACE VIEW latest_claims AS
@@ -247,6 +268,9 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     3: (),  # the claims table (created with the others)
     4: ("ALTER TABLE failures ADD COLUMN IF NOT EXISTS reason VARCHAR",),  # and the pending_links table
+    # and the decisions table; the fingerprints of stored findings are filled in by
+    # ``yusuan.store.decisions.fill_fingerprints``
+    5: ("ALTER TABLE findings ADD COLUMN IF NOT EXISTS fingerprint VARCHAR",),
 }
 
 
@@ -286,6 +310,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         for version in sorted(v for v in MIGRATIONS if v > stored):
             for statement in MIGRATIONS[version]:
                 con.execute(ddl(statement, dialect))
+        if stored < 5 and dialect != "postgres":  # PostgreSQL stores start at version 5
+            from yusuan.store.decisions import fill_fingerprints
+
+            fill_fingerprints(con)
         con.execute("CREATE SEQUENCE IF NOT EXISTS documents_id START 1")
         for statement in VIEWS.values():
             con.execute(ddl(statement, dialect))

@@ -29,17 +29,22 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from yusuan.model import Disclosure, Severity
-from yusuan.web import corpus, params
+from yusuan.model import Disclosure, Finding, Location, Severity
+from yusuan.parsing.claims import claims_of
+from yusuan.store.decisions import DECISIONS, DecisionError, decide
+from yusuan.web import corpus, evidence, params
 from yusuan.web.checks import Checker, html_report, rule_docs
+from yusuan.web.corpusdb import CorpusUnavailable
 from yusuan.web.guard import HostCheck, RateLimit, is_loopback
 from yusuan.web.library import Analysis, Parser, TooLarge
+from yusuan.web.pages import NoPage, PageImages
 from yusuan.web.params import refuse
+from yusuan.web.review import SEVERITY_ORDER, review, rule_families
 from yusuan.web.service import Busy, DocState, Service
 from yusuan.web.views import SEVERITY_LABELS, anchors_for, narrative_views, table_views
 
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
-MAX_COMPARE = 12
+COMPARE_PAGE = 50  # documents per compare page (the page says how many there are in all)
 MAX_FILES = 20  # files per upload request (the size limit applies to the whole request)
 PAGE_SIZE = 50  # corpus rows per page
 RECENT = 50  # uploads listed on the upload page
@@ -47,7 +52,18 @@ _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-_FILTERS = {"region": params.text("地区"), "unit": params.text("单位"), "year": params.year()}
+_FILTERS = {"region": params.text("地区"), "unit": params.text("单位"), "year": params.year(),
+            "kind": params.choice("类型", lambda: {v: v for v in corpus.KINDS.values()}),
+            "scope": params.choice("范围", lambda: {"部门": "部门", "单位": "单位"})}
+_FINDING_FILTERS = {
+    "severity": params.choice("严重程度", lambda: {k: k for k in SEVERITY_ORDER}),
+    "family": params.choice("规则类别", rule_families),
+    "table": params.text("表"),
+    "q": params.text("搜索", max_len=60),
+    "dismissed": params.choice("显示已排除", lambda: {"1": "1"}),
+}
+
+_UNMARKED = Finding(rule="", severity=Severity.INFO, message="", location=Location(doc=""))  # a dismissed one
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "WebConfig", "create_app", "is_loopback"]
 
@@ -65,6 +81,7 @@ class WebConfig:
     max_queued: int = 200  # files waiting to be parsed, beyond which uploads get 429
     uploads_per_minute: int = 60  # files per client per minute
     idle_close_s: float = 5.0  # the database is released after this many idle seconds
+    page_cache_bytes: int = 256 * 1024 * 1024  # rendered PDF pages kept in data_dir/pages
 
     @property
     def token_required(self) -> bool:
@@ -84,6 +101,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         max_queued=config.max_queued, parser=parser, checker=checker, idle_close_s=config.idle_close_s,
     )  # fmt: skip
     app.extensions["yusuan"] = service
+    page_images = PageImages(config.data_dir / "pages", config.page_cache_bytes)
     hosts = HostCheck(config.host, config.allowed_hosts)
     upload_rate = RateLimit(config.uploads_per_minute)
     max_mb = config.max_upload_bytes // (1024 * 1024)
@@ -179,23 +197,91 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         return state
 
     @app.get("/doc/<sha>")
-    @params.query()
+    @params.query(**_FINDING_FILTERS)
     def document(sha: str, q: dict[str, Any]) -> Any:
         state = document_state(sha)
         if state.kind != "ready" or state.analysis is None:
             status = 202 if state.kind == "pending" else 200
             return render_template("pending.html", state=state, sha=sha), status
         a = state.analysis
-        findings = list(a.findings)
-        views = table_views(a.disclosure.tables, findings) if a.disclosure else []
+        r = review(a.findings, service.corpus.decisions(sha), q)
+        findings = [it.finding for it in r.items]  # ordered; cells are marked by open findings only
+        marked = [f if not it.dismissed else _UNMARKED for it, f in zip(r.items, findings, strict=True)]
+        views = table_views(a.disclosure.tables, marked) if a.disclosure else []
         on_tables = anchors_for(views, len(findings))
-        sections = narrative_views(a.disclosure.narrative, findings, set(on_tables)) if a.disclosure else []
+        sections = narrative_views(a.disclosure.narrative, marked, set(on_tables)) if a.disclosure else []
+        stored = state.stored
+        places = evidence.Places(service.corpus.boxes(stored) if stored and stored.is_pdf else [])
+        claims = claims_of(a.disclosure.narrative) if a.disclosure else ()
         return render_template(
-            "document.html", a=a, findings=findings, views=views, sections=sections,
-            anchors=anchors_for(views, len(findings), sections),
-            severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()},
-            counts={s.value: a.count(s) for s in Severity},
+            "document.html", a=a, r=r, findings=findings, views=views, sections=sections,
+            anchors=anchors_for(views, len(findings), sections), q=q, is_pdf=bool(stored and stored.is_pdf),
+            pages={it.index: places.page_of(it.finding) for it in r.items}, claims=claims, decisions=DECISIONS,
+            severity_labels={s.value: label for s, label in SEVERITY_LABELS.items()}, families=r.families,
+            table_pages=places.table_pages(), row_pages=places.row_pages(),
         )  # fmt: skip
+
+    @app.post("/doc/<sha>/decision")
+    @params.query()
+    def decision(sha: str, q: dict[str, Any]) -> Any:
+        if cross_site():
+            refuse(403, "拒绝来自其他网站的请求。请在本站的文件页面中操作。")
+        if not token_ok():
+            refuse(403, "记录审核结论需要有效的访问令牌（--token 或环境变量 YUSUAN_TOKEN）。")
+        state = document_state(sha)
+        if state.kind != "ready" or state.analysis is None:
+            refuse(409, "文件仍在处理中，请稍后再记录审核结论。")
+        fp = request.form.get("fingerprint", "")
+        chosen = request.form.get("decision", "")
+        found = next((f for f in state.analysis.findings if evidence.fingerprint_of(f) == fp), None)
+        if found is None:
+            refuse(400, "找不到这条审核发现（文件可能已重新审核）。请刷新文件页面后重试。")
+        try:
+            with service.db.writing() as con:
+                decide(con, sha, fp, chosen, request.form.get("reason", ""), request.form.get("reviewer", ""), found)
+        except DecisionError as exc:
+            refuse(400, str(exc))
+        except CorpusUnavailable as exc:
+            refuse(503, str(exc))
+        return redirect(url_for("document", sha=sha) + f"#f-{fp}", code=303)
+
+    @app.get("/doc/<sha>/page")
+    @params.query(p=params.page(), finding=params.text("审核发现", 16), claim=params.page("说明数字"),
+                  table=params.page("表"), row=params.page("行"))
+    def page_view(sha: str, q: dict[str, Any]) -> Any:
+        state = document_state(sha)
+        stored = state.stored or service.corpus.by_sha(sha)
+        label = state.analysis.label if state.analysis else (stored.doc if stored else sha[:12])
+        if stored is None or not stored.is_pdf:
+            return render_template("page.html", sha=sha, label=label, image=None, boxes=[], what=[], n=q["p"] or 1,
+                                   message="该文件不是 PDF（如文本、Excel、Word 或网页），没有页面图像。"
+                                           "请在文件页面按行号或表格查看。")  # fmt: skip
+        a = state.analysis
+        places = evidence.Places(service.corpus.boxes(stored))
+        target = evidence.target(a, q, places)
+        n = q["p"] or target.page or 1
+        try:
+            image = page_images.get(Path(stored.path), sha, n)
+        except NoPage as exc:
+            refuse(404, str(exc))
+        boxes = target.boxes(Path(stored.path), n, places)
+        pages = sorted({p for p in (target.page, *target.cell_pages(places)) if p and p != n})
+        return render_template("page.html", sha=sha, label=label, image=image, boxes=boxes, what=target.what, n=n,
+                               message="", q=q, also=pages)  # fmt: skip
+
+    @app.get("/doc/<sha>/page.png")
+    @params.query(p=params.page())
+    def page_png(sha: str, q: dict[str, Any]) -> Response:
+        stored = service.corpus.by_sha(sha) if params.SHA.fullmatch(sha) else None
+        if stored is None or not stored.is_pdf:
+            refuse(404, "该文件不是语料库中的 PDF，没有页面图像。")
+        try:
+            body = page_images.png_bytes(Path(stored.path), sha, q["p"] or 1)
+        except NoPage as exc:
+            refuse(404, str(exc))
+        resp = Response(body, mimetype="image/png")
+        resp.headers["Cache-Control"] = "private, max-age=86400"  # a page of this content never changes
+        return resp
 
     @app.get("/doc/<sha>/download/<fmt>")
     @params.query()
@@ -208,7 +294,9 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         a = state.analysis
         if a is None or a.disclosure is None:
             refuse(404, "这个文件没有可下载的解析结果。")
-        return _download(a, fmt)
+        # dismissed findings stay out of exports
+        dropped = frozenset(fp for fp, d in service.corpus.decisions(sha).items() if d.decision == "dismissed")
+        return _download(a, fmt, dropped)
 
     @app.get("/rules")
     @params.query()
@@ -218,8 +306,7 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
 
     def chosen_entries(q: dict[str, Any]) -> tuple[list[corpus.Entry], dict[str, list[str]], str | None]:
         docs, notice = service.corpus.documents()
-        entries, facets = corpus.browse([d.entry() for d in docs], q.get("region", ""), q.get("unit", ""),
-                                        q.get("year"))
+        entries, facets = corpus.browse([d.entry() for d in docs], **{k: q.get(k) for k in corpus.FILTERS})
         return entries, facets, notice
 
     @app.get("/corpus")
@@ -250,25 +337,57 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
         body = _encoded(service.corpus.facts_csv(docs))
         return _attachment(body, "corpus.facts.csv", "text/csv; charset=utf-8")
 
-    def compare_selection(q: dict[str, Any]) -> list[tuple[corpus.Entry, Disclosure | None]]:
-        """The documents asked for (``doc`` hashes, else the region/year filter), in order,
-        from their stored rows."""
-        shas = q["doc"] or [e.sha for e in chosen_entries(q)[0]]
-        stored = [d for sha in shas[:MAX_COMPARE] if (d := service.corpus.by_sha(sha)) is not None]
+    def compare_selection(q: dict[str, Any]) -> tuple[list[tuple[corpus.Entry, Disclosure | None]], dict[str, Any]]:
+        """The documents asked for (``doc`` hashes, else the filters), in order, from their stored
+        rows: one page of ``COMPARE_PAGE``, and where that page lies in the whole selection."""
+        filtered_out = 0
+        if q["doc"]:  # the ticked documents, narrowed by the filters when some are given
+            found = [d.entry() for d in service.corpus.by_shas(q["doc"]) if d is not None]
+            missing = len(q["doc"]) - len(found)
+            chosen = [e for e in found if corpus.matches(e, q)]
+            filtered_out = len(found) - len(chosen)
+        else:
+            chosen, missing = chosen_entries(q)[0], 0
+        pages = max(1, -(-len(chosen) // COMPARE_PAGE))
+        page = min(q["page"] or 1, pages)
+        shown = chosen[(page - 1) * COMPARE_PAGE : page * COMPARE_PAGE]
+        stored = [d for d in service.corpus.by_shas([e.sha for e in shown]) if d is not None]
         light = service.corpus.disclosures(stored)
-        return [(d.entry(), light.get(d.pk)) for d in stored]
+        where = {"total": len(chosen), "page": page, "pages": pages, "missing": missing, "filtered_out": filtered_out,
+                 "first": (page - 1) * COMPARE_PAGE + 1, "last": (page - 1) * COMPARE_PAGE + len(shown)}
+        return [(d.entry(), light.get(d.pk)) for d in stored], where
 
-    _COMPARE = {"doc": params.shas("文件", max_items=100), "region": params.text("地区"), "year": params.year()}
+    _COMPARE = {"doc": params.shas("文件", max_items=100), **_FILTERS, "page": params.page(),
+                "mix": params.choice("预算决算合并比较", lambda: {"1": "1"})}
+
+    def compare_args(q: dict[str, Any], **change: Any) -> dict[str, Any]:
+        args = {k: v for k, v in q.items() if v not in (None, "", [])}
+        return {**args, **change}
 
     @app.get("/compare")
     @params.query(**_COMPARE)
     def compare_page(q: dict[str, Any]) -> str:
-        return render_template("compare.html", data=corpus.compare_data(compare_selection(q)))
+        subjects, where = compare_selection(q)
+        _, facets, notice = chosen_entries({})
+        return render_template("compare.html", data=corpus.compare_data(subjects, mix=bool(q["mix"])), where=where,
+                               q=q, facets=facets, notice=notice, args=compare_args, page_size=COMPARE_PAGE,
+                               chosen={k: "" if q[k] is None else str(q[k]) for k in _FILTERS})  # fmt: skip
 
     @app.get("/api/compare")
     @params.query(**_COMPARE)
     def compare_api(q: dict[str, Any]) -> Response:
-        return app.json.response(corpus.compare_data(compare_selection(q)))
+        subjects, where = compare_selection(q)
+        return app.json.response(corpus.compare_data(subjects, mix=bool(q["mix"])) | {"selection": where})
+
+    @app.get("/unit")
+    @params.query(name=params.text("单位"))
+    def unit_page(q: dict[str, Any]) -> str:
+        docs, notice = service.corpus.documents()
+        mine = [d for d in docs if q["name"] and (d.unit_name or "") == q["name"]]
+        light = service.corpus.disclosures(mine)
+        rows = corpus.history([(d.entry(), light.get(d.pk)) for d in mine])
+        return render_template("unit.html", name=q["name"], series=rows, columns=corpus.HISTORY_COLUMNS,
+                               notice=notice, units=sorted({d.unit_name for d in docs if d.unit_name}))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -297,19 +416,20 @@ def create_app(config: WebConfig, parser: Parser | None = None, checker: Checker
     return app
 
 
-def _download(a: Analysis, fmt: str) -> Response:
+def _download(a: Analysis, fmt: str, dismissed: frozenset[str] = frozenset()) -> Response:
     assert a.disclosure is not None
     name = a.doc_id
     if fmt == "report":  # a download, never shown in this origin: the page carries its own style
-        page = html_report(a.disclosure, a.diagnostics, a.file.filename)
+        page = html_report(a.disclosure, a.diagnostics, a.file.filename, dismissed)
         if page is None:
             refuse(404, "审核模块不可用，没有审核报告。")
         return _attachment(page.encode("utf-8"), f"{name}.report.html", "text/html; charset=utf-8")
     if fmt == "findings":
         from yusuan.report.serialize import to_data
 
-        body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(a.findings)},
-                          ensure_ascii=False, indent=2)
+        kept = [f for f in a.findings if evidence.fingerprint_of(f) not in dismissed]
+        body = json.dumps({"doc": name, "audited": a.audited, "findings": to_data(kept),
+                           "dismissed": len(a.findings) - len(kept)}, ensure_ascii=False, indent=2)
         return _attachment(body.encode("utf-8"), f"{name}.findings.json", "application/json; charset=utf-8")
     if fmt == "json":
         from yusuan.report.serialize import document_data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from yusuan.model import Disclosure, Finding
@@ -61,13 +62,19 @@ def rule_docs() -> list[Any]:
     return list(all_rules().values())
 
 
-def html_report(disclosure: Disclosure, diagnostics: tuple[Any, ...], name: str) -> str | None:
+def html_report(
+    disclosure: Disclosure, diagnostics: tuple[Any, ...], name: str, dismissed: frozenset[str] = frozenset()
+) -> str | None:
     """The audit's own self-contained HTML check report for one document (findings, coverage,
-    highlighted tables and narrative), or None when the audit package does not provide it."""
+    highlighted tables and narrative), less the findings whose fingerprints a reviewer
+    dismissed; None when the audit package does not provide it."""
     try:
         from yusuan.audit import CheckReport, check_disclosure
+        from yusuan.audit.fingerprint import fingerprint
         from yusuan.report.html import render_html
     except ImportError:
         return None
     report = check_disclosure(disclosure, None, name, tuple(diagnostics))
+    if dismissed:
+        report = replace(report, findings=tuple(f for f in report.findings if fingerprint(f) not in dismissed))
     return render_html(CheckReport(documents=(report,)))

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 from yusuan.model import Disclosure, Meta, MoneyUnit, Row, Severity, Table, ThreePublic
 from yusuan.report.facts import FACT_FIELDS
+from yusuan.store.decisions import Decision, decisions_for, has_decisions
 from yusuan.store.writer import store_errors
 from yusuan.web.corpusdb import CorpusDb, CorpusUnavailable
 
@@ -68,6 +69,9 @@ def region_of(unit_name: str | None) -> str:
     return region or "未知地区"
 
 
+KINDS = {"budget": "预算", "final_accounts": "决算"}
+
+
 @dataclass(frozen=True)
 class Entry:
     sha: str
@@ -77,10 +81,22 @@ class Entry:
     unit: str
     year: int | None
     tables: int
-    errors: int
+    errors: int  # open findings (not dismissed by a reviewer), by severity
     warnings: int
     infos: int
     source: str = "上传"  # "上传" (uploaded here) | "数据库" (from --db)
+    kind: str = ""  # 预算 | 决算 | "" (not known)
+    scope: str = ""  # 部门 | 单位 | ""
+    format: str = ""  # pdf, pdf-ocr, text, xlsx …
+    diagnostics: int = 0  # parse diagnostics (not findings, not counted with them)
+    dismissed: int = 0  # findings a reviewer dismissed
+
+    @property
+    def full_label(self) -> str:
+        """Unit, scope, kind and year: what tells two documents of one body apart."""
+        what = "".join(x for x in (self.scope, self.kind) if x)
+        year = f"{self.year}年" if self.year else "年度未识别"
+        return f"{self.label}（{year}{what}）"
 
 
 # --------------------------------------------------------------------------- the database
@@ -101,30 +117,52 @@ class StoredDoc:
     warnings: int
     infos: int
     upload: str | None = None  # the client's file name when the document was uploaded here
+    kind: str | None = None  # budget | final_accounts
+    scope: str | None = None  # 部门 | 单位
+    format: str | None = None
+    diagnostics: int = 0
+    dismissed: int = 0
+
+    @property
+    def is_pdf(self) -> bool:
+        return (self.format or "").startswith("pdf")
 
     def entry(self) -> Entry:
         unit = self.unit_name or ""
         label = unit or self.upload or Path(self.path).name
         return Entry(self.sha, self.doc, label, region_of(unit), unit or "未识别单位", self.year, self.tables,
-                     self.errors, self.warnings, self.infos, source="上传" if self.upload is not None else "数据库")
+                     self.errors, self.warnings, self.infos, source="上传" if self.upload is not None else "数据库",
+                     kind=KINDS.get(self.kind or "", ""), scope=self.scope or "", format=self.format or "",
+                     diagnostics=self.diagnostics, dismissed=self.dismissed)
 
 
-# Finding and diagnostic counts per latest document, by severity, in one pass.
+# Open findings (not dismissed) per latest document by severity, dismissed ones, and parse
+# diagnostics (counted apart), in one pass.
 _DOCS_SQL = """
     WITH f AS (
         SELECT f.doc_pk, count(*) FILTER (WHERE severity = 'error') AS e,
             count(*) FILTER (WHERE severity = 'warning') AS w, count(*) FILTER (WHERE severity = 'info') AS i
-        FROM findings f JOIN latest_documents d ON d.id = f.doc_pk GROUP BY f.doc_pk
+        FROM {findings} f GROUP BY f.doc_pk
+    ), x AS (
+        SELECT f.doc_pk, count(*) AS n FROM latest_findings f JOIN latest_documents d ON d.id = f.doc_pk
+        {dismissed}
+        GROUP BY f.doc_pk
     ), g AS (
-        SELECT g.doc_pk, count(*) FILTER (WHERE severity = 'error') AS e,
-            count(*) FILTER (WHERE severity = 'warning') AS w, count(*) FILTER (WHERE severity = 'info') AS i
-        FROM diagnostics g JOIN latest_documents d ON d.id = g.doc_pk GROUP BY g.doc_pk
+        SELECT g.doc_pk, count(*) AS n FROM diagnostics g JOIN latest_documents d ON d.id = g.doc_pk GROUP BY g.doc_pk
     )
-    SELECT d.id, d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables,
-        coalesce(f.e, 0) + coalesce(g.e, 0), coalesce(f.w, 0) + coalesce(g.w, 0), coalesce(f.i, 0) + coalesce(g.i, 0)
-    FROM latest_documents d LEFT JOIN f ON f.doc_pk = d.id LEFT JOIN g ON g.doc_pk = d.id
+    SELECT d.id, d.sha256, d.path, d.doc, d.unit_name, d.year, d.n_tables, coalesce(f.e, 0), coalesce(f.w, 0),
+        coalesce(f.i, 0), d.kind, d.scope, d.format, coalesce(g.n, 0), coalesce(x.n, 0)
+    FROM latest_documents d LEFT JOIN f ON f.doc_pk = d.id LEFT JOIN g ON g.doc_pk = d.id LEFT JOIN x ON x.doc_pk = d.id
     ORDER BY d.path
 """
+
+_DECIDED = {
+    "findings": "open_findings",
+    "dismissed": "JOIN decisions x ON x.sha256 = d.sha256 AND x.fingerprint = f.fingerprint "
+    "AND x.decision = 'dismissed'",
+}
+# a database of schema version 4 or older opened read-only: nothing was decided
+_UNDECIDED = {"findings": "latest_findings", "dismissed": "WHERE false"}
 
 _NO_DB = "没有语料库数据库。请上传文件，或用 `yusuan ingest 目录 --db 文件` 建立，并用 --db 启动本服务。"
 _NOT_CORPUS = "{name} 不是 yusuan 语料库数据库（请用 `yusuan ingest` 建立）。"
@@ -152,7 +190,7 @@ class Corpus:
                 with self._lock:
                     if self._cached and self._cached[0] == version:
                         return self._cached[1], None
-                rows = cur.execute(_DOCS_SQL).fetchall()
+                rows = cur.execute(_DOCS_SQL.format(**(_DECIDED if has_decisions(cur) else _UNDECIDED))).fetchall()
         except CorpusUnavailable as exc:
             self.busy = exc.retry
             return [], str(exc)
@@ -160,15 +198,22 @@ class Corpus:
             return [], _NOT_CORPUS.format(name=self.db.name)
         self.busy = False
         docs = [StoredDoc(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6] or 0), int(r[7]),
-                          int(r[8]), int(r[9]), self._upload_name(str(r[2]))) for r in rows]
+                          int(r[8]), int(r[9]), self._upload_name(str(r[2])), r[10], r[11], r[12], int(r[13]),
+                          int(r[14])) for r in rows]  # fmt: skip
         with self._lock:
             self._cached = (version, docs, {d.sha: d for d in docs})
         return docs, None
 
     def by_sha(self, sha: str) -> StoredDoc | None:
+        return self.by_shas([sha])[0]
+
+    def by_shas(self, shas: Sequence[str]) -> list[StoredDoc | None]:
+        """The latest documents with these hashes (None where absent), from one look at the
+        database."""
         self.documents()
         with self._lock:
-            return self._cached[2].get(sha) if self._cached else None
+            found = self._cached[2] if self._cached else {}
+            return [found.get(sha) for sha in shas]
 
     def failures(self, paths: Sequence[str]) -> dict[str, tuple[str, str]]:
         """path -> (sha256, message) of the latest recorded failure of each of these paths."""
@@ -225,6 +270,28 @@ class Corpus:
         except (CorpusUnavailable, *store_errors()):
             return  # the database went away meanwhile: the file ends with the rows sent so far
 
+    def boxes(self, doc: StoredDoc) -> list[tuple[Any, ...]]:
+        """Every stored cell box of a document: (table_no, table_id, row_code, column, page, x0,
+        top, x1, bottom, row_no)."""
+        try:
+            with self.db.reading() as cur:
+                if cur is None:
+                    return []
+                return cur.execute(
+                    """SELECT table_no, table_id, row_code, "column", page, x0, top, x1, bottom, row_no FROM facts
+                       WHERE doc_pk = ? AND page IS NOT NULL AND x0 IS NOT NULL ORDER BY table_no, row_no""",
+                    [doc.pk],
+                ).fetchall()
+        except (CorpusUnavailable, *store_errors()):
+            return []
+
+    def decisions(self, sha: str) -> dict[str, Decision]:
+        try:
+            with self.db.reading() as cur:
+                return decisions_for(cur, sha) if cur is not None else {}
+        except (CorpusUnavailable, *store_errors()):
+            return {}
+
     def disclosures(self, docs: Sequence[StoredDoc]) -> dict[int, Disclosure]:
         """What the compare page needs of stored documents, rebuilt from their facts (in 万元)
         and the "三公" statement, so nothing is parsed again."""
@@ -239,7 +306,10 @@ class Corpus:
                 facts = cur.execute(
                     f"""SELECT doc_pk, table_no, table_id, row_code, row_name, "column", value_wan FROM facts
                         WHERE doc_pk IN ({marks}) AND table_id IN ({", ".join("?" * len(_COMPARE_TABLES))})
-                        AND value_wan IS NOT NULL ORDER BY doc_pk, table_no, row_no""",
+                        AND value_wan IS NOT NULL
+                        -- only what the compare functions read: totals, 类 rows, the "三公" items
+                        AND (row_code = 'TOTAL' OR length(row_code) = 3 OR table_id = 'three_public')
+                        ORDER BY doc_pk, table_no, row_no""",
                     [*pks, *_COMPARE_TABLES],
                 ).fetchall()
                 stated = cur.execute(
@@ -249,9 +319,14 @@ class Corpus:
                 ).fetchall()
         except (CorpusUnavailable, *store_errors()):
             return {}
-        return {d.pk: _light_disclosure(d, [f[1:] for f in facts if f[0] == d.pk],
-                                        {k: v for pk, k, v in stated if pk == d.pk and v is not None})
-                for d in docs}
+        by_doc: dict[int, list[tuple[Any, ...]]] = {}
+        for f in facts:
+            by_doc.setdefault(f[0], []).append(f[1:])
+        said: dict[int, dict[str, Any]] = {}
+        for pk, key, value in stated:
+            if value is not None:
+                said.setdefault(pk, {})[key] = value
+        return {d.pk: _light_disclosure(d, by_doc.get(d.pk, []), said.get(d.pk, {})) for d in docs}
 
 
 _COMPARE_TABLES = ("expenditure", "gpb_expenditure", "gpb_basic_econ", "gpb_basic_func", "three_public")
@@ -262,7 +337,7 @@ def _light_disclosure(doc: StoredDoc, facts: list[tuple[Any, ...]], stated: dict
     grouped: dict[int, tuple[str, dict[tuple[str, str], dict[str, Decimal]]]] = {}
     for table_no, table_id, code, name, column, value in facts:
         _, rows = grouped.setdefault(table_no, (table_id, {}))
-        rows.setdefault((code, name), {})[column] = Decimal(str(value))
+        rows.setdefault((code, name), {})[column] = value if isinstance(value, Decimal) else Decimal(str(value))
     tables = tuple(
         Table(id=table_id, title="", number=None, unit=MoneyUnit.WAN, columns=(),
               rows=tuple(Row(code=code, name=name, values=values) for (code, name), values in rows.items()))
@@ -277,23 +352,28 @@ _THREE_PUBLIC_FIELDS = {"total", "abroad", "reception", "vehicle", "vehicle_purc
                         "meeting", "training"}
 
 
-def browse(
-    all_entries: Iterable[Entry], region: str = "", unit: str = "", year: int | None = None
-) -> tuple[list[Entry], dict[str, list[str]]]:
-    """Entries matching the filters (empty = any) and the facet values of the whole corpus."""
+FILTERS = ("region", "unit", "year", "kind", "scope")
+
+
+def matches(e: Entry, chosen: Mapping[str, Any]) -> bool:
+    """Whether the entry passes the filters (``FILTERS``; empty or None = any)."""
+    return all(getattr(e, k) == v for k, v in chosen.items() if k in FILTERS and v not in (None, ""))
+
+
+def browse(all_entries: Iterable[Entry], **chosen: Any) -> tuple[list[Entry], dict[str, list[str]]]:
+    """Entries matching the filters (``FILTERS``; empty or None = any) and the facet values of
+    the whole corpus."""
     entries = list(all_entries)
     facets = {
         "region": sorted({e.region for e in entries}),
         "unit": sorted({e.unit for e in entries}),
         "year": sorted({str(e.year) for e in entries if e.year}, reverse=True),
+        "kind": [k for k in KINDS.values() if any(e.kind == k for e in entries)],
+        "scope": sorted({e.scope for e in entries if e.scope}),
     }
-    chosen = [
-        e
-        for e in entries
-        if (not region or e.region == region) and (not unit or e.unit == unit) and (year is None or e.year == year)
-    ]
-    chosen.sort(key=lambda e: (e.region, e.unit, -(e.year or 0)))
-    return chosen, facets
+    chosen_entries = [e for e in entries if matches(e, chosen)]
+    chosen_entries.sort(key=lambda e: (e.region, e.unit, -(e.year or 0), e.kind, e.scope, e.doc))
+    return chosen_entries, facets
 
 
 # --------------------------------------------------------------------------- compare
@@ -358,17 +438,25 @@ def functions(d: Disclosure | None) -> dict[str, str]:
 
 
 def three_public(d: Disclosure | None) -> dict[str, str | None]:
-    """"三公"经费 by item in 万元: the table when parsed, else the narrative's statement."""
-    out: dict[str, str | None] = {key: None for key, _ in THREE_PUBLIC_KEYS} | {"total": None}
+    """"三公"经费 by item in 万元, and 会议费/培训费 where the table lists them: the table when
+    parsed, else the narrative's statement. The "三公" total is the table's 小计 where it
+    prints one, or its 合计 less 会议费 and 培训费 (a 合计 over all five is not the "三公" total)."""
+    out: dict[str, str | None] = {key: None for key in _THREE_PUBLIC_OUT}
     if d is None:
         return out
     table = _first_table(d, ("three_public",))
     if table is not None:
+        found: dict[str, Decimal] = {}
         for row in table.rows:
-            key = "total" if row.code == "TOTAL" else row.code
-            if key in out and row.values:
+            if row.values:
                 value = row.values.get("total", next(iter(row.values.values())))
-                out[key] = _fmt(_wan(value, table.unit))
+                found.setdefault(row.code, _wan(value, table.unit))
+        extras = [found[k] for k in ("meeting", "training") if k in found]
+        total = found.get("three_public_subtotal")
+        if total is None and "TOTAL" in found:
+            total = found["TOTAL"] - sum(extras, Decimal(0))
+        for key in out:
+            out[key] = _fmt(total if key == "total" else found.get(key))
         if any(v is not None for v in out.values()):
             return out
     stated = d.three_public
@@ -380,29 +468,89 @@ def three_public(d: Disclosure | None) -> dict[str, str | None]:
     return out
 
 
-def compare_data(subjects: Sequence[tuple[Entry, Disclosure | None]]) -> dict[str, Any]:
-    """Everything the compare page draws, as JSON-ready data (one entry per document)."""
-    docs = []
-    for e, disclosure in subjects:
-        docs.append(
-            {
-                "sha": e.sha,
-                "label": e.label,
-                "unit": e.unit,
-                "region": e.region,
-                "year": e.year,
-                "structure": structure(disclosure),
-                "functions": functions(disclosure),
-                "three_public": three_public(disclosure),
-                "findings": {"error": e.errors, "warning": e.warnings, "info": e.infos},
-            }
-        )
+_THREE_PUBLIC_OUT = ("total", *(k for k, _ in THREE_PUBLIC_KEYS), "meeting", "training")
+
+
+def spending(d: Disclosure | None) -> str | None:
+    """Total spending in 万元 (the spending table's total row)."""
+    table = _first_table(d, ("expenditure", "gpb_expenditure")) if d else None
+    return _fmt(_total_row_value(table, "total"))
+
+
+def _doc_data(e: Entry, label: str, disclosure: Disclosure | None) -> dict[str, Any]:
     return {
-        "unit": "万元",
-        "docs": docs,
-        "labels": {
-            "structure": {"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费"},
-            "three_public": dict(THREE_PUBLIC_KEYS) | {"total": "合计"},
-            "findings": {sev.value: label for sev, label in SEVERITIES},
-        },
-    }
+        "sha": e.sha, "label": label, "unit": e.unit, "region": e.region, "year": e.year, "kind": e.kind,
+        "scope": e.scope, "doc": e.doc, "spending": spending(disclosure), "structure": structure(disclosure),
+        "functions": functions(disclosure), "three_public": three_public(disclosure),
+        "findings": {"error": e.errors, "warning": e.warnings, "info": e.infos},
+    }  # fmt: skip
+
+
+def unique_labels(entries: Sequence[Entry]) -> list[str]:
+    """Full labels (unit, year, scope, kind); two documents that would still read the same get
+    their document id, so no two series look identical."""
+    labels = [e.full_label for e in entries]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [f"{label} · {e.doc}" if seen[label] > 1 else label for label, e in zip(labels, entries, strict=True)]
+
+
+LABELS = {
+    "structure": {"basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费"},
+    "three_public": {"total": "“三公”经费合计"} | dict(THREE_PUBLIC_KEYS) | {"meeting": "会议费", "training": "培训费"},
+    "findings": {sev.value: label for sev, label in SEVERITIES},
+}
+
+
+def compare_data(subjects: Sequence[tuple[Entry, Disclosure | None]], mix: bool = False) -> dict[str, Any]:
+    """Everything the compare page draws, as JSON-ready data (one entry per document). 预算
+    and 决算 are compared apart (one group each) unless ``mix``."""
+    labels = unique_labels([e for e, _ in subjects])
+    docs = [_doc_data(e, label, d) for (e, d), label in zip(subjects, labels, strict=True)]
+    if mix or len({d["kind"] for d in docs}) <= 1:
+        groups = [{"key": "all", "title": "、".join(sorted({d["kind"] or "类型未识别" for d in docs})), "docs": docs}]
+    else:
+        kinds = [*KINDS.values(), ""]
+        groups = [{"key": f"kind{i}", "title": kind or "类型未识别", "docs": [d for d in docs if d["kind"] == kind]}
+                  for i, kind in enumerate(kinds) if any(d["kind"] == kind for d in docs)]  # fmt: skip
+    return {"unit": "万元", "docs": docs, "groups": groups, "labels": LABELS}
+
+
+_HISTORY = (("spending", "支出合计"), ("basic", "基本支出"), ("project", "项目支出"), ("personnel", "人员经费"),
+            ("public", "公用经费"), ("three_public", "“三公”经费"))  # fmt: skip
+
+
+def history(subjects: Sequence[tuple[Entry, Disclosure | None]]) -> list[dict[str, Any]]:
+    """One unit's documents year by year, one series per (scope, kind), each amount with its
+    change on the closest earlier year in the same series (万元 and %)."""
+    series: dict[tuple[str, str], list[tuple[Entry, Disclosure | None]]] = {}
+    for e, d in subjects:
+        series.setdefault((e.scope, e.kind), []).append((e, d))
+    out = []
+    for (scope, kind), members in sorted(series.items()):
+        members.sort(key=lambda m: (m[0].year or 0, m[0].doc))
+        rows: list[dict[str, Any]] = []
+        by_year: dict[int, dict[str, str | None]] = {}  # the values of each year (its last document)
+        for e, d in members:
+            before = by_year.get(max((y for y in by_year if e.year and y < e.year), default=-1))
+            shape = structure(d)
+            values = {"spending": spending(d), **{k: shape[k] for k in ("basic", "project", "personnel", "public")},
+                      "three_public": three_public(d)["total"]}  # fmt: skip
+            cells = []
+            for key, _ in _HISTORY:
+                now, prev = values[key], (before or {}).get(key)
+                change = pct = None
+                if now is not None and prev is not None:
+                    delta = Decimal(now) - Decimal(prev)
+                    change = _fmt(delta)
+                    pct = None if Decimal(prev) == 0 else str((100 * delta / Decimal(prev)).quantize(Decimal("0.1")))
+                cells.append({"value": now, "change": change, "pct": pct})
+            rows.append({"entry": e, "cells": cells})
+            if e.year:
+                by_year[e.year] = values
+        out.append({"title": "".join(x for x in (scope, kind) if x) or "类型未识别", "rows": rows})
+    return out
+
+
+HISTORY_COLUMNS = [label for _, label in _HISTORY]

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from yusuan.store.decisions import has_decisions
 from yusuan.store.sandbox import QueryLimits, sandbox_config
 from yusuan.store.writer import StoreError, open_store, store_errors
 
@@ -200,7 +201,10 @@ class CorpusDb:
     # ------------------------------------------------------------------ helpers
 
     def version(self, cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-        """Changes whenever documents are added, by this server or by another process."""
-        row = cur.execute("SELECT count(*), max(id), max(ingested_at) FROM documents").fetchone()
+        """Changes whenever documents are added or findings decided on, by this server or by
+        another process."""
+        decided = "(SELECT count(*) FROM decisions), (SELECT max(decided_at) FROM decisions)"
+        row = cur.execute(
+            f"SELECT count(*), max(id), max(ingested_at), {decided if has_decisions(cur) else 'NULL'} FROM documents"
+        ).fetchone()
         return (self.generation, *(row or ()))
-
