@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,8 @@ _LIBRARY_PATHS = tuple(f"/{p}/" for p in _LIBRARY_PACKAGES)
 _current: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar("library_log", default=None)
 _installed = False
 _original_showwarning = warnings.showwarning
+_prints_lock = threading.Lock()
+_readers_printing = 0  # reads in progress; the first swaps sys.stdout, the last puts it back
 
 
 class _Collector(logging.Handler):
@@ -75,7 +79,45 @@ def collecting() -> Iterator[list[tuple[str, str]]]:
     install()
     messages: list[tuple[str, str]] = []
     token = _current.set(messages)
+    _start_catching_prints()
     try:
         yield messages
     finally:
         _current.reset(token)
+        _stop_catching_prints()
+
+
+class _Prints:
+    """Standard output while reads run: what a read prints (openpyxl prints "99 is out of
+    range" for a bad style index) is kept with that read's messages, in the middle of a JSON
+    written to stdout it would break it; everyone else's output goes through unchanged."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+
+    def write(self, text: str) -> int:
+        sink = _current.get()
+        if sink is None:
+            return self.original.write(text)
+        if text.strip():
+            sink.append(("print", text.strip()))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.original, name)
+
+
+def _start_catching_prints() -> None:
+    global _readers_printing
+    with _prints_lock:
+        _readers_printing += 1
+        if _readers_printing == 1 and not isinstance(sys.stdout, _Prints):
+            sys.stdout = _Prints(sys.stdout)
+
+
+def _stop_catching_prints() -> None:
+    global _readers_printing
+    with _prints_lock:
+        _readers_printing -= 1
+        if _readers_printing == 0 and isinstance(sys.stdout, _Prints):
+            sys.stdout = sys.stdout.original
