@@ -254,3 +254,17 @@ def test_nothing_a_worker_prints_reaches_the_terminal() -> None:
                           cwd=Path(__file__).parent.parent)
     assert proc.stdout.strip() == "7"
     assert "noise" not in proc.stderr and "warning" not in proc.stderr, proc.stderr
+
+
+def test_a_large_caller_is_not_forked() -> None:
+    """A caller already over FORK_MAX_CALLER_MB gets forkserver workers: forked, its pages would
+    count against each worker's memory limit."""
+    code = ("import os\nfrom yusuan.isolation import Limits, WorkerPool, pool as p\n"
+            "from tests.test_isolation import _parent_and_modules\n"
+            "p.FORK_MAX_CALLER_MB = 1\n"
+            "with WorkerPool(Limits(), 1, 'fork') as pool:\n"
+            "    parent, imported = pool.run(_parent_and_modules, 0)\n"
+            "print(parent == os.getpid())\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert proc.stdout.split() == ["False"], proc.stderr

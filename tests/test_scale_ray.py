@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.generated_corpus import scale_corpus
+from tests.hostile_files import scanned_pdf
 from tests.test_store_dataset import _dataset_state
 from tests.test_store_kill import _state
 from yusuan.isolation import Limits
@@ -60,7 +61,8 @@ def test_ray_ingest_equals_local_ingest_after_a_worker_dies_mid_document(
 def test_a_file_over_its_time_limit_fails_alone_on_ray(ray_session: Path, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    slow = Path(shutil.copy(FIXTURES / "real" / "128_js-jianchayuan-2017-bumen-yusuan.pdf", folder))
+    slow = folder / "scanned.pdf"
+    slow.write_bytes(scanned_pdf(6))  # six pages to OCR: far more than 2 s however fast the machine
     for seed in ("000", "002"):
         shutil.copy(next((FIXTURES / "seeds").glob(f"{seed}_*.txt")), folder)
     root = tmp_path / "data"

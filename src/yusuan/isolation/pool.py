@@ -17,7 +17,9 @@ they do not inherit the caller's memory (a database connection, earlier results)
 that holds nothing of the kind (a command-line run, single-threaded) may ask for
 ``start="fork"``: the workers are then forked from the caller itself, after it imported the
 readers and parsers once, which saves starting a second interpreter and importing them again
-(most of the cost of checking one small file). The limits are the same either way.
+(most of the cost of checking one small file). A caller that is already large (over
+``FORK_MAX_CALLER_MB``: a long-running program using the library) gets the forkserver anyway,
+as its memory would count against each worker's limit. The limits are the same either way.
 """
 
 from __future__ import annotations
@@ -165,9 +167,15 @@ def _loop(conn: Connection, limits: Limits) -> None:
 # --------------------------------------------------------------------------- parent side
 
 
+# A caller larger than this is not forked: each worker would start with the caller's memory
+# counted against its own limit (resident size and RLIMIT_DATA both include inherited pages).
+FORK_MAX_CALLER_MB = 200
+
+
 def _context(start: str = "forkserver") -> Any:
     methods = multiprocessing.get_all_start_methods()
-    if start == "fork" and "fork" in methods and threading.active_count() == 1:  # a thread may hold a lock
+    small = (_rss_mb(os.getpid()) or 0) <= FORK_MAX_CALLER_MB
+    if start == "fork" and "fork" in methods and threading.active_count() == 1 and small:  # a thread may hold a lock
         from importlib import import_module
 
         for module in _PRELOAD:  # imported here once, inherited by every worker
