@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -148,23 +148,44 @@ def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: 
     dedup = not item.ordered and len(set(item.amounts)) < len(item.amounts)
     seen: set[tuple[tuple[str, Amount], ...]] = set()
     # An identity none of whose columns is filled scores 0: only those a placement touches
-    # are evaluated (most rows fill a few of many columns).
-    touching: dict[str, list[int]] = {}
+    # are evaluated (most rows fill a few of many columns). Which identities a column
+    # touches is a bit mask; the check itself is ``check`` inlined (this loop is the hot one).
+    touching: dict[str, int] = {}
     for n, (whole, parts) in enumerate(idents):
         for col in (whole, *parts):
-            touching.setdefault(col, []).append(n)
-    fixed_touch = {n for col in item.fixed for n in touching.get(col, ())}
-    for idx in placements(len(item.amounts), len(cols), item.ordered):
-        names = tuple(cols[i] for i in idx)
-        values = dict(item.fixed)
-        values.update(zip(names, item.amounts, strict=True))
+            touching[col] = touching.get(col, 0) | 1 << n
+    fixed_touch = 0
+    for col in item.fixed:
+        fixed_touch |= touching.get(col, 0)
+    col_touch = [touching.get(c, 0) for c in cols]
+    amounts_ = item.amounts
+    fixed = item.fixed
+    for idx in placements(len(amounts_), len(cols), item.ordered):
+        names = tuple(map(cols.__getitem__, idx))
+        values = dict(fixed) if fixed else {}
+        values.update(zip(names, amounts_, strict=True))
         if dedup:
             sig = tuple(sorted(values.items()))
             if sig in seen:
                 continue
             seen.add(sig)
-        touched = fixed_touch.union(*(touching.get(c, ()) for c in names))
-        out.append((sum(check(values, *idents[n], unit) for n in touched), names, values))
+        touched = fixed_touch
+        for i in idx:
+            touched |= col_touch[i]
+        score = 0
+        n = 0
+        while touched:
+            if touched & 1:
+                whole, parts = idents[n]
+                total, count = 0, 0
+                for part in parts:
+                    if part in values:
+                        total += values[part]
+                        count += 1
+                score += 1 if abs(values.get(whole, 0) - total) <= (count + 1) * unit else -1
+            touched >>= 1
+            n += 1
+        out.append((score, names, values))
         if len(out) >= _MAX_CANDIDATES:
             break
     return out
@@ -198,7 +219,7 @@ def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
 
 
 def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], parent: int, kids: Sequence[int],
-                 keys: Sequence[str]) -> tuple[int, int]:
+                 keys: frozenset[str]) -> tuple[int, int]:
     """(identities held minus identities failed, total absolute difference): the count
     decides, the difference leads the search out of plateaus where one move alone fixes
     nothing (a parent whose children all sit in the wrong column). Amounts are scaled
@@ -213,9 +234,8 @@ def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], p
         for key, value in values[k].items():
             sums[key] = sums.get(key, 0) + value
             counts[key] = counts.get(key, 0) + 1
-    for key in keys:
-        if key not in sums and key not in head:
-            continue
+    # Only the columns printed in the parent or a child count (the sum is order-free).
+    for key in _present(sums, head, keys):
         diff = abs(head.get(key, 0) - sums.get(key, 0))
         if diff <= counts.get(key, 0) + 1:
             score += 1
@@ -223,6 +243,15 @@ def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], p
             score -= 1
             gap += diff
     return score, gap
+
+
+def _present(sums: dict[str, int], head: dict[str, int], keys: frozenset[str],
+             add: dict[str, int] | None = None) -> set[str]:
+    """The table's columns printed in any of the rows' values (a scored sum is order-free)."""
+    found = sums.keys() | head.keys()
+    if add:
+        found |= add.keys()
+    return found if found <= keys else found & keys
 
 
 def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: Sequence[str]
@@ -348,6 +377,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
     re-solve with one column excluded converges in a round or two."""
     idents = identities(keys)
+    keyset = frozenset(keys)
     if start is not None and start.exclude <= exclude:
         # The best placements avoiding more columns: the start's best that avoid them too,
         # when there are any (they score the same); else a search of the row's full list.
@@ -382,34 +412,58 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         for i in moved:
             dirty.update(_neighbours(i, member, groups))
 
-    def area(change: dict[int, int]) -> tuple[int, int]:
-        """Score of the groups and evidence touching the changed rows, with the change."""
-        touched = sorted({g for i in change for g in member.get(i, [])})
-        # Only the rows of the touched groups are read: building every row's values on
-        # each call made large loose tables quadratic.
-        rows = set(change)
+    def scorer(moving: tuple[int, ...]) -> Callable[[Sequence[dict[str, int]]], tuple[int, int]]:
+        """Score of the groups and evidence touching the ``moving`` rows, as a function of the
+        values those rows take (parallel to ``moving``): the rows that stay are summed once,
+        so each tried combination adds only its own values (a group's other rows, the 类 rows
+        under the total, are not summed again for every combination)."""
+        touched = sorted({g for i in moving for g in member.get(i, [])})
+        at = {r: n for n, r in enumerate(moving)}
+        parts = []
         for g in touched:
-            rows.add(groups[g][0])
-            rows.update(groups[g][1])
-        vals = {r: cands[r][change.get(r, choice[r])][2] for r in rows}
-        score, gap = 0, 0
-        for g in touched:
-            s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
-            score, gap = score + s, gap + d
-        for i in change:
-            for key, value in evidence.get(i, {}).items():
-                miss = abs(vals[i].get(key, 0) - value)
-                if miss <= 2:
-                    score += 2
-                else:
-                    score, gap = score - 2, gap + miss
-        return score, -gap
+            parent, kids = groups[g]
+            sums: dict[str, int] = {}
+            counts: dict[str, int] = {}
+            for k in kids:
+                if k not in at:
+                    for key, value in cands[k][choice[k]][2].items():
+                        sums[key] = sums.get(key, 0) + value
+                        counts[key] = counts.get(key, 0) + 1
+            parts.append((at.get(parent), cands[parent][choice[parent]][2], sums, counts,
+                          [at[k] for k in kids if k in at]))
+        stated = [(n, evidence[i]) for n, i in enumerate(moving) if i in evidence]
 
-    def local(i: int, j: int) -> tuple[int, int]:
-        return area({i: j})
+        def score_of(vals: Sequence[dict[str, int]]) -> tuple[int, int]:
+            score, gap = 0, 0
+            for head_at, head, sums, counts, movers in parts:
+                if head_at is not None:
+                    head = vals[head_at]
+                if movers:
+                    sums, counts = dict(sums), dict(counts)
+                    for m in movers:
+                        for key, value in vals[m].items():
+                            sums[key] = sums.get(key, 0) + value
+                            counts[key] = counts.get(key, 0) + 1
+                for key in _present(sums, head, keyset):
+                    diff = abs(head.get(key, 0) - sums.get(key, 0))
+                    if diff <= counts.get(key, 0) + 1:
+                        score += 1
+                    else:
+                        score -= 1
+                        gap += diff
+            for n, known in stated:
+                for key, value in known.items():
+                    miss = abs(vals[n].get(key, 0) - value)
+                    if miss <= 2:
+                        score += 2
+                    else:
+                        score, gap = score - 2, gap + miss
+            return score, -gap
+
+        return score_of
 
     def row_scores(i: int) -> list[tuple[int, int]]:
-        """``local(i, j)`` for every candidate j of row i: the other rows of its groups are
+        """``scorer((i,))`` of every candidate j of row i: the other rows of its groups are
         summed once, and each candidate adds only its own values."""
         fixed_parts = []
         for g in dict.fromkeys(member.get(i, [])):
@@ -432,9 +486,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     head, add = mine, {}
                 else:
                     add = mine
-                for key in keys:
-                    if key not in sums and key not in head and key not in add:
-                        continue
+                for key in _present(sums, head, keyset, add):
                     diff = abs(head.get(key, 0) - sums.get(key, 0) - add.get(key, 0))
                     if diff <= counts.get(key, 0) + (key in add) + 1:
                         score += 1
@@ -449,9 +501,6 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     score, gap = score - 2, gap + miss
             out.append((score, -gap))
         return out
-
-    def prior(change: dict[int, int]) -> int:
-        return sum(_prior(cands[i][j][1], keys) for i, j in change.items())
 
     def improve_singles() -> bool:
         changed = False
@@ -472,17 +521,20 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         # wrong column cannot be repaired one child at a time.
         vals = [cands[r][choice[r]][2] for r in range(len(items))]
         for parent, kids in groups:
-            if _group_score(vals, parent, kids, keys)[1] == 0:
+            if _group_score(vals, parent, kids, keyset)[1] == 0:
                 continue  # this group already adds up
             rows = [r for r in (parent, *kids) if len(cands[r]) > 1]
             for a, b in itertools.combinations(rows, 2):
                 if len(cands[a]) * len(cands[b]) > 400:
                     continue
-                now = (*area({a: choice[a], b: choice[b]}), prior({a: choice[a], b: choice[b]}))
-                for ja in range(len(cands[a])):
-                    for jb in range(len(cands[b])):
-                        change = {a: ja, b: jb}
-                        if (*area(change), prior(change)) > now:
+                area = scorer((a, b))
+                ca, cb = cands[a], cands[b]
+                now = (*area((ca[choice[a]][2], cb[choice[b]][2])),
+                       _prior(ca[choice[a]][1], keys) + _prior(cb[choice[b]][1], keys))
+                for ja in range(len(ca)):
+                    prior_a = _prior(ca[ja][1], keys)
+                    for jb in range(len(cb)):
+                        if (*area((ca[ja][2], cb[jb][2])), prior_a + _prior(cb[jb][1], keys)) > now:
                             choice[a], choice[b] = ja, jb
                             dirty.update(_neighbours(a, member, groups), _neighbours(b, member, groups))
                             return True
@@ -499,7 +551,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             ties.append([j for j, sc in enumerate(scores) if sc == locals_[-1]])
     vals = [cands[r][choice[r]][2] for r in range(len(items))]
     score = sum(cands[r][choice[r]][0] for r in range(len(items)))
-    score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
+    score += sum(_group_score(vals, p, kids, keyset)[0] for p, kids in groups)
     for i, stated in evidence.items():
         if i < len(items):
             score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
