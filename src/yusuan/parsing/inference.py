@@ -127,8 +127,37 @@ _MAX_CANDIDATES = 60000
 Candidate = tuple[int, tuple[str, ...], dict[str, Amount]]  # (row identity score, columns, values)
 
 
+class Placements:
+    """Every placement of a row: each one's row-identity score and columns. Its values are
+    built when it is first read, then kept, so a placement read twice is the same object
+    (most placements are only scanned for their score: a row keeps its best)."""
+
+    __slots__ = ("_amounts", "_built", "_fixed", "names", "scores")
+
+    def __init__(self, amounts: tuple[Amount, ...], fixed: dict[str, Amount]) -> None:
+        self.scores: list[int] = []
+        self.names: list[tuple[str, ...]] = []
+        self._amounts = amounts
+        self._fixed = fixed
+        self._built: dict[int, Candidate] = {}
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return (self[j] for j in range(len(self.scores)))
+
+    def __getitem__(self, j: int) -> Candidate:
+        built = self._built.get(j)
+        if built is None:
+            values = dict(self._fixed)
+            values.update(zip(self.names[j], self._amounts, strict=True))
+            built = self._built[j] = (self.scores[j], self.names[j], values)
+        return built
+
+
 def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
-                    unit: Amount) -> list[Candidate]:
+                    unit: Amount) -> Placements:
     """Every placement of the row's amounts with its row-identity score. The same row is
     placed again and again (each re-read of a table, each table of a family): the lists are
     kept for the rows seen last. Callers only read them."""
@@ -139,65 +168,79 @@ def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, 
 @lru_cache(maxsize=512)
 def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: tuple[tuple[str, Amount], ...],
                        allowed: tuple[str, ...] | None, keys: tuple[str, ...],
-                       idents: tuple[tuple[str, tuple[str, ...]], ...], unit: Amount) -> list[Candidate]:
-    item = Item("", amounts, ordered, dict(fixed_items), allowed)
-    cols = [c for c in keys if c not in item.fixed and (item.allowed is None or c in item.allowed)]
-    out: list[Candidate] = []
+                       idents: tuple[tuple[str, tuple[str, ...]], ...], unit: Amount) -> Placements:
+    fixed = dict(fixed_items)
+    cols = [c for c in keys if c not in fixed and (allowed is None or c in allowed)]
+    out = Placements(amounts, fixed)
     # Distinct column sets give distinct placements; only a reordering of equal amounts
-    # can repeat one.
-    dedup = not item.ordered and len(set(item.amounts)) < len(item.amounts)
-    seen: set[tuple[tuple[str, Amount], ...]] = set()
-    # An identity none of whose columns is filled scores 0: only those a placement touches
-    # are evaluated (most rows fill a few of many columns). Which identities a column
-    # touches is a bit mask; the check itself is ``check`` inlined (this loop is the hot one).
+    # can repeat one. Of the reorderings, the first one generated (in lexicographic order)
+    # gives equal amounts increasing columns: only that one is kept.
+    equal: list[tuple[int, int]] = []
+    if not ordered:
+        last: dict[Amount, int] = {}
+        for at, amount in enumerate(amounts):
+            if amount in last:
+                equal.append((last[amount], at))
+            last[amount] = at
+    # ``check`` of each identity, on column positions: a placement puts its amounts in
+    # ``slot``; an identity none of whose columns is filled scores 0, so only those a
+    # placement touches (a bit mask per column) are evaluated. This loop is the hot one.
+    position = {c: i for i, c in enumerate(cols)}
     touching: dict[str, int] = {}
+    checks = []
     for n, (whole, parts) in enumerate(idents):
         for col in (whole, *parts):
             touching[col] = touching.get(col, 0) | 1 << n
+        fixed_parts = [fixed[p] for p in parts if p in fixed]
+        checks.append((position.get(whole, -1), fixed.get(whole, 0), [position[p] for p in parts if p in position],
+                       sum(fixed_parts), len(fixed_parts)))
     fixed_touch = 0
-    for col in item.fixed:
+    for col in fixed:
         fixed_touch |= touching.get(col, 0)
     col_touch = [touching.get(c, 0) for c in cols]
-    amounts_ = item.amounts
-    fixed = item.fixed
-    for idx in placements(len(amounts_), len(cols), item.ordered):
+    slot: list[Amount | None] = [None] * len(cols)
+    scores, names_of = out.scores, out.names
+    for idx in placements(len(amounts), len(cols), ordered):
+        if equal and any(idx[a] > idx[b] for a, b in equal):
+            continue
         names = tuple(map(cols.__getitem__, idx))
-        values = dict(fixed) if fixed else {}
-        values.update(zip(names, amounts_, strict=True))
-        if dedup:
-            sig = tuple(sorted(values.items()))
-            if sig in seen:
-                continue
-            seen.add(sig)
         touched = fixed_touch
-        for i in idx:
+        for i, amount in zip(idx, amounts, strict=True):
+            slot[i] = amount
             touched |= col_touch[i]
         score = 0
         n = 0
         while touched:
             if touched & 1:
-                whole, parts = idents[n]
-                total, count = 0, 0
-                for part in parts:
-                    if part in values:
-                        total += values[part]
+                whole_at, whole, part_at, total, count = checks[n]
+                if whole_at >= 0:
+                    whole = slot[whole_at] or 0
+                for i in part_at:
+                    value = slot[i]
+                    if value is not None:
+                        total += value
                         count += 1
-                score += 1 if abs(values.get(whole, 0) - total) <= (count + 1) * unit else -1
+                score += 1 if abs(whole - total) <= (count + 1) * unit else -1
             touched >>= 1
             n += 1
-        out.append((score, names, values))
-        if len(out) >= _MAX_CANDIDATES:
+        for i in idx:
+            slot[i] = None
+        scores.append(score)
+        names_of.append(names)
+        if len(scores) >= _MAX_CANDIDATES:
             break
     return out
 
 
-def _candidates(every: list[Candidate], exclude: frozenset[str]) -> list[Candidate]:
+def _candidates(every: Placements, exclude: frozenset[str]) -> list[Candidate]:
     """The placements that avoid the excluded columns and hold the most row identities."""
-    out = [c for c in every if not exclude.intersection(c[1])]
-    if not out:
-        return out
-    best = max(c[0] for c in out)
-    return [c for c in out if c[0] == best]
+    scores = every.scores
+    kept = ([j for j, names in enumerate(every.names) if exclude.isdisjoint(names)] if exclude
+            else range(len(scores)))
+    if not kept:
+        return []
+    best = max(scores[j] for j in kept)
+    return [every[j] for j in kept if scores[j] == best]
 
 
 def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
@@ -296,7 +339,7 @@ def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
         if not ordered and _count(len(scaled), len(keys), ordered) <= _MAX_CANDIDATES:
             return _best_any_order(scaled, keys, idents)
         found = _all_candidates(Item("", scaled, ordered=ordered), keys, idents, 1)
-        return max((c[0] for c in found), default=-len(idents) - 1)
+        return max(found.scores, default=-len(idents) - 1)
 
     in_order = best(True)
     # Every identity holding is the most any order can reach: no need to try the others.
@@ -371,7 +414,7 @@ def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, 
 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
-           evidence: dict[int, dict[str, int]], every: list[list[Candidate]],
+           evidence: dict[int, dict[str, int]], every: list[Placements],
            start: _Solution | None = None, detail: bool = True) -> _Solution:
     """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
@@ -381,7 +424,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
     if start is not None and start.exclude <= exclude:
         # The best placements avoiding more columns: the start's best that avoid them too,
         # when there are any (they score the same); else a search of the row's full list.
-        raw = [[c for c in was if not exclude.intersection(c[1])] or _candidates(e, exclude)
+        raw = [[c for c in was if exclude.isdisjoint(c[1])] or _candidates(e, exclude)
                for was, e in zip(start.raw, every, strict=True)]
     else:
         raw = [_candidates(e, exclude) for e in every]
@@ -463,9 +506,12 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         return score_of
 
     def row_scores(i: int) -> list[tuple[int, int]]:
-        """``scorer((i,))`` of every candidate j of row i: the other rows of its groups are
-        summed once, and each candidate adds only its own values."""
-        fixed_parts = []
+        """``scorer((i,))`` of every candidate j of row i. Score and gap add up column by
+        column: the columns are scored once without row i, and each candidate only
+        re-scores the few columns it prints."""
+        base_score, base_gap = 0, 0
+        as_kid = []  # (parent's values, the other children's sums, counts, column scores)
+        as_parent = []  # (the children's sums, counts, column scores with row i blank)
         for g in dict.fromkeys(member.get(i, [])):
             parent, kids = groups[g]
             sums: dict[str, int] = {}
@@ -475,24 +521,42 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     for key, value in cands[k][choice[k]][2].items():
                         sums[key] = sums.get(key, 0) + value
                         counts[key] = counts.get(key, 0) + 1
-            fixed_parts.append((None if parent == i else cands[parent][choice[parent]][2], sums, counts))
+            head = {} if parent == i else cands[parent][choice[parent]][2]
+            own: dict[str, tuple[int, int]] = {}
+            for key in _present(sums, head, keyset):
+                diff = abs(head.get(key, 0) - sums.get(key, 0))
+                own[key] = (1, 0) if diff <= counts.get(key, 0) + 1 else (-1, diff)
+                base_score, base_gap = base_score + own[key][0], base_gap + own[key][1]
+            if parent == i:
+                as_parent.append((sums, counts, own))
+            else:
+                as_kid.append((head, sums, counts, own))
         stated = evidence.get(i, {})
         out = []
         for cand in cands[i]:
-            mine = cand[2]
-            score, gap = 0, 0
-            for head, sums, counts in fixed_parts:
-                if head is None:  # row i is the parent: its children are the others
-                    head, add = mine, {}
-                else:
-                    add = mine
-                for key in _present(sums, head, keyset, add):
-                    diff = abs(head.get(key, 0) - sums.get(key, 0) - add.get(key, 0))
-                    if diff <= counts.get(key, 0) + (key in add) + 1:
+            score, gap = base_score, base_gap
+            for key, value in cand[2].items():
+                if key not in keyset:
+                    continue
+                for head, sums, counts, own in as_kid:
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
+                    if diff <= counts.get(key, 0) + 2:
                         score += 1
                     else:
-                        score -= 1
-                        gap += diff
+                        score, gap = score - 1, gap + diff
+                for sums, counts, own in as_parent:
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    diff = abs(value - sums.get(key, 0))
+                    if diff <= counts.get(key, 0) + 1:
+                        score += 1
+                    else:
+                        score, gap = score - 1, gap + diff
+            mine = cand[2]
             for key, value in stated.items():
                 miss = abs(mine.get(key, 0) - value)
                 if miss <= 2:
