@@ -373,6 +373,8 @@ def _best_any_order(amounts: tuple[int, ...], keys: tuple[str, ...],
                 score = sum(check(values, whole, parts, 1) for whole, parts in idents)
                 if best is None or score > best:
                     best = score
+                    if best == len(idents):
+                        return best  # every identity holds: no arrangement scores more
     return best if best is not None else -len(idents) - 1
 
 
@@ -415,7 +417,7 @@ def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
            evidence: dict[int, dict[str, int]], every: list[Placements],
-           start: _Solution | None = None, detail: bool = True) -> _Solution:
+           start: _Solution | None = None, detail: bool = True, enough: int | None = None) -> _Solution:
     """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
     re-solve with one column excluded converges in a round or two."""
@@ -604,7 +606,22 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                             return True
         return False
 
+    def total() -> int:
+        vals = [cands[r][choice[r]][2] for r in range(len(items))]
+        score = sum(cands[r][choice[r]][0] for r in range(len(items)))
+        score += sum(_group_score(vals, p, kids, keyset)[0] for p, kids in groups)
+        for i, stated in evidence.items():
+            if i < len(items):
+                score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
+        return score
+
+    # A move is taken only when it raises the score of the groups and evidence it touches
+    # (or keeps it and narrows the gaps), and a row's candidates share one row score: the
+    # total never falls, so a caller asking only whether it reaches ``enough`` has its
+    # answer as soon as it does.
     for _ in range(50):  # small tables converge in a few rounds
+        if enough is not None and total() >= enough:
+            break
         if not improve_singles() and not improve_pairs():
             break
     locals_, ties = [], []
@@ -613,13 +630,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             scores = [sc[0] for sc in row_scores(i)]
             locals_.append(scores[choice[i]])
             ties.append([j for j, sc in enumerate(scores) if sc == locals_[-1]])
-    vals = [cands[r][choice[r]][2] for r in range(len(items))]
-    score = sum(cands[r][choice[r]][0] for r in range(len(items)))
-    score += sum(_group_score(vals, p, kids, keyset)[0] for p, kids in groups)
-    for i, stated in evidence.items():
-        if i < len(items):
-            score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
-    return _Solution(cands, choice, locals_, ties, score, raw, exclude)
+    return _Solution(cands, choice, locals_, ties, total(), raw, exclude)
 
 
 def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = frozenset(),
@@ -639,7 +650,7 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
     doubtful = {c for c in used if sol.score <= _solve(scaled, keys, exclude | {c}, scaled_evidence, every,
-                                                        start=sol, detail=False).score}
+                                                        start=sol, detail=False, enough=sol.score).score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):
