@@ -36,14 +36,16 @@ def cells_of(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> lis
     for p in points:  # sorted by (x, y): each column's points by y, each row's by x
         below[p[0]].append(p)
         right[p[1]].append(p)
+    at_column = {p: i for column in below.values() for i, p in enumerate(column)}
+    at_row = {p: i for row in right.values() for i, p in enumerate(row)}
     cells: list[BBox] = []
     for pt in points:
-        column = below[pt[0]]
-        row = right[pt[1]]
-        downs = [q for q in column[column.index(pt) + 1:] if v_sets[pt] & v_sets[q]]
+        mine = v_sets[pt]
+        downs = [q for q in below[pt[0]][at_column[pt] + 1:] if not mine.isdisjoint(v_sets[q])]
         if not downs:
             continue
-        acrosses = [q for q in row[row.index(pt) + 1:] if h_sets[pt] & h_sets[q]]
+        mine = h_sets[pt]
+        acrosses = [q for q in right[pt[1]][at_row[pt] + 1:] if not mine.isdisjoint(h_sets[q])]
         cell = _smallest(pt, downs, acrosses, v_sets, h_sets)
         if cell is not None:
             cells.append(cell)
