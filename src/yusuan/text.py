@@ -70,6 +70,8 @@ def clean_label(text: str) -> str:
 
 def clean_cjk_spaces(text: str) -> str:
     """Remove spaces between two CJK characters, keep the rest (numbers stay apart)."""
+    if " " not in text and "\t" not in text:
+        return text.strip()  # most cells: nothing for the patterns to do
     return _MULTI_SPACE.sub(" ", _SPACE_IN_CJK.sub("", text)).strip()
 
 
