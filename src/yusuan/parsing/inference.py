@@ -459,11 +459,12 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
     def scorer(moving: tuple[int, ...]) -> Callable[[Sequence[dict[str, int]]], tuple[int, int]]:
         """Score of the groups and evidence touching the ``moving`` rows, as a function of the
-        values those rows take (parallel to ``moving``): the rows that stay are summed once,
-        so each tried combination adds only its own values (a group's other rows, the 类 rows
-        under the total, are not summed again for every combination)."""
+        values those rows take (parallel to ``moving``). Score and gap add up column by
+        column: the columns are scored once with the moving rows blank, and each tried
+        combination re-scores only the columns the moving rows print."""
         touched = sorted({g for i in moving for g in member.get(i, [])})
         at = {r: n for n, r in enumerate(moving)}
+        base_score, base_gap = 0, 0
         parts = []
         for g in touched:
             parent, kids = groups[g]
@@ -474,28 +475,41 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     for key, value in cands[k][choice[k]][2].items():
                         sums[key] = sums.get(key, 0) + value
                         counts[key] = counts.get(key, 0) + 1
-            parts.append((at.get(parent), cands[parent][choice[parent]][2], sums, counts,
-                          [at[k] for k in kids if k in at]))
+            head_at = at.get(parent)
+            head = {} if head_at is not None else cands[parent][choice[parent]][2]
+            own: dict[str, tuple[int, int]] = {}
+            for key in _present(sums, head, keyset):
+                diff = abs(head.get(key, 0) - sums.get(key, 0))
+                own[key] = (1, 0) if diff <= counts.get(key, 0) + 1 else (-1, diff)
+                base_score, base_gap = base_score + own[key][0], base_gap + own[key][1]
+            movers = [at[k] for k in kids if k in at]
+            parts.append((head_at, head, sums, counts, movers,
+                          movers if head_at is None else [head_at, *movers], own))
         stated = [(n, evidence[i]) for n, i in enumerate(moving) if i in evidence]
 
         def score_of(vals: Sequence[dict[str, int]]) -> tuple[int, int]:
-            score, gap = 0, 0
-            for head_at, head, sums, counts, movers in parts:
+            score, gap = base_score, base_gap
+            for head_at, head, sums, counts, movers, readers, own in parts:
                 if head_at is not None:
                     head = vals[head_at]
-                if movers:
-                    sums, counts = dict(sums), dict(counts)
+                changed = {key for r in readers for key in vals[r]}
+                for key in changed:
+                    if key not in keyset:
+                        continue
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    total, count = sums.get(key, 0), counts.get(key, 0)
                     for m in movers:
-                        for key, value in vals[m].items():
-                            sums[key] = sums.get(key, 0) + value
-                            counts[key] = counts.get(key, 0) + 1
-                for key in _present(sums, head, keyset):
-                    diff = abs(head.get(key, 0) - sums.get(key, 0))
-                    if diff <= counts.get(key, 0) + 1:
+                        value = vals[m].get(key)
+                        if value is not None:
+                            total += value
+                            count += 1
+                    diff = abs(head.get(key, 0) - total)
+                    if diff <= count + 1:
                         score += 1
                     else:
-                        score -= 1
-                        gap += diff
+                        score, gap = score - 1, gap + diff
             for n, known in stated:
                 for key, value in known.items():
                     miss = abs(vals[n].get(key, 0) - value)
@@ -507,7 +521,21 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
         return score_of
 
+    # row_scores(i) depends on the choices of the rows sharing a group with row i only: the
+    # last result is kept with those choices and reused while they stand.
+    others = {i: sorted(_neighbours(i, member, groups) - {i}) for i in range(len(items))}
+    scored: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
+
     def row_scores(i: int) -> list[tuple[int, int]]:
+        state = tuple(choice[r] for r in others[i])
+        kept = scored.get(i)
+        if kept is not None and kept[0] == state:
+            return kept[1]
+        out = _row_scores(i)
+        scored[i] = (state, out)
+        return out
+
+    def _row_scores(i: int) -> list[tuple[int, int]]:
         """``scorer((i,))`` of every candidate j of row i. Score and gap add up column by
         column: the columns are scored once without row i, and each candidate only
         re-scores the few columns it prints."""
