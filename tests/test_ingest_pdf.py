@@ -362,6 +362,45 @@ def test_cell_search_gives_pdfplumbers_cells(name: str) -> None:
     assert compared > 50
 
 
+@pytest.mark.parametrize("name", ["119_js-jianchayuan-2018-bumen-yusuan.pdf",
+                                  "104_sh-putuo-wanli-jiedao-2023-bumen-yusuan.pdf"])
+def test_ruling_merge_gives_pdfplumbers_edges(name: str) -> None:
+    """``table_cells.merged_edges`` and ``_intersections`` return what pdfplumber's
+    ``get_edges`` and ``edges_to_intersections`` do (same floats, same order) for the rulings
+    PDFium reads, with the default and the wide snap."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from pdfplumber.table import TableFinder, TableSettings, edges_to_intersections
+
+    from yusuan.ingest import pdf as pdf_module
+    from yusuan.ingest.pdf_geometry import read_page
+    from yusuan.ingest.table_cells import _intersections, merged_edges
+
+    path = Path(__file__).parent / "fixtures" / "real" / name
+    fast = pdfium.PdfDocument(path)
+    compared = 0
+    with pdfplumber.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            geometry = read_page(fast[index])
+            assert geometry is not None
+            v = [e for e in geometry.edges if e["orientation"] == "v" and e["height"] >= 1]
+            h = [e for e in geometry.edges if e["orientation"] == "h" and e["width"] >= 1]
+            if len(v) < 2 or len(h) < 2:
+                continue
+            for base in (pdf_module._TABLE_SETTINGS, pdf_module._WIDE_SNAP):
+                settings = TableSettings.resolve({**base, "vertical_strategy": "explicit",
+                                                  "horizontal_strategy": "explicit",
+                                                  "explicit_vertical_lines": v, "explicit_horizontal_lines": h})
+                expected = TableFinder.get_edges(type("F", (), {"settings": settings, "page": page})())
+                got = merged_edges(v, h, settings)
+                assert got == expected and [list(e) for e in got] == [list(e) for e in expected]
+                points = edges_to_intersections(expected, 3, 3)
+                assert list(_intersections(got, 3, 3).items()) == list(points.items())
+                compared += len(expected)
+    fast.close()
+    assert compared > 1000
+
+
 @pytest.mark.parametrize(("name", "index", "rotation"), [
     ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 90),  # as published: a landscape table
     ("132_js-shengweibgt-2019-bumen-yusuan-biaoge.pdf", 0, 270),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from yusuan.text import squash
 
@@ -117,17 +118,29 @@ def classify_title(title: str) -> str | None:
     economic-classified twin (一般公共预算基本支出表) gets the one its wording names; the
     table parser confirms it from the codes of the rows (``kind_for_codes``)."""
     s, hint = _title_core(title)
-    for kind in TABLE_KINDS:
-        if any(re.match(p, s) for p in kind.bare):
-            return kind.id
+    bare, kinds = _compiled_kinds()
+    for table_id, pattern in bare:
+        if pattern.match(s):
+            return table_id
     if not s or len(s) > 60 or not _TITLE_END.search(s) or _NOT_TITLE.search(s):
         return None
     core = _QUALIFIER.sub("", s) if _TITLE_END.search(_QUALIFIER.sub("", s)) else s
-    for kind in TABLE_KINDS:
-        matched = any(re.search(p, core) or re.search(p, s) for p in kind.patterns)
-        if matched and not any(re.search(x, s) for x in kind.excludes):
-            return _twin(kind.id, hint)
+    for table_id, patterns, excludes in kinds:
+        matched = any(p.search(core) or p.search(s) for p in patterns)
+        if matched and not any(x.search(s) for x in excludes):
+            return _twin(table_id, hint)
     return None
+
+
+@cache
+def _compiled_kinds() -> tuple[tuple[tuple[str, re.Pattern[str]], ...],
+                               tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...]]:
+    """The kinds' title patterns compiled once, in catalogue order (every line of a document
+    is asked whether it is a title): the bare titles, then (id, patterns, excludes)."""
+    bare = tuple((kind.id, re.compile(p)) for kind in TABLE_KINDS for p in kind.bare)
+    kinds = tuple((kind.id, tuple(map(re.compile, kind.patterns)), tuple(map(re.compile, kind.excludes)))
+                  for kind in TABLE_KINDS)
+    return bare, kinds
 
 
 def _twin(table_id: str, classification: str | None) -> str:

@@ -47,11 +47,14 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_EXTRA)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Normalised text with every space removed: for matching titles, names and headers,
     where PDF extraction and wrapping put spaces and line breaks anywhere."""
-    return re.sub(r"\s+", "", normalize(text))
+    return _SPACES.sub("", normalize(text))
 
 
 # A space between a CJK character and a bracket inside a table label ("拨款(补助) 资金").
@@ -67,6 +70,8 @@ def clean_label(text: str) -> str:
 
 def clean_cjk_spaces(text: str) -> str:
     """Remove spaces between two CJK characters, keep the rest (numbers stay apart)."""
+    if " " not in text and "\t" not in text:
+        return text.strip()  # most cells: nothing for the patterns to do
     return _MULTI_SPACE.sub(" ", _SPACE_IN_CJK.sub("", text)).strip()
 
 

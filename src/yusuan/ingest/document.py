@@ -10,6 +10,7 @@ cells lost (plain text, OCR of an unruled table): for those the parser must infe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from yusuan.model import Diagnostic, Source
 
@@ -23,8 +24,8 @@ class Line:
     source: Source = Source()
     cell_sources: tuple[Source, ...] = ()  # parallel to cells where the reader knows positions
 
-    @property
-    def blank(self) -> bool:
+    @cached_property
+    def blank(self) -> bool:  # asked of every line by every stage
         return not self.text.strip()
 
     def cell_source(self, index: int) -> Source:

@@ -40,6 +40,10 @@ ENGINE_PARAMS: dict[str, Any] = {
     # Boxes recognised one at a time: a batch is padded to its widest box, and larger
     # batches (6, 16, 32) cost more time and memory than they saved.
     "Rec.rec_batch_num": 1,
+    # Each box is scaled to 48 px high and padded to at least this width: rapidocr's 320
+    # pads an amount ("1,234.56", about 4 heights wide) to twice its width, and the padding
+    # is recognised too.
+    "Rec.rec_img_shape": [3, 48, 64],
 }
 
 

@@ -92,10 +92,14 @@ _CJK_PUNCT_SPACE = re.compile(
     r"(?<=[\u3000-\u303f])\s+|\s+(?=[\u3000-\u303f])|(?<=[\u3400-\u9fff])\s+(?=[,;:!?)])")
 
 
+_ANY_SPACE = re.compile(r"\s").search
+
+
 def _tidy(text: str) -> str:
     """Spaces the extractor put between CJK characters or beside CJK punctuation removed
     ("受理 、社区" -> "受理、社区"); spaces around numbers kept."""
-    return _CJK_PUNCT_SPACE.sub("", clean_cjk_spaces(text))
+    text = clean_cjk_spaces(text)
+    return _CJK_PUNCT_SPACE.sub("", text) if _ANY_SPACE(text) else text
 
 
 def join_words(words: Sequence[Word]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -127,8 +127,37 @@ _MAX_CANDIDATES = 60000
 Candidate = tuple[int, tuple[str, ...], dict[str, Amount]]  # (row identity score, columns, values)
 
 
+class Placements:
+    """Every placement of a row: each one's row-identity score and columns. Its values are
+    built when it is first read, then kept, so a placement read twice is the same object
+    (most placements are only scanned for their score: a row keeps its best)."""
+
+    __slots__ = ("_amounts", "_built", "_fixed", "names", "scores")
+
+    def __init__(self, amounts: tuple[Amount, ...], fixed: dict[str, Amount]) -> None:
+        self.scores: list[int] = []
+        self.names: list[tuple[str, ...]] = []
+        self._amounts = amounts
+        self._fixed = fixed
+        self._built: dict[int, Candidate] = {}
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return (self[j] for j in range(len(self.scores)))
+
+    def __getitem__(self, j: int) -> Candidate:
+        built = self._built.get(j)
+        if built is None:
+            values = dict(self._fixed)
+            values.update(zip(self.names[j], self._amounts, strict=True))
+            built = self._built[j] = (self.scores[j], self.names[j], values)
+        return built
+
+
 def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, tuple[str, ...]], ...],
-                    unit: Amount) -> list[Candidate]:
+                    unit: Amount) -> Placements:
     """Every placement of the row's amounts with its row-identity score. The same row is
     placed again and again (each re-read of a table, each table of a family): the lists are
     kept for the rows seen last. Callers only read them."""
@@ -139,44 +168,79 @@ def _all_candidates(item: Item, keys: tuple[str, ...], idents: tuple[tuple[str, 
 @lru_cache(maxsize=512)
 def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: tuple[tuple[str, Amount], ...],
                        allowed: tuple[str, ...] | None, keys: tuple[str, ...],
-                       idents: tuple[tuple[str, tuple[str, ...]], ...], unit: Amount) -> list[Candidate]:
-    item = Item("", amounts, ordered, dict(fixed_items), allowed)
-    cols = [c for c in keys if c not in item.fixed and (item.allowed is None or c in item.allowed)]
-    out: list[Candidate] = []
+                       idents: tuple[tuple[str, tuple[str, ...]], ...], unit: Amount) -> Placements:
+    fixed = dict(fixed_items)
+    cols = [c for c in keys if c not in fixed and (allowed is None or c in allowed)]
+    out = Placements(amounts, fixed)
     # Distinct column sets give distinct placements; only a reordering of equal amounts
-    # can repeat one.
-    dedup = not item.ordered and len(set(item.amounts)) < len(item.amounts)
-    seen: set[tuple[tuple[str, Amount], ...]] = set()
-    # An identity none of whose columns is filled scores 0: only those a placement touches
-    # are evaluated (most rows fill a few of many columns).
-    touching: dict[str, list[int]] = {}
+    # can repeat one. Of the reorderings, the first one generated (in lexicographic order)
+    # gives equal amounts increasing columns: only that one is kept.
+    equal: list[tuple[int, int]] = []
+    if not ordered:
+        last: dict[Amount, int] = {}
+        for at, amount in enumerate(amounts):
+            if amount in last:
+                equal.append((last[amount], at))
+            last[amount] = at
+    # ``check`` of each identity, on column positions: a placement puts its amounts in
+    # ``slot``; an identity none of whose columns is filled scores 0, so only those a
+    # placement touches (a bit mask per column) are evaluated. This loop is the hot one.
+    position = {c: i for i, c in enumerate(cols)}
+    touching: dict[str, int] = {}
+    checks = []
     for n, (whole, parts) in enumerate(idents):
         for col in (whole, *parts):
-            touching.setdefault(col, []).append(n)
-    fixed_touch = {n for col in item.fixed for n in touching.get(col, ())}
-    for idx in placements(len(item.amounts), len(cols), item.ordered):
-        names = tuple(cols[i] for i in idx)
-        values = dict(item.fixed)
-        values.update(zip(names, item.amounts, strict=True))
-        if dedup:
-            sig = tuple(sorted(values.items()))
-            if sig in seen:
-                continue
-            seen.add(sig)
-        touched = fixed_touch.union(*(touching.get(c, ()) for c in names))
-        out.append((sum(check(values, *idents[n], unit) for n in touched), names, values))
-        if len(out) >= _MAX_CANDIDATES:
+            touching[col] = touching.get(col, 0) | 1 << n
+        fixed_parts = [fixed[p] for p in parts if p in fixed]
+        checks.append((position.get(whole, -1), fixed.get(whole, 0), [position[p] for p in parts if p in position],
+                       sum(fixed_parts), len(fixed_parts)))
+    fixed_touch = 0
+    for col in fixed:
+        fixed_touch |= touching.get(col, 0)
+    col_touch = [touching.get(c, 0) for c in cols]
+    slot: list[Amount | None] = [None] * len(cols)
+    scores, names_of = out.scores, out.names
+    for idx in placements(len(amounts), len(cols), ordered):
+        if equal and any(idx[a] > idx[b] for a, b in equal):
+            continue
+        names = tuple(map(cols.__getitem__, idx))
+        touched = fixed_touch
+        for i, amount in zip(idx, amounts, strict=True):
+            slot[i] = amount
+            touched |= col_touch[i]
+        score = 0
+        n = 0
+        while touched:
+            if touched & 1:
+                whole_at, whole, part_at, total, count = checks[n]
+                if whole_at >= 0:
+                    whole = slot[whole_at] or 0
+                for i in part_at:
+                    value = slot[i]
+                    if value is not None:
+                        total += value
+                        count += 1
+                score += 1 if abs(whole - total) <= (count + 1) * unit else -1
+            touched >>= 1
+            n += 1
+        for i in idx:
+            slot[i] = None
+        scores.append(score)
+        names_of.append(names)
+        if len(scores) >= _MAX_CANDIDATES:
             break
     return out
 
 
-def _candidates(every: list[Candidate], exclude: frozenset[str]) -> list[Candidate]:
+def _candidates(every: Placements, exclude: frozenset[str]) -> list[Candidate]:
     """The placements that avoid the excluded columns and hold the most row identities."""
-    out = [c for c in every if not exclude.intersection(c[1])]
-    if not out:
-        return out
-    best = max(c[0] for c in out)
-    return [c for c in out if c[0] == best]
+    scores = every.scores
+    kept = ([j for j, names in enumerate(every.names) if exclude.isdisjoint(names)] if exclude
+            else range(len(scores)))
+    if not kept:
+        return []
+    best = max(scores[j] for j in kept)
+    return [every[j] for j in kept if scores[j] == best]
 
 
 def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
@@ -198,7 +262,7 @@ def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
 
 
 def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], parent: int, kids: Sequence[int],
-                 keys: Sequence[str]) -> tuple[int, int]:
+                 keys: frozenset[str]) -> tuple[int, int]:
     """(identities held minus identities failed, total absolute difference): the count
     decides, the difference leads the search out of plateaus where one move alone fixes
     nothing (a parent whose children all sit in the wrong column). Amounts are scaled
@@ -213,9 +277,8 @@ def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], p
         for key, value in values[k].items():
             sums[key] = sums.get(key, 0) + value
             counts[key] = counts.get(key, 0) + 1
-    for key in keys:
-        if key not in sums and key not in head:
-            continue
+    # Only the columns printed in the parent or a child count (the sum is order-free).
+    for key in _present(sums, head, keys):
         diff = abs(head.get(key, 0) - sums.get(key, 0))
         if diff <= counts.get(key, 0) + 1:
             score += 1
@@ -223,6 +286,15 @@ def _group_score(values: Sequence[dict[str, int]] | dict[int, dict[str, int]], p
             score -= 1
             gap += diff
     return score, gap
+
+
+def _present(sums: dict[str, int], head: dict[str, int], keys: frozenset[str],
+             add: dict[str, int] | None = None) -> set[str]:
+    """The table's columns printed in any of the rows' values (a scored sum is order-free)."""
+    found = sums.keys() | head.keys()
+    if add:
+        found |= add.keys()
+    return found if found <= keys else found & keys
 
 
 def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: Sequence[str]
@@ -267,7 +339,7 @@ def order_holds(amounts: Sequence[Decimal], keys: Sequence[str]) -> bool:
         if not ordered and _count(len(scaled), len(keys), ordered) <= _MAX_CANDIDATES:
             return _best_any_order(scaled, keys, idents)
         found = _all_candidates(Item("", scaled, ordered=ordered), keys, idents, 1)
-        return max((c[0] for c in found), default=-len(idents) - 1)
+        return max(found.scores, default=-len(idents) - 1)
 
     in_order = best(True)
     # Every identity holding is the most any order can reach: no need to try the others.
@@ -301,6 +373,8 @@ def _best_any_order(amounts: tuple[int, ...], keys: tuple[str, ...],
                 score = sum(check(values, whole, parts, 1) for whole, parts in idents)
                 if best is None or score > best:
                     best = score
+                    if best == len(idents):
+                        return best  # every identity holds: no arrangement scores more
     return best if best is not None else -len(idents) - 1
 
 
@@ -342,16 +416,17 @@ def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, 
 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
-           evidence: dict[int, dict[str, int]], every: list[list[Candidate]],
-           start: _Solution | None = None, detail: bool = True) -> _Solution:
+           evidence: dict[int, dict[str, int]], every: list[Placements],
+           start: _Solution | None = None, detail: bool = True, enough: int | None = None) -> _Solution:
     """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
     re-solve with one column excluded converges in a round or two."""
     idents = identities(keys)
+    keyset = frozenset(keys)
     if start is not None and start.exclude <= exclude:
         # The best placements avoiding more columns: the start's best that avoid them too,
         # when there are any (they score the same); else a search of the row's full list.
-        raw = [[c for c in was if not exclude.intersection(c[1])] or _candidates(e, exclude)
+        raw = [[c for c in was if exclude.isdisjoint(c[1])] or _candidates(e, exclude)
                for was, e in zip(start.raw, every, strict=True)]
     else:
         raw = [_candidates(e, exclude) for e in every]
@@ -382,36 +457,91 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         for i in moved:
             dirty.update(_neighbours(i, member, groups))
 
-    def area(change: dict[int, int]) -> tuple[int, int]:
-        """Score of the groups and evidence touching the changed rows, with the change."""
-        touched = sorted({g for i in change for g in member.get(i, [])})
-        # Only the rows of the touched groups are read: building every row's values on
-        # each call made large loose tables quadratic.
-        rows = set(change)
+    def scorer(moving: tuple[int, ...]) -> Callable[[Sequence[dict[str, int]]], tuple[int, int]]:
+        """Score of the groups and evidence touching the ``moving`` rows, as a function of the
+        values those rows take (parallel to ``moving``). Score and gap add up column by
+        column: the columns are scored once with the moving rows blank, and each tried
+        combination re-scores only the columns the moving rows print."""
+        touched = sorted({g for i in moving for g in member.get(i, [])})
+        at = {r: n for n, r in enumerate(moving)}
+        base_score, base_gap = 0, 0
+        parts = []
         for g in touched:
-            rows.add(groups[g][0])
-            rows.update(groups[g][1])
-        vals = {r: cands[r][change.get(r, choice[r])][2] for r in rows}
-        score, gap = 0, 0
-        for g in touched:
-            s, d = _group_score(vals, groups[g][0], groups[g][1], keys)
-            score, gap = score + s, gap + d
-        for i in change:
-            for key, value in evidence.get(i, {}).items():
-                miss = abs(vals[i].get(key, 0) - value)
-                if miss <= 2:
-                    score += 2
-                else:
-                    score, gap = score - 2, gap + miss
-        return score, -gap
+            parent, kids = groups[g]
+            sums: dict[str, int] = {}
+            counts: dict[str, int] = {}
+            for k in kids:
+                if k not in at:
+                    for key, value in cands[k][choice[k]][2].items():
+                        sums[key] = sums.get(key, 0) + value
+                        counts[key] = counts.get(key, 0) + 1
+            head_at = at.get(parent)
+            head = {} if head_at is not None else cands[parent][choice[parent]][2]
+            own: dict[str, tuple[int, int]] = {}
+            for key in _present(sums, head, keyset):
+                diff = abs(head.get(key, 0) - sums.get(key, 0))
+                own[key] = (1, 0) if diff <= counts.get(key, 0) + 1 else (-1, diff)
+                base_score, base_gap = base_score + own[key][0], base_gap + own[key][1]
+            movers = [at[k] for k in kids if k in at]
+            parts.append((head_at, head, sums, counts, movers,
+                          movers if head_at is None else [head_at, *movers], own))
+        stated = [(n, evidence[i]) for n, i in enumerate(moving) if i in evidence]
 
-    def local(i: int, j: int) -> tuple[int, int]:
-        return area({i: j})
+        def score_of(vals: Sequence[dict[str, int]]) -> tuple[int, int]:
+            score, gap = base_score, base_gap
+            for head_at, head, sums, counts, movers, readers, own in parts:
+                if head_at is not None:
+                    head = vals[head_at]
+                changed = {key for r in readers for key in vals[r]}
+                for key in changed:
+                    if key not in keyset:
+                        continue
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    total, count = sums.get(key, 0), counts.get(key, 0)
+                    for m in movers:
+                        value = vals[m].get(key)
+                        if value is not None:
+                            total += value
+                            count += 1
+                    diff = abs(head.get(key, 0) - total)
+                    if diff <= count + 1:
+                        score += 1
+                    else:
+                        score, gap = score - 1, gap + diff
+            for n, known in stated:
+                for key, value in known.items():
+                    miss = abs(vals[n].get(key, 0) - value)
+                    if miss <= 2:
+                        score += 2
+                    else:
+                        score, gap = score - 2, gap + miss
+            return score, -gap
+
+        return score_of
+
+    # row_scores(i) depends on the choices of the rows sharing a group with row i only: the
+    # last result is kept with those choices and reused while they stand.
+    others = {i: sorted(_neighbours(i, member, groups) - {i}) for i in range(len(items))}
+    scored: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
 
     def row_scores(i: int) -> list[tuple[int, int]]:
-        """``local(i, j)`` for every candidate j of row i: the other rows of its groups are
-        summed once, and each candidate adds only its own values."""
-        fixed_parts = []
+        state = tuple(choice[r] for r in others[i])
+        kept = scored.get(i)
+        if kept is not None and kept[0] == state:
+            return kept[1]
+        out = _row_scores(i)
+        scored[i] = (state, out)
+        return out
+
+    def _row_scores(i: int) -> list[tuple[int, int]]:
+        """``scorer((i,))`` of every candidate j of row i. Score and gap add up column by
+        column: the columns are scored once without row i, and each candidate only
+        re-scores the few columns it prints."""
+        base_score, base_gap = 0, 0
+        as_kid = []  # (parent's values, the other children's sums, counts, column scores)
+        as_parent = []  # (the children's sums, counts, column scores with row i blank)
         for g in dict.fromkeys(member.get(i, [])):
             parent, kids = groups[g]
             sums: dict[str, int] = {}
@@ -421,26 +551,42 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     for key, value in cands[k][choice[k]][2].items():
                         sums[key] = sums.get(key, 0) + value
                         counts[key] = counts.get(key, 0) + 1
-            fixed_parts.append((None if parent == i else cands[parent][choice[parent]][2], sums, counts))
+            head = {} if parent == i else cands[parent][choice[parent]][2]
+            own: dict[str, tuple[int, int]] = {}
+            for key in _present(sums, head, keyset):
+                diff = abs(head.get(key, 0) - sums.get(key, 0))
+                own[key] = (1, 0) if diff <= counts.get(key, 0) + 1 else (-1, diff)
+                base_score, base_gap = base_score + own[key][0], base_gap + own[key][1]
+            if parent == i:
+                as_parent.append((sums, counts, own))
+            else:
+                as_kid.append((head, sums, counts, own))
         stated = evidence.get(i, {})
         out = []
         for cand in cands[i]:
-            mine = cand[2]
-            score, gap = 0, 0
-            for head, sums, counts in fixed_parts:
-                if head is None:  # row i is the parent: its children are the others
-                    head, add = mine, {}
-                else:
-                    add = mine
-                for key in keys:
-                    if key not in sums and key not in head and key not in add:
-                        continue
-                    diff = abs(head.get(key, 0) - sums.get(key, 0) - add.get(key, 0))
-                    if diff <= counts.get(key, 0) + (key in add) + 1:
+            score, gap = base_score, base_gap
+            for key, value in cand[2].items():
+                if key not in keyset:
+                    continue
+                for head, sums, counts, own in as_kid:
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
+                    if diff <= counts.get(key, 0) + 2:
                         score += 1
                     else:
-                        score -= 1
-                        gap += diff
+                        score, gap = score - 1, gap + diff
+                for sums, counts, own in as_parent:
+                    was = own.get(key)
+                    if was is not None:
+                        score, gap = score - was[0], gap - was[1]
+                    diff = abs(value - sums.get(key, 0))
+                    if diff <= counts.get(key, 0) + 1:
+                        score += 1
+                    else:
+                        score, gap = score - 1, gap + diff
+            mine = cand[2]
             for key, value in stated.items():
                 miss = abs(mine.get(key, 0) - value)
                 if miss <= 2:
@@ -449,9 +595,6 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     score, gap = score - 2, gap + miss
             out.append((score, -gap))
         return out
-
-    def prior(change: dict[int, int]) -> int:
-        return sum(_prior(cands[i][j][1], keys) for i, j in change.items())
 
     def improve_singles() -> bool:
         changed = False
@@ -472,23 +615,41 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         # wrong column cannot be repaired one child at a time.
         vals = [cands[r][choice[r]][2] for r in range(len(items))]
         for parent, kids in groups:
-            if _group_score(vals, parent, kids, keys)[1] == 0:
+            if _group_score(vals, parent, kids, keyset)[1] == 0:
                 continue  # this group already adds up
             rows = [r for r in (parent, *kids) if len(cands[r]) > 1]
             for a, b in itertools.combinations(rows, 2):
                 if len(cands[a]) * len(cands[b]) > 400:
                     continue
-                now = (*area({a: choice[a], b: choice[b]}), prior({a: choice[a], b: choice[b]}))
-                for ja in range(len(cands[a])):
-                    for jb in range(len(cands[b])):
-                        change = {a: ja, b: jb}
-                        if (*area(change), prior(change)) > now:
+                area = scorer((a, b))
+                ca, cb = cands[a], cands[b]
+                now = (*area((ca[choice[a]][2], cb[choice[b]][2])),
+                       _prior(ca[choice[a]][1], keys) + _prior(cb[choice[b]][1], keys))
+                for ja in range(len(ca)):
+                    prior_a = _prior(ca[ja][1], keys)
+                    for jb in range(len(cb)):
+                        if (*area((ca[ja][2], cb[jb][2])), prior_a + _prior(cb[jb][1], keys)) > now:
                             choice[a], choice[b] = ja, jb
                             dirty.update(_neighbours(a, member, groups), _neighbours(b, member, groups))
                             return True
         return False
 
+    def total() -> int:
+        vals = [cands[r][choice[r]][2] for r in range(len(items))]
+        score = sum(cands[r][choice[r]][0] for r in range(len(items)))
+        score += sum(_group_score(vals, p, kids, keyset)[0] for p, kids in groups)
+        for i, stated in evidence.items():
+            if i < len(items):
+                score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
+        return score
+
+    # A move is taken only when it raises the score of the groups and evidence it touches
+    # (or keeps it and narrows the gaps), and a row's candidates share one row score: the
+    # total never falls, so a caller asking only whether it reaches ``enough`` has its
+    # answer as soon as it does.
     for _ in range(50):  # small tables converge in a few rounds
+        if enough is not None and total() >= enough:
+            break
         if not improve_singles() and not improve_pairs():
             break
     locals_, ties = [], []
@@ -497,13 +658,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             scores = [sc[0] for sc in row_scores(i)]
             locals_.append(scores[choice[i]])
             ties.append([j for j, sc in enumerate(scores) if sc == locals_[-1]])
-    vals = [cands[r][choice[r]][2] for r in range(len(items))]
-    score = sum(cands[r][choice[r]][0] for r in range(len(items)))
-    score += sum(_group_score(vals, p, kids, keys)[0] for p, kids in groups)
-    for i, stated in evidence.items():
-        if i < len(items):
-            score += sum(2 if abs(vals[i].get(k, 0) - v) <= 2 else -2 for k, v in stated.items())
-    return _Solution(cands, choice, locals_, ties, score, raw, exclude)
+    return _Solution(cands, choice, locals_, ties, total(), raw, exclude)
 
 
 def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = frozenset(),
@@ -523,7 +678,7 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
     doubtful = {c for c in used if sol.score <= _solve(scaled, keys, exclude | {c}, scaled_evidence, every,
-                                                        start=sol, detail=False).score}
+                                                        start=sol, detail=False, enough=sol.score).score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):

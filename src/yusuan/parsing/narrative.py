@@ -129,7 +129,7 @@ def paragraphs(lines: Sequence[Line]) -> list[Paragraph]:
     loose = [_MARKUP.sub("", ln.text).strip() for ln in lines if not ln.grid and not ln.blank]
     # The usual width of a wrapped line, from lines that stop mid-sentence: a page that prints
     # some paragraphs as single long lines must not raise it.
-    widths = sorted(_width(t) for t in loose if _width(t) >= 20 and not _TERMINAL.search(t))
+    widths = sorted(w for w, t in ((_width(t), t) for t in loose) if w >= 20 and not _TERMINAL.search(t))
     full = widths[int(len(widths) * 0.75)] * 0.85 if widths else 10**9
     items = [(ln, "" if ln.grid else _MARKUP.sub("", ln.text).strip()) for ln in lines if not ln.blank]
     out: list[Paragraph] = []
