@@ -316,12 +316,6 @@ def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: S
     return out
 
 
-def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
-    """Tie-break only: the placement nearest the left (lower column positions)."""
-    position = _positions(keys)
-    return -sum(position[n] for n in names)
-
-
 @lru_cache(maxsize=64)
 def _positions(keys: tuple[str, ...]) -> dict[str, int]:
     return {k: keys.index(k) for k in keys}
@@ -395,6 +389,11 @@ def _scale_item(item: Item, scale: int) -> Item:
                 {k: _scaled(v, scale) for k, v in item.fixed.items()}, item.allowed)
 
 
+# Row scores kept across the searches of one table: (row, ids of its neighbours' choices)
+# -> (the row's candidates, the neighbours' chosen placements, the scores).
+_Memo = dict[tuple[int, ...], tuple[list[Candidate], tuple[Candidate, ...], list[tuple[int, int]]]]
+
+
 @dataclass
 class _Solution:
     cands: list[list[Candidate]]
@@ -417,16 +416,20 @@ def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
            evidence: dict[int, dict[str, int]], every: list[Placements],
-           start: _Solution | None = None, detail: bool = True, enough: int | None = None) -> _Solution:
+           start: _Solution | None = None, detail: bool = True, enough: int | None = None,
+           memo: _Memo | None = None
+           ) -> _Solution:
     """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
-    re-solve with one column excluded converges in a round or two."""
+    re-solve with one column excluded converges in a round or two. ``memo``: row scores kept
+    across the searches of one table (same rows, groups and evidence), see ``row_scores``."""
     idents = identities(keys)
     keyset = frozenset(keys)
     if start is not None and start.exclude <= exclude:
         # The best placements avoiding more columns: the start's best that avoid them too,
         # when there are any (they score the same); else a search of the row's full list.
-        raw = [[c for c in was if exclude.isdisjoint(c[1])] or _candidates(e, exclude)
+        added = exclude - start.exclude
+        raw = [[c for c in was if added.isdisjoint(c[1])] or _candidates(e, exclude)
                for was, e in zip(start.raw, every, strict=True)]
     else:
         raw = [_candidates(e, exclude) for e in every]
@@ -440,7 +443,10 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         member.setdefault(parent, []).append(g)
         for k in kids:
             member.setdefault(k, []).append(g)
-    choice = [max(range(len(c)), key=lambda j, c=c: _prior(c[j][1], keys)) for c in cands]
+    position = _positions(keys)
+    # Each candidate's tie-break, computed once per search (rows are looked at many times).
+    priors = [[-sum(map(position.__getitem__, cand[1])) for cand in c] for c in cands]
+    choice = [p.index(max(p)) for p in priors]
     # Rows whose best move may have changed since they were last looked at: all of them on a
     # cold start; on a warm start only the rows whose choice was excluded and their groups.
     dirty = set(range(len(items)))
@@ -521,18 +527,20 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
         return score_of
 
-    # row_scores(i) depends on the choices of the rows sharing a group with row i only: the
-    # last result is kept with those choices and reused while they stand.
+    # row_scores(i) depends on row i's candidates and the chosen placements of the rows
+    # sharing a group with it only: the last result is kept with those and reused while they
+    # stand, also by the re-solves of the same table (most rows keep their candidates there).
     others = {i: sorted(_neighbours(i, member, groups) - {i}) for i in range(len(items))}
-    scored: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
+    scored = memo if memo is not None else {}
 
     def row_scores(i: int) -> list[tuple[int, int]]:
-        state = tuple(choice[r] for r in others[i])
-        kept = scored.get(i)
-        if kept is not None and kept[0] == state:
-            return kept[1]
+        state = tuple(cands[r][choice[r]] for r in others[i])
+        key = (i, *map(id, state))
+        kept = scored.get(key)
+        if kept is not None and kept[1] == state and kept[0] == cands[i]:
+            return kept[2]
         out = _row_scores(i)
-        scored[i] = (state, out)
+        scored[key] = (cands[i], state, out)
         return out
 
     def _row_scores(i: int) -> list[tuple[int, int]]:
@@ -602,7 +610,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             dirty.discard(i)
             if len(cands[i]) < 2:
                 continue
-            scored = [(*sc, _prior(cands[i][j][1], keys)) for j, sc in enumerate(row_scores(i))]
+            scored = [(*sc, prior) for sc, prior in zip(row_scores(i), priors[i], strict=True)]
             best = max(range(len(scored)), key=scored.__getitem__)
             if scored[best] > scored[choice[i]]:
                 choice[i] = best
@@ -623,12 +631,12 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     continue
                 area = scorer((a, b))
                 ca, cb = cands[a], cands[b]
-                now = (*area((ca[choice[a]][2], cb[choice[b]][2])),
-                       _prior(ca[choice[a]][1], keys) + _prior(cb[choice[b]][1], keys))
+                pa, pb = priors[a], priors[b]
+                now = (*area((ca[choice[a]][2], cb[choice[b]][2])), pa[choice[a]] + pb[choice[b]])
                 for ja in range(len(ca)):
-                    prior_a = _prior(ca[ja][1], keys)
+                    prior_a = pa[ja]
                     for jb in range(len(cb)):
-                        if (*area((ca[ja][2], cb[jb][2])), prior_a + _prior(cb[jb][1], keys)) > now:
+                        if (*area((ca[ja][2], cb[jb][2])), prior_a + pb[jb]) > now:
                             choice[a], choice[b] = ja, jb
                             dirty.update(_neighbours(a, member, groups), _neighbours(b, member, groups))
                             return True
@@ -673,12 +681,14 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     scaled_evidence = {i: {k: _scaled(v, scale) for k, v in stated.items()} for i, stated in evidence.items()}
     idents = identities(keys)
     every = [_all_candidates(it, keys, idents, 1) for it in scaled]
-    sol = _solve(scaled, keys, exclude, scaled_evidence, every)
+    memo: _Memo = {}
+    sol = _solve(scaled, keys, exclude, scaled_evidence, every, memo=memo)
     # A column chosen only because it is further left is not evidence: if the table scores as
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
     doubtful = {c for c in used if sol.score <= _solve(scaled, keys, exclude | {c}, scaled_evidence, every,
-                                                        start=sol, detail=False, enough=sol.score).score}
+                                                        start=sol, detail=False, enough=sol.score,
+                                                        memo=memo).score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):
