@@ -132,7 +132,7 @@ class Placements:
     built when it is first read, then kept, so a placement read twice is the same object
     (most placements are only scanned for their score: a row keeps its best)."""
 
-    __slots__ = ("_amounts", "_built", "_fixed", "names", "scores")
+    __slots__ = ("_amounts", "_built", "_fixed", "_levels", "names", "scores")
 
     def __init__(self, amounts: tuple[Amount, ...], fixed: dict[str, Amount]) -> None:
         self.scores: list[int] = []
@@ -140,12 +140,22 @@ class Placements:
         self._amounts = amounts
         self._fixed = fixed
         self._built: dict[int, Candidate] = {}
+        self._levels: list[tuple[int, list[int]]] | None = None
 
     def __len__(self) -> int:
         return len(self.scores)
 
     def __iter__(self) -> Iterator[Candidate]:
         return (self[j] for j in range(len(self.scores)))
+
+    def levels(self) -> list[tuple[int, list[int]]]:
+        """The placements by score, best first: (score, their indices in order)."""
+        if self._levels is None:
+            by: dict[int, list[int]] = {}
+            for j, score in enumerate(self.scores):
+                by.setdefault(score, []).append(j)
+            self._levels = sorted(by.items(), reverse=True)
+        return self._levels
 
     def __getitem__(self, j: int) -> Candidate:
         built = self._built.get(j)
@@ -234,13 +244,12 @@ def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: 
 
 def _candidates(every: Placements, exclude: frozenset[str]) -> list[Candidate]:
     """The placements that avoid the excluded columns and hold the most row identities."""
-    scores = every.scores
-    kept = ([j for j, names in enumerate(every.names) if exclude.isdisjoint(names)] if exclude
-            else range(len(scores)))
-    if not kept:
-        return []
-    best = max(scores[j] for j in kept)
-    return [every[j] for j in kept if scores[j] == best]
+    names = every.names
+    for _, level in every.levels():  # the best level with a placement that avoids them
+        kept = [j for j in level if exclude.isdisjoint(names[j])] if exclude else level
+        if kept:
+            return [every[j] for j in kept]
+    return []
 
 
 def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
