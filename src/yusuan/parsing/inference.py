@@ -414,6 +414,35 @@ class _Solution:
     exclude: frozenset[str]
 
 
+def _effect(key: str, value: int, as_kid: list[tuple[dict[str, int], dict[str, int], dict[str, int],
+                                                    dict[str, tuple[int, int]]]],
+            as_parent: list[tuple[dict[str, int], dict[str, int], dict[str, tuple[int, int]]]]) -> tuple[int, int]:
+    """(score, gap) that a row printing ``value`` in column ``key`` adds to its groups, from
+    their scores with the row blank: as a child (the parent's value, the other children's
+    sums and counts, the column scores) and as the parent (the children's sums, counts,
+    column scores)."""
+    score = gap = 0
+    for head, sums, counts, own in as_kid:
+        was = own.get(key)
+        if was is not None:
+            score, gap = score - was[0], gap - was[1]
+        diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
+        if diff <= counts.get(key, 0) + 2:
+            score += 1
+        else:
+            score, gap = score - 1, gap + diff
+    for sums, counts, own in as_parent:
+        was = own.get(key)
+        if was is not None:
+            score, gap = score - was[0], gap - was[1]
+        diff = abs(value - sums.get(key, 0))
+        if diff <= counts.get(key, 0) + 1:
+            score += 1
+        else:
+            score, gap = score - 1, gap + diff
+    return score, gap
+
+
 def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
     """The row and every row sharing a hierarchy group with it."""
     out = {row}
@@ -579,30 +608,17 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             else:
                 as_kid.append((head, sums, counts, own))
         stated = evidence.get(i, {})
+        # What printing ``value`` in column ``key`` adds (score, gap) depends on that pair
+        # only, and the placements of a row repeat the same pairs: each is worked out once.
+        effect: dict[tuple[str, int], tuple[int, int]] = {}
         out = []
         for cand in cands[i]:
             score, gap = base_score, base_gap
-            for key, value in cand[2].items():
-                if key not in keyset:
-                    continue
-                for head, sums, counts, own in as_kid:
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
-                    if diff <= counts.get(key, 0) + 2:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
-                for sums, counts, own in as_parent:
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    diff = abs(value - sums.get(key, 0))
-                    if diff <= counts.get(key, 0) + 1:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
+            for pair in cand[2].items():
+                found = effect.get(pair)
+                if found is None:
+                    found = effect[pair] = _effect(*pair, as_kid, as_parent) if pair[0] in keyset else (0, 0)
+                score, gap = score + found[0], gap + found[1]
             mine = cand[2]
             for key, value in stated.items():
                 miss = abs(mine.get(key, 0) - value)
