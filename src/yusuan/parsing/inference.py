@@ -443,6 +443,23 @@ def _effect(key: str, value: int, as_kid: list[tuple[dict[str, int], dict[str, i
     return score, gap
 
 
+def _bound(cands: list[list[Candidate]], groups: list[tuple[int, list[int]]],
+           evidence: dict[int, dict[str, int]], keys: frozenset[str]) -> int:
+    """A score no choice among the candidates can exceed: each row's best row-identity
+    score, each group's columns that any of its rows' candidates prints (a column scores
+    at most 1), and every stated value met (2 each)."""
+    printed = []
+    for row in cands:
+        columns: set[str] = set()
+        for cand in row:
+            columns.update(cand[2])
+        printed.append(columns)
+    bound = sum(max(cand[0] for cand in row) for row in cands)
+    for parent, kids in groups:
+        bound += len(keys & printed[parent].union(*(printed[k] for k in kids)))
+    return bound + sum(2 * len(stated) for i, stated in evidence.items() if i < len(cands))
+
+
 def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
     """The row and every row sharing a hierarchy group with it."""
     out = {row}
@@ -481,6 +498,10 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         member.setdefault(parent, []).append(g)
         for k in kids:
             member.setdefault(k, []).append(g)
+    if enough is not None:
+        bound = _bound(cands, groups, evidence, keyset)
+        if bound < enough:  # no choice of placements can reach it: no search needed
+            return _Solution(cands, [0] * len(cands), [], [], bound, raw, exclude)
     position = _positions(keys)
     # Each candidate's tie-break, computed once per search (rows are looked at many times).
     priors = [[-sum(map(position.__getitem__, cand[1])) for cand in c] for c in cands]
