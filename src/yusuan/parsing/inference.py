@@ -552,29 +552,50 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                           movers if head_at is None else [head_at, *movers], own))
         stated = [(n, evidence[i]) for n, i in enumerate(moving) if i in evidence]
 
+        def delta(part: tuple, vals: Sequence[dict[str, int]]) -> tuple[int, int]:
+            """(score, gap) the moving rows add to one group, from its score with them blank."""
+            head_at, head, sums, counts, movers, readers, own = part
+            if head_at is not None:
+                head = vals[head_at]
+            score = gap = 0
+            changed = {key for r in readers for key in vals[r]}
+            for key in changed:
+                if key not in keyset:
+                    continue
+                was = own.get(key)
+                if was is not None:
+                    score, gap = score - was[0], gap - was[1]
+                total, count = sums.get(key, 0), counts.get(key, 0)
+                for m in movers:
+                    value = vals[m].get(key)
+                    if value is not None:
+                        total += value
+                        count += 1
+                diff = abs(head.get(key, 0) - total)
+                if diff <= count + 1:
+                    score += 1
+                else:
+                    score, gap = score - 1, gap + diff
+            return score, gap
+
+        # A group that only one of the moving rows belongs to adds what that row's values
+        # give it, whatever the others take: worked out once per value (the pair search
+        # tries each placement of one row against every placement of the other).
+        alone = [(n, part[5][0]) for n, part in enumerate(parts) if len(part[5]) == 1]
+        shared = [part for part in parts if len(part[5]) != 1]
+        known_alone: dict[tuple[int, int], tuple[int, int]] = {}
+
         def score_of(vals: Sequence[dict[str, int]]) -> tuple[int, int]:
             score, gap = base_score, base_gap
-            for head_at, head, sums, counts, movers, readers, own in parts:
-                if head_at is not None:
-                    head = vals[head_at]
-                changed = {key for r in readers for key in vals[r]}
-                for key in changed:
-                    if key not in keyset:
-                        continue
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    total, count = sums.get(key, 0), counts.get(key, 0)
-                    for m in movers:
-                        value = vals[m].get(key)
-                        if value is not None:
-                            total += value
-                            count += 1
-                    diff = abs(head.get(key, 0) - total)
-                    if diff <= count + 1:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
+            for n, reader in alone:
+                key = (n, id(vals[reader]))
+                found = known_alone.get(key)
+                if found is None:
+                    found = known_alone[key] = delta(parts[n], vals)
+                score, gap = score + found[0], gap + found[1]
+            for part in shared:
+                found = delta(part, vals)
+                score, gap = score + found[0], gap + found[1]
             for n, known in stated:
                 for key, value in known.items():
                     miss = abs(vals[n].get(key, 0) - value)
