@@ -132,7 +132,7 @@ class Placements:
     built when it is first read, then kept, so a placement read twice is the same object
     (most placements are only scanned for their score: a row keeps its best)."""
 
-    __slots__ = ("_amounts", "_built", "_fixed", "names", "scores")
+    __slots__ = ("_amounts", "_built", "_fixed", "_levels", "names", "scores")
 
     def __init__(self, amounts: tuple[Amount, ...], fixed: dict[str, Amount]) -> None:
         self.scores: list[int] = []
@@ -140,12 +140,22 @@ class Placements:
         self._amounts = amounts
         self._fixed = fixed
         self._built: dict[int, Candidate] = {}
+        self._levels: list[tuple[int, list[int]]] | None = None
 
     def __len__(self) -> int:
         return len(self.scores)
 
     def __iter__(self) -> Iterator[Candidate]:
         return (self[j] for j in range(len(self.scores)))
+
+    def levels(self) -> list[tuple[int, list[int]]]:
+        """The placements by score, best first: (score, their indices in order)."""
+        if self._levels is None:
+            by: dict[int, list[int]] = {}
+            for j, score in enumerate(self.scores):
+                by.setdefault(score, []).append(j)
+            self._levels = sorted(by.items(), reverse=True)
+        return self._levels
 
     def __getitem__(self, j: int) -> Candidate:
         built = self._built.get(j)
@@ -234,13 +244,12 @@ def _all_candidates_of(amounts: tuple[Amount, ...], ordered: bool, fixed_items: 
 
 def _candidates(every: Placements, exclude: frozenset[str]) -> list[Candidate]:
     """The placements that avoid the excluded columns and hold the most row identities."""
-    scores = every.scores
-    kept = ([j for j, names in enumerate(every.names) if exclude.isdisjoint(names)] if exclude
-            else range(len(scores)))
-    if not kept:
-        return []
-    best = max(scores[j] for j in kept)
-    return [every[j] for j in kept if scores[j] == best]
+    names = every.names
+    for _, level in every.levels():  # the best level with a placement that avoids them
+        kept = [j for j in level if exclude.isdisjoint(names[j])] if exclude else level
+        if kept:
+            return [every[j] for j in kept]
+    return []
 
 
 def _groups(codes: Sequence[str]) -> list[tuple[int, list[int]]]:
@@ -316,12 +325,6 @@ def sum_gaps(codes: Sequence[str], values: Sequence[dict[str, Decimal]], keys: S
     return out
 
 
-def _prior(names: tuple[str, ...], keys: tuple[str, ...]) -> int:
-    """Tie-break only: the placement nearest the left (lower column positions)."""
-    position = _positions(keys)
-    return -sum(position[n] for n in names)
-
-
 @lru_cache(maxsize=64)
 def _positions(keys: tuple[str, ...]) -> dict[str, int]:
     return {k: keys.index(k) for k in keys}
@@ -395,6 +398,11 @@ def _scale_item(item: Item, scale: int) -> Item:
                 {k: _scaled(v, scale) for k, v in item.fixed.items()}, item.allowed)
 
 
+# Row scores kept across the searches of one table: (row, ids of its neighbours' choices)
+# -> (the row's candidates, the neighbours' chosen placements, the scores).
+_Memo = dict[tuple[int, ...], tuple[list[Candidate], tuple[Candidate, ...], list[tuple[int, int]]]]
+
+
 @dataclass
 class _Solution:
     cands: list[list[Candidate]]
@@ -404,6 +412,52 @@ class _Solution:
     score: int
     raw: list[list[Candidate]]  # each row's best placements avoiding ``exclude`` (may be none)
     exclude: frozenset[str]
+
+
+def _effect(key: str, value: int, as_kid: list[tuple[dict[str, int], dict[str, int], dict[str, int],
+                                                    dict[str, tuple[int, int]]]],
+            as_parent: list[tuple[dict[str, int], dict[str, int], dict[str, tuple[int, int]]]]) -> tuple[int, int]:
+    """(score, gap) that a row printing ``value`` in column ``key`` adds to its groups, from
+    their scores with the row blank: as a child (the parent's value, the other children's
+    sums and counts, the column scores) and as the parent (the children's sums, counts,
+    column scores)."""
+    score = gap = 0
+    for head, sums, counts, own in as_kid:
+        was = own.get(key)
+        if was is not None:
+            score, gap = score - was[0], gap - was[1]
+        diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
+        if diff <= counts.get(key, 0) + 2:
+            score += 1
+        else:
+            score, gap = score - 1, gap + diff
+    for sums, counts, own in as_parent:
+        was = own.get(key)
+        if was is not None:
+            score, gap = score - was[0], gap - was[1]
+        diff = abs(value - sums.get(key, 0))
+        if diff <= counts.get(key, 0) + 1:
+            score += 1
+        else:
+            score, gap = score - 1, gap + diff
+    return score, gap
+
+
+def _bound(cands: list[list[Candidate]], groups: list[tuple[int, list[int]]],
+           evidence: dict[int, dict[str, int]], keys: frozenset[str]) -> int:
+    """A score no choice among the candidates can exceed: each row's best row-identity
+    score, each group's columns that any of its rows' candidates prints (a column scores
+    at most 1), and every stated value met (2 each)."""
+    printed = []
+    for row in cands:
+        columns: set[str] = set()
+        for cand in row:
+            columns.update(cand[2])
+        printed.append(columns)
+    bound = sum(max(cand[0] for cand in row) for row in cands)
+    for parent, kids in groups:
+        bound += len(keys & printed[parent].union(*(printed[k] for k in kids)))
+    return bound + sum(2 * len(stated) for i, stated in evidence.items() if i < len(cands))
 
 
 def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, list[int]]]) -> set[int]:
@@ -417,16 +471,20 @@ def _neighbours(row: int, member: dict[int, list[int]], groups: list[tuple[int, 
 
 def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str],
            evidence: dict[int, dict[str, int]], every: list[Placements],
-           start: _Solution | None = None, detail: bool = True, enough: int | None = None) -> _Solution:
+           start: _Solution | None = None, detail: bool = True, enough: int | None = None,
+           memo: _Memo | None = None
+           ) -> _Solution:
     """Local search over the rows' candidate placements (amounts scaled to ints, unit 1).
     ``start``: a solution to begin from (its choices that avoid ``exclude`` are kept), so a
-    re-solve with one column excluded converges in a round or two."""
+    re-solve with one column excluded converges in a round or two. ``memo``: row scores kept
+    across the searches of one table (same rows, groups and evidence), see ``row_scores``."""
     idents = identities(keys)
     keyset = frozenset(keys)
     if start is not None and start.exclude <= exclude:
         # The best placements avoiding more columns: the start's best that avoid them too,
         # when there are any (they score the same); else a search of the row's full list.
-        raw = [[c for c in was if exclude.isdisjoint(c[1])] or _candidates(e, exclude)
+        added = exclude - start.exclude
+        raw = [[c for c in was if added.isdisjoint(c[1])] or _candidates(e, exclude)
                for was, e in zip(start.raw, every, strict=True)]
     else:
         raw = [_candidates(e, exclude) for e in every]
@@ -440,7 +498,14 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
         member.setdefault(parent, []).append(g)
         for k in kids:
             member.setdefault(k, []).append(g)
-    choice = [max(range(len(c)), key=lambda j, c=c: _prior(c[j][1], keys)) for c in cands]
+    if enough is not None:
+        bound = _bound(cands, groups, evidence, keyset)
+        if bound < enough:  # no choice of placements can reach it: no search needed
+            return _Solution(cands, [0] * len(cands), [], [], bound, raw, exclude)
+    position = _positions(keys)
+    # Each candidate's tie-break, computed once per search (rows are looked at many times).
+    priors = [[-sum(map(position.__getitem__, cand[1])) for cand in c] for c in cands]
+    choice = [p.index(max(p)) for p in priors]
     # Rows whose best move may have changed since they were last looked at: all of them on a
     # cold start; on a warm start only the rows whose choice was excluded and their groups.
     dirty = set(range(len(items)))
@@ -487,29 +552,50 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                           movers if head_at is None else [head_at, *movers], own))
         stated = [(n, evidence[i]) for n, i in enumerate(moving) if i in evidence]
 
+        def delta(part: tuple, vals: Sequence[dict[str, int]]) -> tuple[int, int]:
+            """(score, gap) the moving rows add to one group, from its score with them blank."""
+            head_at, head, sums, counts, movers, readers, own = part
+            if head_at is not None:
+                head = vals[head_at]
+            score = gap = 0
+            changed = {key for r in readers for key in vals[r]}
+            for key in changed:
+                if key not in keyset:
+                    continue
+                was = own.get(key)
+                if was is not None:
+                    score, gap = score - was[0], gap - was[1]
+                total, count = sums.get(key, 0), counts.get(key, 0)
+                for m in movers:
+                    value = vals[m].get(key)
+                    if value is not None:
+                        total += value
+                        count += 1
+                diff = abs(head.get(key, 0) - total)
+                if diff <= count + 1:
+                    score += 1
+                else:
+                    score, gap = score - 1, gap + diff
+            return score, gap
+
+        # A group that only one of the moving rows belongs to adds what that row's values
+        # give it, whatever the others take: worked out once per value (the pair search
+        # tries each placement of one row against every placement of the other).
+        alone = [(n, part[5][0]) for n, part in enumerate(parts) if len(part[5]) == 1]
+        shared = [part for part in parts if len(part[5]) != 1]
+        known_alone: dict[tuple[int, int], tuple[int, int]] = {}
+
         def score_of(vals: Sequence[dict[str, int]]) -> tuple[int, int]:
             score, gap = base_score, base_gap
-            for head_at, head, sums, counts, movers, readers, own in parts:
-                if head_at is not None:
-                    head = vals[head_at]
-                changed = {key for r in readers for key in vals[r]}
-                for key in changed:
-                    if key not in keyset:
-                        continue
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    total, count = sums.get(key, 0), counts.get(key, 0)
-                    for m in movers:
-                        value = vals[m].get(key)
-                        if value is not None:
-                            total += value
-                            count += 1
-                    diff = abs(head.get(key, 0) - total)
-                    if diff <= count + 1:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
+            for n, reader in alone:
+                key = (n, id(vals[reader]))
+                found = known_alone.get(key)
+                if found is None:
+                    found = known_alone[key] = delta(parts[n], vals)
+                score, gap = score + found[0], gap + found[1]
+            for part in shared:
+                found = delta(part, vals)
+                score, gap = score + found[0], gap + found[1]
             for n, known in stated:
                 for key, value in known.items():
                     miss = abs(vals[n].get(key, 0) - value)
@@ -521,18 +607,20 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
 
         return score_of
 
-    # row_scores(i) depends on the choices of the rows sharing a group with row i only: the
-    # last result is kept with those choices and reused while they stand.
+    # row_scores(i) depends on row i's candidates and the chosen placements of the rows
+    # sharing a group with it only: the last result is kept with those and reused while they
+    # stand, also by the re-solves of the same table (most rows keep their candidates there).
     others = {i: sorted(_neighbours(i, member, groups) - {i}) for i in range(len(items))}
-    scored: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
+    scored = memo if memo is not None else {}
 
     def row_scores(i: int) -> list[tuple[int, int]]:
-        state = tuple(choice[r] for r in others[i])
-        kept = scored.get(i)
-        if kept is not None and kept[0] == state:
-            return kept[1]
+        state = tuple(cands[r][choice[r]] for r in others[i])
+        key = (i, *map(id, state))
+        kept = scored.get(key)
+        if kept is not None and kept[1] == state and kept[0] == cands[i]:
+            return kept[2]
         out = _row_scores(i)
-        scored[i] = (state, out)
+        scored[key] = (cands[i], state, out)
         return out
 
     def _row_scores(i: int) -> list[tuple[int, int]]:
@@ -562,30 +650,17 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             else:
                 as_kid.append((head, sums, counts, own))
         stated = evidence.get(i, {})
+        # What printing ``value`` in column ``key`` adds (score, gap) depends on that pair
+        # only, and the placements of a row repeat the same pairs: each is worked out once.
+        effect: dict[tuple[str, int], tuple[int, int]] = {}
         out = []
         for cand in cands[i]:
             score, gap = base_score, base_gap
-            for key, value in cand[2].items():
-                if key not in keyset:
-                    continue
-                for head, sums, counts, own in as_kid:
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    diff = abs(head.get(key, 0) - sums.get(key, 0) - value)
-                    if diff <= counts.get(key, 0) + 2:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
-                for sums, counts, own in as_parent:
-                    was = own.get(key)
-                    if was is not None:
-                        score, gap = score - was[0], gap - was[1]
-                    diff = abs(value - sums.get(key, 0))
-                    if diff <= counts.get(key, 0) + 1:
-                        score += 1
-                    else:
-                        score, gap = score - 1, gap + diff
+            for pair in cand[2].items():
+                found = effect.get(pair)
+                if found is None:
+                    found = effect[pair] = _effect(*pair, as_kid, as_parent) if pair[0] in keyset else (0, 0)
+                score, gap = score + found[0], gap + found[1]
             mine = cand[2]
             for key, value in stated.items():
                 miss = abs(mine.get(key, 0) - value)
@@ -602,7 +677,7 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
             dirty.discard(i)
             if len(cands[i]) < 2:
                 continue
-            scored = [(*sc, _prior(cands[i][j][1], keys)) for j, sc in enumerate(row_scores(i))]
+            scored = [(*sc, prior) for sc, prior in zip(row_scores(i), priors[i], strict=True)]
             best = max(range(len(scored)), key=scored.__getitem__)
             if scored[best] > scored[choice[i]]:
                 choice[i] = best
@@ -623,12 +698,12 @@ def _solve(items: Sequence[Item], keys: tuple[str, ...], exclude: frozenset[str]
                     continue
                 area = scorer((a, b))
                 ca, cb = cands[a], cands[b]
-                now = (*area((ca[choice[a]][2], cb[choice[b]][2])),
-                       _prior(ca[choice[a]][1], keys) + _prior(cb[choice[b]][1], keys))
+                pa, pb = priors[a], priors[b]
+                now = (*area((ca[choice[a]][2], cb[choice[b]][2])), pa[choice[a]] + pb[choice[b]])
                 for ja in range(len(ca)):
-                    prior_a = _prior(ca[ja][1], keys)
+                    prior_a = pa[ja]
                     for jb in range(len(cb)):
-                        if (*area((ca[ja][2], cb[jb][2])), prior_a + _prior(cb[jb][1], keys)) > now:
+                        if (*area((ca[ja][2], cb[jb][2])), prior_a + pb[jb]) > now:
                             choice[a], choice[b] = ja, jb
                             dirty.update(_neighbours(a, member, groups), _neighbours(b, member, groups))
                             return True
@@ -673,12 +748,14 @@ def solve(items: Sequence[Item], keys: Sequence[str], exclude: frozenset[str] = 
     scaled_evidence = {i: {k: _scaled(v, scale) for k, v in stated.items()} for i, stated in evidence.items()}
     idents = identities(keys)
     every = [_all_candidates(it, keys, idents, 1) for it in scaled]
-    sol = _solve(scaled, keys, exclude, scaled_evidence, every)
+    memo: _Memo = {}
+    sol = _solve(scaled, keys, exclude, scaled_evidence, every, memo=memo)
     # A column chosen only because it is further left is not evidence: if the table scores as
     # well without it, its values could sit elsewhere, so they stay unplaced.
     used = {n for i in range(len(items)) for n in sol.cands[i][sol.choice[i]][1]}
     doubtful = {c for c in used if sol.score <= _solve(scaled, keys, exclude | {c}, scaled_evidence, every,
-                                                        start=sol, detail=False, enough=sol.score).score}
+                                                        start=sol, detail=False, enough=sol.score,
+                                                        memo=memo).score}
 
     out: list[Placement] = []
     for i, it in enumerate(items):

@@ -330,6 +330,8 @@ _RESPECTIVELY = re.compile(r"([^,:;，：；。]+?)分别(?:为|是|安排|支�
 def _respectively(text: str, tokens: list[_Token]) -> dict[int, str]:
     """"A、B、C分别为X万元、Y万元、Z万元": token start -> its subject."""
     out: dict[int, str] = {}
+    if "分别" not in text:  # the pattern needs it; most sentences have none
+        return out
     for m in _RESPECTIVELY.finditer(text):
         names = [n for n in re.split(r"[、和及与]", _strip_words(m.group(1))) if n]
         following = [t for t in tokens if t.start >= m.end() and t.role == "primary"][: len(names)]
