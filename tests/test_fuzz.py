@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from . import fuzzing
-
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 # Deterministic (derandomize) so that CI runs the same cases; the benchmark explores.
 _QUICK = {"text": 100, "html": 50, "xlsx": 40, "docx": 30, "pdf": 40}

@@ -48,7 +48,7 @@ def html_encoding(data: bytes) -> tuple[str, bool]:
                 decoder.decode(data[start:start + _CHUNK])
             decoder.decode(b"", final=True)
             return enc, True
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: a UTF-16 stream without its BOM
             continue
     return "utf-8", False
 

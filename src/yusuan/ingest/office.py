@@ -67,7 +67,7 @@ def read_zip(data: bytes, path: str | None = None, sha256: str | None = None) ->
     name = _name(path)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):  # NotImplemented: "zip file version 24.6"
         return None, (limits.diagnostic(
             "I201", f"{name}：压缩包（xlsx/docx）已损坏或不完整，无法读取。请重新下载或用办公软件打开后另存。", path),)
     with archive:
@@ -349,6 +349,7 @@ def read_docx(data: bytes, path: str | None = None, sha256: str | None = None) -
             f"{limits.MAX_DOCX_XML_BYTES // 1024 // 1024} MB），已拒绝读取。请拆分文件或删除无关内容后重试。", path),)
     try:
         document = docx.Document(io.BytesIO(data))
+        blocks = list(document.iter_inner_content())  # a document.xml without <w:body> fails here
     except Exception as exc:  # python-docx raises many types for damaged files
         return None, (limits.diagnostic(
             "I206", f"{name}：Word 文件无法打开（{type(exc).__name__}）。"
@@ -357,7 +358,7 @@ def read_docx(data: bytes, path: str | None = None, sha256: str | None = None) -
     diags: list[Diagnostic] = []
     table_no = 0
     para_no = 0
-    for block in document.iter_inner_content():
+    for block in blocks:
         if sink.full:
             break
         if isinstance(block, Paragraph):
