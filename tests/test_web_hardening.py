@@ -288,7 +288,7 @@ def test_corpus_pages_come_from_the_store_in_pages(tmp_path: Path) -> None:
     second = client.get("/corpus?page=2").get_data(as_text=True)
     assert second.count('<input type="checkbox" name="doc"') == 10 and 'id="page-prev"' in second
     assert client.get("/corpus?page=99").status_code == 200  # past the end: the last page
-    facts = client.get("/corpus/facts.csv").get_data(as_text=True).splitlines()
+    facts = client.get("/corpus/facts.csv").data.decode("utf-8-sig").splitlines()
     assert len(facts) == 1 + 60 * 6 and facts[1].startswith("d0,expenditure,TOTAL,合计,total,1500000.00,元")
     data = client.get("/api/compare?year=2025").get_json()
     assert len(data["docs"]) == 50 and data["docs"][0]["structure"]["basic"] == str(Decimal("100.00"))

@@ -288,7 +288,9 @@ def test_downloads(tmp_path: Path) -> None:
     assert data["meta"]["path"] == "a.txt"  # the client's name, not the storage path
     assert data["tables"][0]["rows"][0]["values"]["basic"] == "1000000.00"
 
-    facts = client.get(f"/doc/{sha}/download/facts").get_data(as_text=True).splitlines()
+    raw = client.get(f"/doc/{sha}/download/facts").data
+    assert raw.startswith("\ufeff".encode())  # a BOM: Excel on Chinese Windows reads it as UTF-8
+    facts = raw.decode("utf-8-sig").splitlines()
     assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
     assert f"{doc_id},expenditure,TOTAL,合计,basic,1000000.00,元" in facts
 
@@ -301,6 +303,13 @@ def test_downloads(tmp_path: Path) -> None:
     assert zipfile.is_zipfile(io.BytesIO(resp.data))
     wb = load_workbook(io.BytesIO(resp.data))
     assert len(wb.sheetnames) >= 2
+
+    resp = client.get(f"/doc/{sha}/download/findings-xlsx")
+    sheet = load_workbook(io.BytesIO(resp.data))["审核发现"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["文件", "规则", "级别", "问题说明"] and sheet.freeze_panes == "A2"
+    rows = [(r[1], r[2]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows == [("SUM001", "错误"), ("TP001", "警告")]
 
 
 # --------------------------------------------------------------------------- corpus and compare
@@ -331,7 +340,7 @@ def test_corpus_filters_and_compare(tmp_path: Path) -> None:
     assert shas["a"] not in page and shas["b"] in page and shas["c"] in page
     assert page.count("<td>上传</td>") == 2
 
-    facts = client.get("/corpus/facts.csv?year=2025").get_data(as_text=True).splitlines()
+    facts = client.get("/corpus/facts.csv?year=2025").data.decode("utf-8-sig").splitlines()
     assert facts[0] == "doc,table,row_code,row_name,column,value,unit"
     assert {line.split(",")[0] for line in facts[1:]} == {shas["b"], shas["c"]}
     assert 'href="/corpus/facts.csv?region=&amp;unit=&amp;year=2025&amp;kind=&amp;scope="' in page

@@ -7,6 +7,7 @@ comparison page and checks the charts were drawn, and takes a screenshot of each
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Iterator
@@ -298,6 +299,18 @@ def test_reviewer_workbench(corpus_server, page, tmp_path: Path) -> None:  # typ
     assert rows.evaluate_all("rs => rs.map(r => r.children[12].textContent.trim())") == ["1", "1"]
     page.goto(f"{base}/doc/{target.sha}")
     assert findings_count(page) == total - 1
+
+    # export the findings as xlsx, as a reviewer sends them on: the dismissed one is not there,
+    # page and line are numbers
+    with page.expect_download() as download:
+        page.click("#dl-findings-xlsx")
+    from openpyxl import load_workbook
+
+    assert download.value.suggested_filename.endswith(".findings.xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))["审核发现"]
+    exported = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(exported) == total - 1 and fp not in {row[-1] for row in exported}
+    assert all(isinstance(row[8], int) for row in exported if row[8] is not None)
 
     # compare the fifteen documents of both kinds: nothing dropped, 预算 and 决算 apart
     page.goto(f"{base}/corpus")
