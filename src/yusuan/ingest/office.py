@@ -67,7 +67,7 @@ def read_zip(data: bytes, path: str | None = None, sha256: str | None = None) ->
     name = _name(path)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):  # NotImplemented: "zip file version 24.6"
+    except Exception:  # BadZipFile, ValueError, OSError, and for "zip file version 24.6" an unsupported-feature error
         return None, (limits.diagnostic(
             "I201", f"{name}：压缩包（xlsx/docx）已损坏或不完整，无法读取。请重新下载或用办公软件打开后另存。", path),)
     with archive:
