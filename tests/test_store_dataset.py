@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.generated_corpus import make_corpus
+from tests.test_store_kill import _no_partial_document as _whole_documents
 from tests.test_store_kill import _state
 from yusuan.store import ingest, open_store
 from yusuan.store.cli import compare_command, query_command
@@ -55,15 +56,7 @@ def dataset(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _no_partial_document(con: duckdb.DuckDBPyConnection) -> None:
-    """Every document has all its rows (the counts it records), and each path one latest."""
-    bad = con.execute("""
-        SELECT d.path FROM documents d
-        WHERE d.n_facts <> (SELECT count(*) FROM facts f WHERE f.doc_pk = d.id)
-           OR d.n_tables <> (SELECT count(*) FROM tables t WHERE t.doc_pk = d.id)
-           OR coalesce(d.n_findings, 0) <> (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id)""").fetchall()
-    assert bad == []
-    twice = con.execute("SELECT path FROM documents GROUP BY path HAVING sum(is_latest::INT) <> 1").fetchall()
-    assert twice == []
+    _whole_documents(con, versions=True, diagnostics=False)
     assert con.execute("SELECT count(*) - count(DISTINCT id) FROM documents").fetchone()[0] == 0
 
 

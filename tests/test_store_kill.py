@@ -41,16 +41,22 @@ def _state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
     return state
 
 
-def _no_partial_document(con: duckdb.DuckDBPyConnection) -> None:
+def _no_partial_document(con: duckdb.DuckDBPyConnection, *, versions: bool = False, diagnostics: bool = True) -> None:
+    """Every document has all its rows (the counts it records) and each path one latest version
+    (``versions``: a path may also have earlier ones). ``diagnostics``: a tables-only file of these
+    generated corpora always has its diagnostics (true of them, not of every real PDF)."""
+    no_diagnostics = """
+           OR NOT EXISTS (SELECT 1 FROM diagnostics x WHERE x.doc_pk = d.id) AND d.n_tables > 0
+              AND d.parts = 'tables'""" if diagnostics else ""
     bad = con.execute("""
         SELECT d.path FROM documents d
         WHERE d.n_facts <> (SELECT count(*) FROM facts f WHERE f.doc_pk = d.id)
            OR d.n_tables <> (SELECT count(*) FROM tables t WHERE t.doc_pk = d.id)
-           OR coalesce(d.n_findings, 0) <> (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id)
-           OR NOT EXISTS (SELECT 1 FROM diagnostics x WHERE x.doc_pk = d.id) AND d.n_tables > 0
-              AND d.parts = 'tables'""").fetchall()
+           OR coalesce(d.n_findings, 0) <> (SELECT count(*) FROM findings f WHERE f.doc_pk = d.id)""" + no_diagnostics
+                      ).fetchall()
     assert bad == []
-    twice = con.execute("SELECT path FROM documents GROUP BY path HAVING count(*) > 1 OR sum(is_latest::INT) <> 1")
+    several = "" if versions else "count(*) > 1 OR "
+    twice = con.execute(f"SELECT path FROM documents GROUP BY path HAVING {several}sum(is_latest::INT) <> 1")
     assert twice.fetchall() == []
 
 
